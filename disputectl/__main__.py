@@ -1,0 +1,3 @@
+from disputectl.cli.main import run
+
+run()

@@ -1,0 +1,255 @@
+"""``register``, ``route``, ``show``, ``list``, ``log``: taking in a case and reading it back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from ..errors import ValidationError
+from .common import DEFAULT_STORE, AsOpt, CaseArg, JsonOpt, StoreOpt, interactive, ok, out, print_json, session, warn
+
+_STATE_STYLE = {"overdue": "red", "due_soon": "yellow", "ok": "green", "done": "dim"}
+
+
+def register_case(
+    store: StoreOpt = DEFAULT_STORE,
+    officer: AsOpt = None,
+    payer_kind: Annotated[str | None, typer.Option(help="缴费人类型：employer（用人单位）或 individual（个人）。")] = None,
+    payer_name: Annotated[str | None, typer.Option(help="用人单位名称或个人姓名。")] = None,
+    payer_id: Annotated[str | None, typer.Option(help="统一社会信用代码（单位）或居民身份证号码（个人）。")] = None,
+    contact_person: Annotated[str | None, typer.Option(help="联系人（用人单位必填）。")] = None,
+    address: Annotated[str | None, typer.Option(help="地址。")] = None,
+    phone: Annotated[str | None, typer.Option(help="联系电话（手机或固定电话）。")] = None,
+    visit_time: Annotated[str | None, typer.Option(help="来访时间，如 2026-11-26 09:30（默认现在）。")] = None,
+    channel: Annotated[str | None, typer.Option(help="来访方式：来访、来电、来信、网上、其他部门转来（默认来访）。")] = None,
+    matter: Annotated[str | None, typer.Option(help="反映主要事项。")] = None,
+    request: Annotated[str | None, typer.Option(help="缴费人诉求。")] = None,
+    category: Annotated[str | None, typer.Option(help="争议类别 1-10（见方案“适用对象”）。")] = None,
+    region: Annotated[str | None, typer.Option(help="属地区域代码。")] = None,
+    attach: Annotated[list[Path] | None, typer.Option(help="收到的材料（可多次使用）。")] = None,
+    from_file: Annotated[Path | None, typer.Option(help="从 YAML 文件读取登记项（字段名同选项，用下划线）。")] = None,
+    no_input: Annotated[bool, typer.Option(help="缺项时不提问，直接报错。")] = False,
+    receipt: Annotated[bool, typer.Option("--receipt/--no-receipt", help="是否出具受理回执。")] = True,
+) -> None:
+    """受理登记：记录缴费人、来访、联系方式、反映事项、诉求、类别和区域。"""
+    from ..registration import REGISTRATION_FIELDS, missing_fields, read_attachments
+
+    s = session(store, officer)
+    fields: dict[str, Any] = {}
+    if from_file is not None:
+        fields.update(_read_fields_file(from_file))
+    given = {
+        "payer_kind": payer_kind, "payer_name": payer_name, "payer_id": payer_id, "contact_person": contact_person,
+        "address": address, "phone": phone, "visit_time": visit_time, "channel": channel, "matter": matter,
+        "request": request, "category": category, "region": region,
+    }
+    fields.update({k: v for k, v in given.items() if v is not None})
+    s.officer()  # an unknown officer is refused before any question is asked
+    if not no_input and interactive():
+        for key in missing_fields(fields):
+            fields[key] = typer.prompt(REGISTRATION_FIELDS[key])
+        if fields.get("payer_kind") in ("employer", "用人单位") and not fields.get("contact_person"):
+            fields["contact_person"] = typer.prompt(REGISTRATION_FIELDS["contact_person"])
+    attachments = read_attachments(list(attach or []))
+    from ..services import register
+
+    outcome = register(s, fields, attachments, receipt=receipt)
+    case = outcome.case
+    route = next(c for c in case["state"]["clocks"] if c["name"] == "route")
+    ok(f"已受理登记，案件编号 [bold]{case['id']}[/bold]")
+    out.print(f"首问责任人：{s.officer().name}（{s.config.unit_label(s.officer().unit)}）")
+    out.print(f"分类流转期限：{route['due']}（{route['days']} 个工作日内）")
+    for notice in outcome.action.get("notices", []):
+        out.print(f"已出具{notice['title']}：{notice['number'] or ''} {notice['path']}")
+    _warn_missing_years(s, case)
+
+
+def _read_fields_file(path: Path) -> dict[str, Any]:
+    from ..store import load_yaml
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise ValidationError(f"无法读取登记文件“{path.name}”。") from None
+    fields = load_yaml(data, source=f"登记文件 {path.name}")
+    if not isinstance(fields, dict):
+        raise ValidationError(f"登记文件 {path.name} 应为“字段: 值”的映射。")
+    if isinstance(fields.get("payer"), dict):  # also accept the case file's own nesting
+        payer = fields.pop("payer")
+        fields.update({"payer_kind": payer.get("kind"), "payer_name": payer.get("name"),
+                       "payer_id": payer.get("id_number"), "contact_person": payer.get("contact_person"),
+                       "address": payer.get("address")})
+    return {str(k): (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in fields.items() if v is not None}
+
+
+def _warn_missing_years(s: Any, case: dict[str, Any]) -> None:
+    from datetime import date
+
+    from ..calendar import missing_schedule_warning
+
+    years: set[int] = set()
+    for clock in case["state"]["clocks"]:
+        if not clock["calendar_days"]:
+            years.update(s.calendar.missing_years(date.fromisoformat(clock["start"]), date.fromisoformat(clock["due"])))
+    if years:
+        warn(missing_schedule_warning(sorted(years)))
+
+
+def route(
+    case_id: CaseArg,
+    store: StoreOpt = DEFAULT_STORE,
+    officer: AsOpt = None,
+    self_: Annotated[bool, typer.Option("--self", help="属本单位职责，本单位限时办结。")] = False,
+    to: Annotated[str | None, typer.Option("--to", help="明确属其他单位职责：转办单位代码。")] = None,
+    office: Annotated[bool, typer.Option("--office", help="需多部门办理或职责不清：流转领导组办公室。")] = False,
+    reason: Annotated[str | None, typer.Option(help="理由（转办时必填）。")] = None,
+) -> None:
+    """分类流转（首问责任人）：本单位办理、转办其他单位，或流转领导组办公室。"""
+    chosen = [name for name, flag in (("--self", self_), ("--to", to is not None), ("--office", office)) if flag]
+    if len(chosen) != 1:
+        raise ValidationError("请在 --self、--to 单位、--office 中恰好选择一项。")
+    if self_:
+        action, data = "route_self", {"note": reason}
+    elif office:
+        action, data = "route_office", {"reason": reason}
+    else:
+        action, data = "route_transfer", {"to_unit": (to or "").strip().upper(), "reason": reason}
+    from .workflow_cmds import perform_and_report
+
+    perform_and_report(store, officer, case_id, action, data)
+
+
+def show(
+    case_id: CaseArg,
+    store: StoreOpt = DEFAULT_STORE,
+    officer: AsOpt = None,
+    as_json: JsonOpt = False,
+    reveal: Annotated[bool, typer.Option("--reveal", help="显示完整证件号码和电话（仅限配置允许的角色，且留痕）。")] = False,
+) -> None:
+    """查看案件：登记信息、当前状态和承办单位、等待事项、时限、经过。"""
+    from ..services import case_detail
+
+    s = session(store, officer)
+    view = case_detail(s, case_id, reveal=reveal)
+    if as_json:
+        print_json(view)
+        return
+    render_case(view)
+
+
+def render_case(view: dict[str, Any]) -> None:
+    from ..views import describe_data
+
+    payer = view["payer"]
+    out.print(f"[bold]案件 {view['id']}[/bold]  {view['status_label']}  承办：{view['unit_name']}")
+    out.print(f"等待：{view['waiting_for']}")
+    out.print(f"缴费人：{payer['name']}（{payer['kind_label']}，{payer['id_number']}）"
+              + (f"  联系人：{payer['contact_person']}" if payer.get("contact_person") else ""))
+    out.print(f"联系电话：{view['phone']}  地址：{payer['address']}")
+    out.print(f"来访：{view['visit_time'][:16].replace('T', ' ')} {view['channel']}  "
+              f"类别：{view['category']} {view['category_name']}  区域：{view['region_name']}")
+    out.print(f"首问责任人：{view['first_officer_name']}（{view['first_unit']}）")
+    out.print(f"反映事项：{view['matter']}")
+    out.print(f"诉求：{view['request']}")
+    if view["opinions"]:
+        out.print("书面意见：" + "；".join(
+            f"{o['unit_name']} {'已提交 ' + o['submitted'] if o['submitted'] else '未提交（期限 ' + o['due'] + '）'}"
+            for o in view["opinions"]))
+    if view["decision"]:
+        out.print(f"处理意见：{view['decision']['decision']}")
+    if view["objections"]:
+        out.print("异议：" + "；".join(f"{o['date']} {o['channel']}（{o['body']}）" for o in view["objections"]))
+    if view["archive"]:
+        out.print(f"档号：{view['archive'].get('code', '')}  保管期限：{view['archive'].get('retention', '')}")
+    clocks = Table("时限", "起算", "期限", "办结", "状态", title="时限")
+    for c in view["clock_details"]:
+        style = _STATE_STYLE.get(c["state"], "")
+        late = f"（超期 {c['late']} 日）" if c["late"] else ""
+        clocks.add_row(c["label"], c["start"], c["due"], (c["stopped"] or "—") + late,
+                       f"[{style}]{c['state_label']}[/{style}]" if style else c["state_label"])
+    out.print(clocks)
+    timeline = Table("时间", "事项", "人员", "单位", "内容", title="经过")
+    for t in view["timeline"]:
+        timeline.add_row(t["at"][:16].replace("T", " "), t["action_label"], t["actor_name"], t["unit_name"],
+                         describe_data(t["data"], _ConfigLabels(view)) + (" " + "、".join(t["notices"]) if t["notices"] else ""))
+    out.print(timeline)
+    if view["notices"]:
+        notices = Table("文号", "文书", "日期", "文件", "SHA-256", title="文书")
+        for n in view["notices"]:
+            notices.add_row(n.get("number") or "—", n.get("title", n["kind"]), n.get("date", ""), n["path"], n["sha256"][:16] + "…")
+        out.print(notices)
+
+
+class _ConfigLabels:
+    """Unit labels for describe_data without reloading the config (views carry names already)."""
+
+    def __init__(self, view: dict[str, Any]) -> None:
+        self._names = {t["unit"]: t["unit_name"] for t in view["timeline"]}
+        self._names[view["unit"]] = view["unit_name"]
+
+    def unit_label(self, code: str) -> str:
+        return self._names.get(code, code)
+
+
+def list_cases(
+    store: StoreOpt = DEFAULT_STORE,
+    officer: AsOpt = None,
+    status: Annotated[str | None, typer.Option(help="按状态筛选（如 handling）。")] = None,
+    unit: Annotated[str | None, typer.Option(help="按当前承办单位筛选。")] = None,
+    category: Annotated[int | None, typer.Option(help="按争议类别筛选（1-10）。")] = None,
+    region: Annotated[str | None, typer.Option(help="按属地区域筛选。")] = None,
+    text: Annotated[str | None, typer.Option("--text", "-q", help="在编号、缴费人、事项、诉求中查找。")] = None,
+    limit: Annotated[int, typer.Option(help="最多显示条数（0 表示全部）。")] = 200,
+    as_json: JsonOpt = False,
+) -> None:
+    """列出案件（新登记的在前），可按状态、单位、类别、区域和关键词筛选。"""
+    from ..services import list_views
+    from ..workflow import STATUSES
+
+    if status is not None and status not in STATUSES:
+        raise ValidationError(f"状态“{status[:20]}”无效，可用：" + "、".join(f"{k}（{v}）" for k, v in STATUSES.items()))
+    s = session(store, officer)
+    rows = list_views(s, status=status, unit=unit.upper() if unit else None, category=category,
+                      region=region.upper() if region else None, text=text, limit=limit)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        out.print("没有符合条件的案件。")
+        return
+    table = Table("编号", "登记时间", "缴费人", "类别", "区域", "状态", "承办", "最近期限", title=f"案件（{len(rows)} 件）")
+    for r in rows:
+        nxt = min(r["open_clocks"], key=lambda c: c["due"], default=None)
+        due = ""
+        if nxt:
+            style = _STATE_STYLE.get(nxt["state"], "")
+            due = f"[{style}]{nxt['label']} {nxt['due']} {nxt['state_label']}[/{style}]"
+        table.add_row(r["id"], r["registered_at"][:16].replace("T", " "), r["payer"]["name"], r["category_name"],
+                      r["region_name"], r["status_label"], r["unit_name"], due)
+    out.print(table)
+
+
+def log(case_id: CaseArg, store: StoreOpt = DEFAULT_STORE, officer: AsOpt = None, as_json: JsonOpt = False) -> None:
+    """审计记录：从 git 读出本案每一次提交（时间、人员、单位、事项、提交号）。"""
+    from ..services import case_log_view
+
+    s = session(store, officer)
+    rows = case_log_view(s, case_id)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("时间", "人员", "单位", "事项", "提交", title=f"{case_id.upper()} 审计记录")
+    for r in rows:
+        table.add_row(r["when"][:19].replace("T", " "), f"{r['author']}（{r['actor']}）", r["unit_name"], r["subject"], r["commit"][:10])
+    out.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("register")(register_case)
+    app.command("route")(route)
+    app.command("show")(show)
+    app.command("list")(list_cases)
+    app.command("log")(log)

@@ -1,0 +1,66 @@
+"""Options every command shares, the clock read at the edge, and output helpers."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+
+from ..errors import ValidationError
+
+TZ = ZoneInfo("Asia/Shanghai")
+DEFAULT_STORE = Path("cases")
+
+StoreOpt = Annotated[
+    Path, typer.Option("--store", envvar="DISPUTECTL_STORE", help="案件库位置（默认 ./cases，或环境变量 DISPUTECTL_STORE）。",
+                       show_default=False)
+]
+AsOpt = Annotated[
+    str | None, typer.Option("--as", envvar="DISPUTECTL_OFFICER", help="以哪位工作人员身份操作（工号，或环境变量 DISPUTECTL_OFFICER）。")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出（字段名稳定，供其他程序读取）。")]
+CaseArg = Annotated[str, typer.Argument(help="案件编号，如 SW-20261126-001。", show_default=False)]
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def now() -> datetime:
+    """The one place that reads the clock. ``DISPUTECTL_NOW`` fixes it for training and tests."""
+    fixed = os.environ.get("DISPUTECTL_NOW")
+    if fixed:
+        try:
+            value = datetime.fromisoformat(fixed)
+        except ValueError:
+            raise ValidationError(f"环境变量 DISPUTECTL_NOW 的值“{fixed[:30]}”不是有效时间（应如 2026-11-26T09:30:00）。") from None
+        return value if value.tzinfo else value.replace(tzinfo=TZ)
+    return datetime.now(TZ).replace(microsecond=0)
+
+
+def session(store: Path, officer: str | None = None):  # type: ignore[no-untyped-def]
+    from ..services import open_session
+
+    return open_session(store, now=now(), officer_id=officer)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def ok(message: str) -> None:
+    out.print(f"[green]✔[/green] {message}")
+
+
+def warn(message: str) -> None:
+    err.print(f"[yellow]提示：[/yellow]{message}")
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()

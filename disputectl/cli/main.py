@@ -1,0 +1,110 @@
+"""The ``disputectl`` command: parses arguments and maps errors to one Chinese message."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from ..errors import DisputeError
+from .common import err
+
+INTERNAL_ERROR_EXIT = 70
+
+
+class ChineseErrorsGroup(TyperGroup):
+    """Every failure ends as one message on stderr and a non-zero exit, never a traceback."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            rv = super().main(*args, **kwargs)
+        except DisputeError as exc:
+            err.print(f"[red]错误：[/red]{exc}", markup=True)
+            sys.exit(exc.exit_code)
+        except typer.Exit as exc:
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            err.print("已取消。")
+            sys.exit(130)
+        except typer.TyperException as exc:
+            err.print(f"[red]命令用法有误：[/red]{_usage_message(exc)}（用 --help 查看用法）")
+            sys.exit(2)
+        except KeyboardInterrupt:
+            err.print("已取消。")
+            sys.exit(130)
+        except Exception:  # noqa: BLE001 - the last line of defence
+            log = _log_internal_error()
+            err.print(f"[red]内部错误：[/red]操作未完成，案件库未改动。详细信息已记入 {log}，请联系系统管理员。")
+            sys.exit(INTERNAL_ERROR_EXIT)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _usage_message(exc: Exception) -> str:
+    name = type(exc).__name__
+    option = getattr(exc, "option_name", None)
+    hint = getattr(exc, "param_hint", None)
+    if isinstance(hint, list | tuple):
+        hint = " / ".join(hint)
+    if name == "NoSuchOption":
+        return f"没有选项 {option}"
+    if name == "MissingParameter":
+        return f"缺少 {hint or getattr(exc, 'param_type', '参数')}"
+    if name == "BadParameter":
+        return f"{hint or '参数'} 的值无效：{getattr(exc, 'message', exc)}"
+    if name == "NoArgsIsHelpError":
+        return "缺少子命令"
+    message = getattr(exc, "message", str(exc))
+    if message.startswith("No such command"):
+        return "没有这个命令：" + message.split("'")[1] if "'" in message else message
+    if message.startswith("Got unexpected extra argument"):
+        return "多余的参数：" + message.split("(")[-1].rstrip(")")
+    return message
+
+
+def _log_internal_error() -> Path:
+    base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "disputectl"
+    path = base / "error.log"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(f"--- {datetime.now().isoformat()} {' '.join(sys.argv)}\n{traceback.format_exc()}\n")
+    except OSError:
+        pass
+    return path
+
+
+app = typer.Typer(
+    cls=ChineseErrorsGroup,
+    name="disputectl",
+    help="社会保险费征缴争议联合处置：受理登记、分类流转、事项办理、回复反馈、案卷归档。",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register_commands() -> None:
+    from . import cases, store_cmds, workflow_cmds
+
+    store_cmds.register(app)
+    cases.register(app)
+    workflow_cmds.register(app)
+
+
+_register_commands()
+
+
+def run() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,69 @@
+"""``init``, ``officers`` and ``actions``: the store and who may do what."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from .common import DEFAULT_STORE, JsonOpt, StoreOpt, ok, out, print_json, warn
+
+
+def init(path: Annotated[Path, typer.Argument(help="新案件库的位置（默认 ./cases）。")] = DEFAULT_STORE) -> None:
+    """建立案件库：独立的 git 仓库和默认配置（含样例人员）。"""
+    from ..services import init_store
+    from .common import now
+
+    root, created = init_store(path, now=now())
+    if not created:
+        ok(f"“{path}”已经是案件库，未做改动。")
+        return
+    ok(f"已建立案件库：{root}")
+    out.print("下一步：编辑 disputectl.yaml，把样例人员（sample: true）换成本市真实人员；"
+              "用 `disputectl officers` 检查配置。")
+
+
+def officers(store: StoreOpt = DEFAULT_STORE, as_json: JsonOpt = False) -> None:
+    """列出工作人员：工号、姓名、单位、角色。"""
+    from ..config import ROLES
+    from .common import session
+
+    s = session(store)
+    rows = [
+        {"id": o.id, "name": o.name, "unit": o.unit, "unit_name": s.config.unit_label(o.unit),
+         "roles": sorted(o.roles), "sample": o.sample}
+        for o in s.config.officers.values()
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("工号", "姓名", "单位", "角色", title="工作人员")
+    for r in rows:
+        table.add_row(r["id"], r["name"], r["unit_name"],
+                      "、".join(ROLES[x] for x in r["roles"]))
+    out.print(table)
+    if any(r["sample"] for r in rows):
+        warn("名单中有样例人员（sample: true），正式使用前请在 disputectl.yaml 中替换。")
+
+
+def actions(as_json: JsonOpt = False) -> None:
+    """列出状态流转表：每个状态下可办理的事项、办理人和下一状态。"""
+    from ..workflow import table_rows, describe_who, TABLE
+
+    rows = table_rows()
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("当前状态", "事项", "命令", "办理人", "办理后状态", title="状态流转表")
+    for row, t in zip(rows, TABLE, strict=True):
+        table.add_row(row["status_label"], row["action_label"], row["action"].replace("_", "-"),
+                      describe_who(t), row["next_label"])
+    out.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("officers")(officers)
+    app.command("actions")(actions)

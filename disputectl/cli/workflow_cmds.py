@@ -1,0 +1,81 @@
+"""One command per workflow action, generated from the state machine's data.
+
+Each command takes the case number and one option per field of the action (``--reason``,
+``--facts`` …); the checks, the commit and the notices all happen in ``services.perform``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..workflow import ACTIONS, ActionSpec, Field
+from .common import DEFAULT_STORE, AsOpt, CaseArg, StoreOpt, ok, out, session
+
+# Actions with a command of their own elsewhere (register, route) or none.
+_OWN_COMMANDS = {"register", "route_self", "route_transfer", "route_office", "issue_notice"}
+_COMMAND_NAMES = {"convene": "meeting", "submit_opinion": "opinion", "request_opinions": "request-opinions"}
+
+
+def perform_and_report(store: Path, officer: str | None, case_id: str, action: str, data: dict[str, Any]) -> None:
+    from ..derive import waiting_for
+    from ..services import perform
+    from ..workflow import STATUSES
+
+    s = session(store, officer)
+    outcome = perform(s, case_id, action, data)
+    state = outcome.case["state"]
+    ok(f"{ACTIONS[action].label}：{outcome.case['id']} → {STATUSES[state['status']]}（{s.config.unit_label(state['unit'])}）")
+    out.print(f"等待：{waiting_for(state, s.config)}")
+    for clock in state["clocks"]:
+        if clock["stopped"] is None:
+            from ..derive import clock_label
+
+            out.print(f"期限：{clock_label(clock['name'], s.config)} {clock['due']}")
+    for notice in outcome.action.get("notices", []):
+        out.print(f"已出具{notice.get('title', notice['kind'])}：{notice['number'] or ''} {notice['path']}")
+
+
+def _option_for(field: Field) -> tuple[Any, Any]:
+    help_text = field.label + ("" if field.required else "（可选）")
+    if field.choices:
+        help_text += "：" + "、".join(field.choices)
+    if field.kind == "units":
+        help_text += "（单位代码，可多次使用或用逗号分隔）"
+        return Annotated[list[str] | None, typer.Option(f"--{field.name.replace('_', '-')}", help=help_text)], None
+    if field.kind == "date":
+        help_text += "（如 2026-11-26）"
+    return Annotated[str | None, typer.Option(f"--{field.name.replace('_', '-')}", help=help_text)], None
+
+
+def _make_command(spec: ActionSpec) -> Any:
+    def command(case_id: str, store: Path, officer: str | None, **fields: Any) -> None:
+        data = {k: v for k, v in fields.items() if v is not None}
+        perform_and_report(store, officer, case_id, spec.code, data)
+
+    params = [
+        inspect.Parameter("case_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=CaseArg),
+        inspect.Parameter("store", inspect.Parameter.KEYWORD_ONLY, annotation=StoreOpt, default=DEFAULT_STORE),
+        inspect.Parameter("officer", inspect.Parameter.KEYWORD_ONLY, annotation=AsOpt, default=None),
+    ]
+    for field in spec.fields:
+        annotation, default = _option_for(field)
+        params.append(inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default))
+    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    command.__name__ = spec.code
+    command.__doc__ = spec.label + "。"
+    return command
+
+
+def command_name(action: str) -> str:
+    return _COMMAND_NAMES.get(action, action.replace("_", "-"))
+
+
+def register(app: typer.Typer) -> None:
+    for spec in ACTIONS.values():
+        if spec.code in _OWN_COMMANDS:
+            continue
+        app.command(command_name(spec.code))(_make_command(spec))

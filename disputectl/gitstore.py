@@ -1,0 +1,324 @@
+"""The only code that talks to git.
+
+Commits are built from objects: a blob per changed file, new trees only along the changed
+paths, a commit object, then ``git update-ref NEW OLD`` as a compare-and-swap of the branch.
+No index of the whole tree is involved in making a commit, so an action costs the same in a
+store of 100 cases as in one of 100,000. Objects are read and written through GitPython's
+object database (a persistent ``git cat-file`` for reads, loose objects for writes).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import io
+import os
+import subprocess
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import StoreError
+
+BRANCH = "main"
+REF = f"refs/heads/{BRANCH}"
+LOCK_NAME = "disputectl.lock"
+_BLOB_MODE = 0o100644
+_TREE_MODE = 0o040000
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    sha: str
+    author: str
+    email: str
+    when: datetime
+    subject: str
+    trailers: dict[str, str]
+
+
+def _clean_env() -> dict[str, str]:
+    """Git must not pick up the officer's personal settings or a hook's GIT_DIR."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env["GIT_CONFIG_NOSYSTEM"] = "1"
+    env["LC_ALL"] = "C"
+    return env
+
+
+def run_git(root: Path, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None,
+            check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    full_env = _clean_env()
+    if env:
+        full_env.update(env)
+    try:
+        proc = subprocess.run(["git", "-C", str(root), *args], input=input, capture_output=True, env=full_env, check=False)
+    except FileNotFoundError:
+        raise StoreError("找不到 git 命令，请先安装 git。") from None
+    if check and proc.returncode != 0:
+        raise StoreError(f"git {args[0]} 失败：{proc.stderr.decode('utf-8', 'replace').strip()}")
+    return proc
+
+
+def init_repository(root: Path) -> None:
+    run_git(root, "init", "--quiet", f"--initial-branch={BRANCH}")
+    # Readers see Chinese paths as they are; the store never needs line-ending conversion.
+    run_git(root, "config", "core.quotePath", "false")
+    run_git(root, "config", "core.autocrlf", "false")
+
+
+class GitStore:
+    """A case store's git repository."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._repo: Any = None
+
+    # -- objects ---------------------------------------------------------------------------
+    @property
+    def repo(self) -> Any:
+        if self._repo is None:
+            import git
+
+            try:
+                self._repo = git.Repo(self.root)
+            except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+                raise StoreError(f"“{self.root}”不是案件库（不是 git 仓库）。") from None
+        return self._repo
+
+    def close(self) -> None:
+        if self._repo is not None:
+            self._repo.close()
+            self._repo = None
+
+    def git_dir(self) -> Path:
+        return self.root / ".git"
+
+    def head(self) -> str | None:
+        proc = run_git(self.root, "rev-parse", "--verify", "--quiet", f"{REF}^{{commit}}", check=False)
+        out = proc.stdout.decode().strip()
+        return out or None
+
+    def _write(self, kind: bytes, data: bytes) -> bytes:
+        from gitdb import IStream
+
+        return bytes(self.repo.odb.store(IStream(kind, len(data), io.BytesIO(data))).binsha)
+
+    def _read(self, binsha: bytes) -> tuple[bytes, bytes]:
+        stream = self.repo.odb.stream(binsha)
+        return stream.type, stream.read()
+
+    def _tree_entries(self, tree_sha: bytes | None) -> list[tuple[bytes, int, str]]:
+        if tree_sha is None:
+            return []
+        from git.objects.fun import tree_entries_from_data
+
+        kind, data = self._read(tree_sha)
+        if kind != b"tree":
+            raise StoreError("案件库的目录结构已损坏（期望目录对象）。")
+        return list(tree_entries_from_data(data))
+
+    def _commit_tree(self, commit: str) -> bytes:
+        kind, data = self._read(bytes.fromhex(commit))
+        if kind != b"commit" or not data.startswith(b"tree "):
+            raise StoreError(f"提交 {commit[:10]} 已损坏。")
+        return bytes.fromhex(data[5:45].decode())
+
+    def _lookup(self, commit: str | None, path: str) -> tuple[bytes, int] | None:
+        if commit is None:
+            return None
+        sha, mode = self._commit_tree(commit), _TREE_MODE
+        for part in path.strip("/").split("/"):
+            if mode != _TREE_MODE:
+                return None
+            found = next(((s, m) for s, m, n in self._tree_entries(sha) if n == part), None)
+            if found is None:
+                return None
+            sha, mode = found
+        return sha, mode
+
+    def read_file(self, commit: str | None, path: str) -> bytes | None:
+        found = self._lookup(commit, path)
+        if found is None or found[1] == _TREE_MODE:
+            return None
+        return self._read(found[0])[1]
+
+    def list_dir(self, commit: str | None, path: str) -> list[str]:
+        """Names in a folder at ``commit`` (folders end with ``/``); empty if there is none."""
+        found = self._lookup(commit, path) if path.strip("/") else (
+            (self._commit_tree(commit), _TREE_MODE) if commit else None)
+        if found is None or found[1] != _TREE_MODE:
+            return []
+        return [n + "/" if m == _TREE_MODE else n for _, m, n in self._tree_entries(found[0])]
+
+    def _build_tree(self, base: bytes | None, changes: Mapping[str, Any]) -> bytes | None:
+        from git.objects.fun import tree_to_stream
+
+        entries = {name: (sha, mode) for sha, mode, name in self._tree_entries(base)}
+        for name, change in changes.items():
+            if isinstance(change, dict):
+                old = entries.get(name)
+                sub = self._build_tree(old[0] if old and old[1] == _TREE_MODE else None, change)
+                if sub is None:
+                    entries.pop(name, None)
+                else:
+                    entries[name] = (sub, _TREE_MODE)
+            elif change is None:
+                entries.pop(name, None)
+            else:
+                entries[name] = (self._write(b"blob", change), _BLOB_MODE)
+        if not entries:
+            return None
+        # git orders tree entries as if folder names ended with "/"
+        ordered = sorted(entries.items(), key=lambda kv: kv[0].encode() + (b"/" if kv[1][1] == _TREE_MODE else b""))
+        buf = io.BytesIO()
+        tree_to_stream([(sha, mode, name) for name, (sha, mode) in ordered], buf.write)
+        return self._write(b"tree", buf.getvalue())
+
+    def commit_files(self, parent: str | None, files: Mapping[str, bytes | None], message: str,
+                     author: Identity, when: datetime) -> str:
+        """Write a commit on top of ``parent`` changing ``files`` (None deletes); returns its sha.
+
+        The branch is not moved: call :meth:`compare_and_swap`.
+        """
+        nested: dict[str, Any] = {}
+        for path, content in files.items():
+            parts = path.strip("/").split("/")
+            node = nested
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = content
+        base = self._commit_tree(parent) if parent else None
+        tree = self._build_tree(base, nested)
+        if tree is None:
+            tree = self._write(b"tree", b"")
+        stamp = f"{int(when.timestamp())} {when.strftime('%z') or '+0000'}"
+        ident = f"{_safe_ident(author.name)} <{_safe_ident(author.email)}> {stamp}"
+        lines = [f"tree {tree.hex()}"]
+        if parent:
+            lines.append(f"parent {parent}")
+        lines += [f"author {ident}", f"committer {ident}", "", message.rstrip("\n") + "\n"]
+        return self._write(b"commit", "\n".join(lines).encode("utf-8")).hex()
+
+    def compare_and_swap(self, new: str, old: str | None) -> bool:
+        """Move the branch to ``new`` only if it is still at ``old``."""
+        expected = old or "0" * 40
+        proc = run_git(self.root, "update-ref", "-m", "disputectl", REF, new, expected, check=False)
+        return proc.returncode == 0
+
+    def sync_worktree(self, paths: Mapping[str, bytes | None]) -> None:
+        """Bring the working tree and the index in line with a commit just made.
+
+        The commit is already on the branch; this only keeps ``git status`` clean for people
+        who look at the files.
+        """
+        infos: list[str] = []
+        for rel, content in paths.items():
+            target = self.root / rel
+            if content is None:
+                target.unlink(missing_ok=True)
+                infos.append(f"0 {'0' * 40}\t{rel}")
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, content)
+        if paths:
+            index_lines = []
+            for rel, content in paths.items():
+                if content is None:
+                    continue
+                sha = _blob_sha(content)
+                index_lines.append(f"100644 {sha}\t{rel}")
+            index_lines += infos
+            run_git(self.root, "update-index", "-z", "--index-info",
+                    input="\0".join(index_lines).encode("utf-8") + b"\0", check=False)
+
+    # -- locking -----------------------------------------------------------------------------
+    @contextmanager
+    def lock(self, timeout: float = 30.0) -> Iterator[None]:
+        """Serialise writers on this clone; git's own ref lock still guards the branch."""
+        path = self.git_dir() / LOCK_NAME
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreError("案件库正被其他操作占用，请稍后再试。") from None
+                    time.sleep(0.02)
+            yield
+        finally:
+            os.close(fd)
+
+    # -- history -----------------------------------------------------------------------------
+    def log(self, path: str | None = None, rev: str = REF) -> list[CommitInfo]:
+        sep = "\x1e"
+        fmt = sep.join(["%H", "%an", "%ae", "%aI", "%s", "%(trailers:unfold,only)"]) + "\x1f"
+        args = ["log", f"--format={fmt}", rev]
+        if path:
+            args += ["--", path]
+        proc = run_git(self.root, *args, check=False)
+        if proc.returncode != 0:
+            return []
+        commits = []
+        for record in proc.stdout.decode("utf-8", "replace").split("\x1f"):
+            record = record.strip("\n")
+            if not record:
+                continue
+            sha, name, email, when, subject, trailers = record.split(sep)
+            commits.append(CommitInfo(sha, name, email, datetime.fromisoformat(when), subject, parse_trailers(trailers)))
+        return commits
+
+
+def parse_trailers(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            out[key.strip()] = value.strip()
+    return out
+
+
+def _safe_ident(text: str) -> str:
+    return "".join(ch for ch in text if ch not in "<>\n\r\0")
+
+
+def _blob_sha(content: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
+
+
+def atomic_write(target: Path, content: bytes) -> None:
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(content)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
+
+
+def iter_tree_files(store: GitStore, commit: str | None, prefix: str, suffix: str = "") -> Iterator[tuple[str, bytes]]:
+    """Every file under ``prefix`` at ``commit`` (path, content), read straight from objects."""
+    if commit is None:
+        return
+    proc = run_git(store.root, "ls-tree", "-r", "-z", commit, "--", prefix, check=False)
+    for record in proc.stdout.split(b"\0"):
+        if not record:
+            continue
+        meta, _, path_bytes = record.partition(b"\t")
+        mode, kind, sha = meta.split()
+        path = path_bytes.decode("utf-8")
+        if kind != b"blob" or not path.endswith(suffix):
+            continue
+        yield path, store._read(bytes.fromhex(sha.decode()))[1]

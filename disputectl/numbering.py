@@ -1,0 +1,27 @@
+"""Case numbers and document numbers.
+
+A case number is ``<registering unit>-<registration date>-<sequence>`` (``SW-20261126-001``):
+unique across units by the prefix, and within a unit by the sequence, which is taken from the
+day's folder at commit time (a lost race is retried with the next number).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from .store import CASE_ID_RE
+
+
+def next_case_id(unit: str, day: date, existing_names: Iterable[str]) -> str:
+    prefix = f"{unit}-{day:%Y%m%d}-"
+    taken = 0
+    for name in existing_names:
+        stem = name.removesuffix(".yaml").rstrip("/")
+        if stem.startswith(prefix) and CASE_ID_RE.match(stem):
+            taken = max(taken, int(stem[len(prefix):]))
+    return f"{prefix}{taken + 1:03d}"
+
+
+def next_sequence(used: Iterable[int]) -> int:
+    return max(used, default=0) + 1

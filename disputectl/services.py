@@ -1,0 +1,322 @@
+"""One function per use case: load → check → apply → save → commit.
+
+Nothing here reads the clock or the terminal: ``now`` and the officer come in as values.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .authorize import authorize
+from .calendar import WorkCalendar
+from .config import CONFIG_FILE, Config, Officer, default_config
+from .derive import derive_state
+from .errors import NotFound, PermissionDenied, StoreError
+from .gitstore import GitStore, Identity, init_repository, iter_tree_files
+from .numbering import next_case_id
+from .registration import Attachment, build_registration
+from .store import (
+    CASES_DIR,
+    case_dir,
+    case_files_dir,
+    case_path,
+    dump_yaml,
+    find_store_root,
+    load_config_file,
+    normalize_case_id,
+    parse_case,
+    serialize_case,
+)
+from .workflow import ACTIONS
+
+T = TypeVar("T")
+CALENDAR_DIR = "calendar"
+MAX_COMMIT_ATTEMPTS = 8
+SYSTEM_IDENTITY = Identity("disputectl", "disputectl@localhost.invalid")
+
+
+@dataclass
+class Session:
+    root: Path
+    config: Config
+    calendar: WorkCalendar
+    git: GitStore
+    now: datetime
+    officer_id: str | None = None
+
+    @property
+    def today(self):  # type: ignore[no-untyped-def]
+        return self.now.date()
+
+    def officer(self) -> Officer:
+        return self.config.officer(self.officer_id)
+
+    def identity(self, officer: Officer) -> Identity:
+        email = officer.email or f"{officer.id}@{officer.unit.lower()}.disputectl.invalid"
+        return Identity(officer.name, email)
+
+
+def open_session(store: Path, *, now: datetime, officer_id: str | None = None) -> Session:
+    root = find_store_root(store)
+    config = load_config_file(root)
+    calendar = WorkCalendar.load(root / CALENDAR_DIR)
+    return Session(root, config, calendar, GitStore(root), now, officer_id)
+
+
+# -- the store -------------------------------------------------------------------------------
+
+_CONFIG_HEADER = """\
+# disputectl 案件库配置（社会保险费征缴争议联合处置机制）
+# 单位 units、工作人员 officers、区域 regions、争议类别 categories、时限 clocks（工作日）、编号 numbering。
+# 标有 sample: true 的工作人员是样例，请替换为本市真实人员后再使用。
+# 修改后运行 `disputectl officers` 检查；有误时会逐条列出。
+"""
+
+_STORE_README = """\
+# 社会保险费征缴争议 案件库
+
+本目录由 `disputectl init` 建立，是一个 git 仓库：每次受理、流转、办理、回复、归档都是一次提交，
+`git log` 即审计记录。请通过 `disputectl` 命令操作，不要手工修改案件文件。
+
+- `disputectl.yaml`：单位、人员、区域、争议类别、时限和编号配置
+- `cases/年/月/日/<案件编号>.yaml`：案件记录；同名目录存放文书、附件和归档材料
+- `calendar/<年份>.yaml`：可选，补充或覆盖该年节假日和调休安排
+- `templates/<文书种类>.docx`：可选，本地修改过的文书模板，优先于默认模板
+"""
+
+
+def init_store(path: Path, *, now: datetime) -> tuple[Path, bool]:
+    """Create a store at ``path``; returns (root, created). An existing store is left alone."""
+    path = path.expanduser()
+    if (path / CONFIG_FILE).is_file() and (path / ".git").exists():
+        return path.resolve(), False
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise StoreError(f"“{path}”已存在且不是空文件夹，也不是案件库；为避免覆盖，未做任何改动。")
+    created_dir = not path.exists()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        root = path.resolve()
+        init_repository(root)
+        files = {
+            CONFIG_FILE: _CONFIG_HEADER.encode("utf-8") + dump_yaml(default_config()),
+            "README.md": _STORE_README.encode("utf-8"),
+            ".gitattributes": b"*.yaml text eol=lf\n*.docx binary\n",
+            f"{CALENDAR_DIR}/README.md": (
+                "在此放置 `<年份>.yaml` 补充节假日与调休安排（示例见 disputectl 的 README）。\n".encode()
+            ),
+        }
+        git = GitStore(root)
+        message = _message("建立案件库", {"Action": "init", "Actor": "disputectl", "Unit": "-"})
+        commit = git.commit_files(None, files, message, SYSTEM_IDENTITY, now)
+        if not git.compare_and_swap(commit, None):
+            raise StoreError("建立案件库时发生冲突。")
+        git.sync_worktree(files)
+        git.close()
+    except Exception:
+        if created_dir:
+            import shutil
+
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            for child in path.iterdir():
+                if child.is_dir():
+                    import shutil
+
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink()
+        raise
+    return root, True
+
+
+# -- committing ------------------------------------------------------------------------------
+
+def _message(subject: str, trailers: Mapping[str, str], body: str = "") -> str:
+    text = subject.replace("\n", " ").strip()
+    if body:
+        text += "\n\n" + body.strip()
+    text += "\n\n" + "\n".join(f"{k}: {v}" for k, v in trailers.items())
+    return text + "\n"
+
+
+def _commit(s: Session, officer: Officer, build: Callable[[str | None], tuple[dict[str, bytes | None], str, T]]) -> T:
+    """Run ``build`` on the current head and commit its files; retried if the branch moved."""
+    with s.git.lock():
+        for _ in range(MAX_COMMIT_ATTEMPTS):
+            head = s.git.head()
+            files, message, result = build(head)
+            commit = s.git.commit_files(head, files, message, s.identity(officer), s.now)
+            if s.git.compare_and_swap(commit, head):
+                s.git.sync_worktree(files)
+                return result
+        raise StoreError("案件库正忙（提交多次冲突），未做改动，请稍后重试。")
+
+
+def new_action_id(now: datetime) -> str:
+    return f"{now:%Y%m%d%H%M%S}-{secrets.token_hex(4)}"
+
+
+def _new_action(s: Session, officer: Officer, action: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": new_action_id(s.now),
+        "at": s.now.isoformat(timespec="seconds"),
+        "action": action,
+        "actor": officer.id,
+        "unit": officer.unit,
+        "data": dict(data),
+    }
+
+
+def _trailers(case_id: str, action: dict[str, Any]) -> dict[str, str]:
+    return {"Case": case_id, "Action": action["action"], "Actor": action["actor"], "Unit": action["unit"],
+            "Action-Id": action["id"]}
+
+
+# -- use cases -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Outcome:
+    case: dict[str, Any]
+    action: dict[str, Any]
+
+
+def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment] | None = None, *,
+             receipt: bool = True) -> Outcome:
+    officer = s.officer()
+    if not officer.has_role("registrar"):
+        raise PermissionDenied(f"{officer.name}不是受理人员，不能受理登记。")
+    registration = build_registration(fields, s.config, now=s.now, officer_id=officer.id, unit=officer.unit)
+
+    def build(head: str | None) -> tuple[dict[str, bytes | None], str, Outcome]:
+        folder = f"{CASES_DIR}/{s.today:%Y/%m/%d}"
+        case_id = next_case_id(officer.unit, s.today, s.git.list_dir(head, folder))
+        files: dict[str, bytes | None] = {}
+        reg = dict(registration)
+        reg["attachments"] = []
+        for att in attachments or []:
+            rel = f"{case_files_dir(case_id)}/附件/{att.name}"
+            files[rel] = att.content
+            reg["attachments"].append({"name": att.name, "sha256": att.sha256, "size": len(att.content),
+                                       "path": rel})
+        action = _new_action(s, officer, "register", {})
+        case: dict[str, Any] = {"schema_version": 1, "id": case_id, "registration": reg, "actions": [action]}
+        case["state"] = derive_state(case, s.config, s.calendar)
+        files[case_path(case_id)] = serialize_case(case)
+        category = s.config.categories[reg["category"]].name
+        subject = f"受理登记 {case_id}：{reg['payer']['name'][:40]}（{category}）"
+        return files, _message(subject, _trailers(case_id, action)), Outcome(case, action)
+
+    return _commit(s, officer, build)
+
+
+def load_case(s: Session, case_id: str, commit: str | None = None) -> dict[str, Any]:
+    case_id = normalize_case_id(case_id)
+    head = commit or s.git.head()
+    data = s.git.read_file(head, case_path(case_id))
+    if data is None:
+        raise NotFound(f"没有找到案件 {case_id}。")
+    return parse_case(data, source=f"案件 {case_id}")
+
+
+def current_state(s: Session, case: dict[str, Any]) -> dict[str, Any]:
+    """The state replayed now (the calendar may have learnt a new year since it was saved)."""
+    return derive_state(case, s.config, s.calendar)
+
+
+def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any]) -> Outcome:
+    """Do one workflow action on one case as the session's officer: one commit or nothing."""
+    officer = s.officer()
+    if action not in ACTIONS or action == "register":
+        raise NotFound(f"没有“{action}”这项操作。")
+
+    def build(head: str | None) -> tuple[dict[str, bytes | None], str, Outcome]:
+        case = load_case(s, case_id, head)
+        state = derive_state(case, s.config, s.calendar)
+        _, clean = authorize(action, officer, case, state, dict(data), s.config, s.calendar, s.today)
+        entry = _new_action(s, officer, action, clean)
+        case["actions"].append(entry)
+        case["state"] = derive_state(case, s.config, s.calendar)
+        files: dict[str, bytes | None] = {case_path(case["id"]): serialize_case(case)}
+        subject = f"{ACTIONS[action].label} {case['id']}：{_summary(s, action, clean)}"
+        return files, _message(subject, _trailers(case["id"], entry)), Outcome(case, entry)
+
+    return _commit(s, officer, build)
+
+
+def _summary(s: Session, action: str, data: Mapping[str, Any]) -> str:
+    officer = s.officer()
+    who = f"{s.config.unit_label(officer.unit)} {officer.name}"
+    if action == "route_transfer":
+        return f"{who}转{s.config.unit_label(data['to_unit'])}"
+    if "units" in data:
+        return f"{who}（{'、'.join(s.config.unit_label(u) for u in data['units'])}）"
+    return who
+
+
+def iter_cases(s: Session) -> list[dict[str, Any]]:
+    head = s.git.head()
+    return [parse_case(content, source=path) for path, content in iter_tree_files(s.git, head, CASES_DIR, ".yaml")
+            if path.count("/") == 4]
+
+
+def case_log(s: Session, case_id: str) -> list[Any]:
+    case_id = normalize_case_id(case_id)
+    load_case(s, case_id)
+    return [c for c in s.git.log(case_dir(case_id) + "/") if c.trailers.get("Case") == case_id]
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+def _may_reveal(s: Session, reveal: bool) -> bool:
+    if not reveal:
+        return False
+    officer = s.officer()
+    if not (officer.roles & s.config.reveal_roles):
+        raise PermissionDenied(f"{officer.name}无权查看完整的证件号码和电话（配置 privacy.reveal_roles 未包含其角色）。")
+    return True
+
+
+def case_detail(s: Session, case_id: str, *, reveal: bool = False) -> dict[str, Any]:
+    from .views import case_view
+
+    show_all = _may_reveal(s, reveal)
+    case = load_case(s, case_id)
+    return case_view(case, current_state(s, case), s.config, s.calendar, s.today, reveal=show_all)
+
+
+def list_views(s: Session, *, status: str | None = None, unit: str | None = None, category: int | None = None,
+               region: str | None = None, text: str | None = None, limit: int = 0) -> list[dict[str, Any]]:
+    from .views import summary_view
+
+    rows = []
+    needle = (text or "").strip().lower()
+    for case in iter_cases(s):
+        state = current_state(s, case)
+        reg = case["registration"]
+        if status and state["status"] != status or unit and state["unit"] != unit:
+            continue
+        if category and reg["category"] != category or region and reg["region"] != region:
+            continue
+        if needle and needle not in " ".join(
+                [case["id"], reg["payer"]["name"], reg["matter"], reg["request"]]).lower():
+            continue
+        rows.append(summary_view(case, state, s.config, s.calendar, s.today))
+    rows.sort(key=lambda r: (r["registered_at"], r["id"]), reverse=True)
+    return rows[:limit] if limit else rows
+
+
+def case_log_view(s: Session, case_id: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "commit": c.sha, "when": c.when.isoformat(), "author": c.author, "email": c.email,
+            "subject": c.subject, "case": c.trailers.get("Case"), "action": c.trailers.get("Action"),
+            "actor": c.trailers.get("Actor"), "unit": c.trailers.get("Unit"),
+            "unit_name": s.config.unit_label(c.trailers.get("Unit")), "action_id": c.trailers.get("Action-Id"),
+        }
+        for c in case_log(s, case_id)
+    ]

@@ -1,0 +1,154 @@
+"""The only code that reads and writes case files (and the store's config).
+
+A case file is YAML in one canonical form (fixed indent, width and key order) so that a diff
+shows only what changed. Loading never constructs Python objects (safe loader only), refuses
+duplicate keys, aliases and tags, and validates against ``schemas/case.schema.json``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .config import CONFIG_FILE, Config, parse_config
+from .errors import NotFound, StoreError, ValidationError
+
+CASES_DIR = "cases"
+CASE_ID_RE = re.compile(r"^(?P<unit>[A-Z]{2,6})-(?P<date>\d{8})-(?P<seq>\d{3,6})$")
+CASE_SCHEMA_VERSION = 1
+MAX_YAML_BYTES = 5_000_000
+# Top-level key order of a case file; anything else sorts after, alphabetically.
+_CASE_KEY_ORDER = ["schema_version", "id", "registration", "actions", "state"]
+
+
+def normalize_case_id(text: str) -> str:
+    case_id = text.strip().upper()
+    if not CASE_ID_RE.match(case_id):
+        raise NotFound(f"案件编号“{text[:40]}”格式不对（应如 SW-20261126-001）。")
+    return case_id
+
+
+def case_dir(case_id: str) -> str:
+    """``SW-20261126-001`` → ``cases/2026/11/26``: one small leaf folder per registration day."""
+    d = CASE_ID_RE.match(case_id)
+    if d is None:
+        raise NotFound(f"案件编号“{case_id[:40]}”格式不对。")
+    day = d.group("date")
+    return f"{CASES_DIR}/{day[:4]}/{day[4:6]}/{day[6:]}"
+
+
+def case_path(case_id: str) -> str:
+    return f"{case_dir(case_id)}/{case_id}.yaml"
+
+
+def case_files_dir(case_id: str) -> str:
+    """Folder beside the case file for its notices, attachments and archive package."""
+    return f"{case_dir(case_id)}/{case_id}"
+
+
+def _yaml_dumper() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    return yaml
+
+
+def _ordered(value: Any, top: bool = False) -> Any:
+    """Canonical order: known top-level keys first, every other mapping sorted by key."""
+    if isinstance(value, Mapping):
+        if top:
+            keys = [k for k in _CASE_KEY_ORDER if k in value] + sorted(k for k in value if k not in _CASE_KEY_ORDER)
+        else:
+            keys = sorted(value)
+        return {k: _ordered(value[k]) for k in keys}
+    if isinstance(value, list | tuple):
+        return [_ordered(v) for v in value]
+    return value
+
+
+def dump_yaml(data: Mapping[str, Any], *, case: bool = False) -> bytes:
+    buf = io.StringIO()
+    _yaml_dumper().dump(_ordered(data, top=case) if case else dict(data), buf)
+    return buf.getvalue().encode("utf-8")
+
+
+def load_yaml(data: bytes, *, source: str) -> Any:
+    """Parse YAML safely; a problem becomes a ValidationError naming ``source``."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    if len(data) > MAX_YAML_BYTES:
+        raise ValidationError(f"{source} 过大（超过 {MAX_YAML_BYTES // 1_000_000} MB），拒绝读取。")
+    yaml = YAML(typ="safe")
+    yaml.allow_duplicate_keys = False
+    try:
+        events = list(yaml.parse(io.BytesIO(data)))
+    except YAMLError as exc:
+        raise ValidationError(f"{source} 不是有效的 YAML：{_yaml_problem(exc)}") from None
+    for event in events:
+        if getattr(event, "anchor", None) or type(event).__name__ == "AliasEvent":
+            raise ValidationError(f"{source} 使用了 YAML 锚点或别名（& / *），本工具不接受。")
+        if getattr(event, "tag", None) is not None:
+            raise ValidationError(f"{source} 使用了 YAML 标签（!…），本工具不接受。")
+    try:
+        return yaml.load(io.BytesIO(data))
+    except YAMLError as exc:
+        raise ValidationError(f"{source} 不是有效的 YAML：{_yaml_problem(exc)}") from None
+    except (ValueError, TypeError) as exc:
+        raise ValidationError(f"{source} 内容无效：{exc}") from None
+
+
+def _yaml_problem(exc: Exception) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if "duplicate key" in str(exc):
+        problem = "有重复的键"
+    return f"第 {mark.line + 1} 行：{problem}" if mark is not None else str(problem)
+
+
+def validate_case(case: Mapping[str, Any], *, source: str) -> None:
+    from .schema import schema_errors
+
+    problems = schema_errors("case", case)
+    if problems:
+        raise ValidationError(f"{source} 不符合案件文件格式：", details=problems[:20])
+
+
+def parse_case(data: bytes, *, source: str) -> dict[str, Any]:
+    case = load_yaml(data, source=source)
+    if not isinstance(case, dict):
+        raise ValidationError(f"{source} 不是案件记录。")
+    validate_case(case, source=source)
+    return case
+
+
+def serialize_case(case: Mapping[str, Any]) -> bytes:
+    validate_case(case, source=f"案件 {case.get('id', '?')}")
+    return dump_yaml(case, case=True)
+
+
+def find_store_root(path: Path) -> Path:
+    root = path.expanduser()
+    if not (root / CONFIG_FILE).is_file() or not (root / ".git").exists():
+        raise StoreError(f"“{path}”不是案件库：请先运行 disputectl init {path}，或用 --store 指明案件库位置。")
+    return root.resolve()
+
+
+def load_config_file(root: Path) -> Config:
+    path = root / CONFIG_FILE
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise StoreError(f"无法读取配置文件 {CONFIG_FILE}：{exc.strerror}") from None
+    raw = load_yaml(data, source=CONFIG_FILE)
+    if not isinstance(raw, dict):
+        raise ValidationError(f"配置文件 {CONFIG_FILE} 应为映射。")
+    return parse_config(raw)

@@ -1,0 +1,90 @@
+"""Checks of what officers type in: identifiers, phone numbers, dates; and masking for display."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError as StdnumError
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+
+PAYER_KINDS = {"employer": "用人单位", "individual": "个人"}
+CHANNELS = ("来访", "来电", "来信", "网上", "其他部门转来")
+
+
+def check_uscc(value: str) -> str | None:
+    """Return a problem (Chinese) or None for a 统一社会信用代码."""
+    try:
+        uscc.validate(value)
+    except StdnumError:
+        return f"统一社会信用代码“{mask_identifier(value)}”无效（应为18位且校验位正确）"
+    return None
+
+
+def check_ric(value: str) -> str | None:
+    try:
+        ric.validate(value)
+    except StdnumError:
+        return f"居民身份证号码“{mask_identifier(value)}”无效（应为18位且校验位、出生日期正确）"
+    return None
+
+
+def check_phone(value: str) -> str | None:
+    compact = value.replace(" ", "")
+    if MOBILE_RE.match(compact) or LANDLINE_RE.match(compact):
+        return None
+    return f"联系电话“{mask_phone(value)}”无效（手机号11位，固定电话如 0571-88886666）"
+
+
+def check_text(label: str, value: object, *, max_length: int = 2000, required: bool = True) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return f"{label}不能为空" if required else None
+    if not isinstance(value, str):
+        return f"{label}应为文字"
+    if CONTROL_RE.search(value):
+        return f"{label}含有不可见的控制字符"
+    if len(value) > max_length:
+        return f"{label}过长（{len(value)} 字，最多 {max_length} 字）"
+    return None
+
+
+def parse_date(value: object) -> date | None:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def parse_datetime(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        text = value.strip().replace(" ", "T", 1)
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    return None
+
+
+def mask_identifier(value: str) -> str:
+    """``11010519491231002X`` → ``1101**********002X``; short values are masked whole."""
+    if len(value) >= 10:
+        return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    return "*" * len(value)
+
+
+def mask_phone(value: str) -> str:
+    """``13812345678`` → ``138****5678``; landlines keep area code and last four."""
+    digits = value.strip()
+    if len(digits) >= 7:
+        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    return "*" * len(digits)
