@@ -43,7 +43,7 @@ class Attachment:
 
 
 def missing_fields(fields: Mapping[str, Any]) -> list[str]:
-    optional = {"visit_time", "contact_person"}
+    optional = {"visit_time", "contact_person", "channel"}
     return [k for k in REGISTRATION_FIELDS if k not in optional and not str(fields.get(k) or "").strip()]
 
 

@@ -238,6 +238,8 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any]) -> O
         case = load_case(s, case_id, head)
         state = derive_state(case, s.config, s.calendar)
         _, clean = authorize(action, officer, case, state, dict(data), s.config, s.calendar, s.today)
+        if action == "archive":
+            clean = _archive_data(s, case, state, clean, head)
         entry = _new_action(s, officer, action, clean)
         case["actions"].append(entry)
         case["state"] = derive_state(case, s.config, s.calendar)
@@ -246,6 +248,22 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any]) -> O
         return files, _message(subject, _trailers(case["id"], entry)), Outcome(case, entry)
 
     return _commit(s, officer, build)
+
+
+RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
+
+
+def _archive_data(s: Session, case: dict[str, Any], state: dict[str, Any], data: dict[str, Any],
+                  head: str | None) -> dict[str, Any]:
+    """档号 in full style: 全宗号-门类代码·年度-保管期限-机构代码-件号 (件号 per year, retention, unit)."""
+    retention = data.get("retention") or s.config.default_retention
+    unit = state["unit"] if state["unit"] in s.config.units and not s.config.units[state["unit"]].external \
+        else s.config.office_unit
+    year = s.today.year
+    prefix = f"{s.config.fonds}-{s.config.archive_category}·{year}-{RETENTION_CODES[retention]}-{unit}-"
+    used = [int(str(c["state"]["archive"]["code"]).rsplit("-", 1)[-1]) for c in iter_cases(s, head)
+            if (c.get("state") or {}).get("archive") and str(c["state"]["archive"].get("code", "")).startswith(prefix)]
+    return {"retention": retention, "code": f"{prefix}{max(used, default=0) + 1:04d}", "unit": unit}
 
 
 def _summary(s: Session, action: str, data: Mapping[str, Any]) -> str:
@@ -258,8 +276,8 @@ def _summary(s: Session, action: str, data: Mapping[str, Any]) -> str:
     return who
 
 
-def iter_cases(s: Session) -> list[dict[str, Any]]:
-    head = s.git.head()
+def iter_cases(s: Session, head: str | None = None) -> list[dict[str, Any]]:
+    head = head or s.git.head()
     return [parse_case(content, source=path) for path, content in iter_tree_files(s.git, head, CASES_DIR, ".yaml")
             if path.count("/") == 4]
 

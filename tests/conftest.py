@@ -1,0 +1,111 @@
+"""Shared fixtures: an isolated HOME and git config, real stores in temporary folders, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from disputectl.cli.main import app
+
+NOW = "2026-11-26T10:00:00+08:00"
+
+EMPLOYER = {
+    "payer_kind": "employer",
+    "payer_name": "示例科技有限公司",
+    "payer_id": "91110000600037341L",
+    "contact_person": "张三",
+    "address": "示例市人民路1号",
+    "phone": "13812345678",
+    "matter": "对2026年度缴费基数核定有异议",
+    "request": "请求重新核定缴费基数",
+    "category": "3",
+    "region": "SBJ",
+}
+INDIVIDUAL = {
+    "payer_kind": "individual",
+    "payer_name": "李四",
+    "payer_id": "11010519491231002X",
+    "address": "示例市解放路8号",
+    "phone": "0571-88886666",
+    "matter": "退休待遇核定金额有误",
+    "request": "请求重新核定",
+    "category": "8",
+    "region": "DQ",
+}
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    for key in list(os.environ):
+        if key.startswith(("DISPUTECTL_", "GIT_", "XDG_")):
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("DISPUTECTL_NOW", NOW)
+    monkeypatch.chdir(tmp_path)
+    return home
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    path = tmp_path / "store"
+    result = invoke("init", str(path))
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Any:
+    runner = CliRunner()
+    return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+
+
+def head(store: Path) -> str:
+    return subprocess.run(["git", "-C", str(store), "rev-parse", "HEAD"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def git(store: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(store), *args], capture_output=True, text=True, check=True).stdout
+
+
+def field_args(fields: dict[str, str]) -> list[str]:
+    args: list[str] = []
+    for key, value in fields.items():
+        args += [f"--{key.replace('_', '-')}", value]
+    return args
+
+
+@pytest.fixture
+def cli(store: Path) -> Callable[..., Any]:
+    """Run a command against ``store`` as an officer: ``cli("show", case, as_="sw-handler")``."""
+
+    def run(*args: str, as_: str | None = None, input: str | None = None, env: dict[str, str] | None = None) -> Any:
+        extra = ["--store", str(store)]
+        if as_:
+            extra += ["--as", as_]
+        return invoke(*args, *extra, input=input, env=env)
+
+    return run
+
+
+@pytest.fixture
+def register(cli: Callable[..., Any]) -> Callable[..., str]:
+    """Register a case through the CLI and return its number."""
+
+    def run(as_: str = "sw-registrar", now: str | None = None, **overrides: str) -> str:
+        fields = {**EMPLOYER, **overrides}
+        env = {"DISPUTECTL_NOW": now} if now else None
+        result = cli("register", *field_args(fields), "--no-input", as_=as_, env=env)
+        assert result.exit_code == 0, result.output
+        line = next(line for line in result.output.splitlines() if "案件编号" in line)
+        return line.split("案件编号")[-1].strip()
+
+    return run
