@@ -1,0 +1,133 @@
+"""``make demo``: a fresh demo store with cases walked through every path of the plan.
+
+Each step runs the real ``disputectl`` command (printed before it runs), with
+``DISPUTECTL_NOW`` moved forward so the clocks show realistic dates.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+EMPLOYER = ["--payer-kind", "employer", "--payer-name", "示例新材料科技有限公司", "--payer-id", "91110000600037341L",
+            "--contact-person", "王敏", "--address", "示例市高新区创业路18号", "--phone", "13912345678"]
+PERSON = ["--payer-kind", "individual", "--payer-name", "李建国", "--payer-id", "11010519491231002X",
+          "--address", "示例市东区解放路8号", "--phone", "0571-88886666"]
+
+
+class Demo:
+    def __init__(self, store: Path) -> None:
+        self.store = store
+        self.day = "2026-11-02T09:00:00+08:00"
+
+    def at(self, when: str) -> Demo:
+        self.day = when
+        return self
+
+    def run(self, *args: str, officer: str | None = None, check: bool = True) -> str:
+        cmd = list(args) + ["--store", str(self.store)] + (["--as", officer] if officer else [])
+        shown = " ".join(a if " " not in a and a else f"'{a}'" for a in ["disputectl", *args])
+        print(f"\n[{self.day[:16].replace('T', ' ')}] $ {shown}" + (f"   （{officer}）" if officer else ""), flush=True)
+        env = {**os.environ, "DISPUTECTL_NOW": self.day, "COLUMNS": "120"}
+        proc = subprocess.run([sys.executable, "-m", "disputectl", *cmd], env=env, text=True, capture_output=True)
+        sys.stdout.write(proc.stdout)
+        sys.stdout.write(proc.stderr)
+        if check and proc.returncode != 0:
+            raise SystemExit(f"演示中断：命令失败（退出码 {proc.returncode}）")
+        return proc.stdout
+
+    def register(self, officer: str, *fields: str) -> str:
+        out = self.run("register", *fields, "--no-input", officer=officer)
+        return next(line for line in out.splitlines() if "案件编号" in line).split("案件编号")[-1].strip()
+
+
+def main(argv: list[str]) -> int:
+    store = Path(argv[0] if argv else "demo-store")
+    if store.exists():
+        shutil.rmtree(store)
+    d = Demo(store)
+    print(f"$ disputectl init {store}", flush=True)
+    subprocess.run([sys.executable, "-m", "disputectl", "init", str(store)], check=True)
+
+    print("\n==== 案例一：本单位办理（税务局受理，本单位限时办结，延期一次） ====")
+    d.at("2026-11-02T09:10:00+08:00")
+    a = d.register("sw-registrar", *EMPLOYER, "--channel", "来访", "--category", "3", "--region", "SBJ",
+                   "--matter", "对2026年度社会保险费缴费基数申报核定结果有异议", "--request", "请求按实际工资总额重新核定缴费基数")
+    d.at("2026-11-02T15:00:00+08:00").run("route", a, "--self", officer="sw-registrar")
+    d.at("2026-11-16T10:00:00+08:00").run("extend", a, "--reason", "需调取该单位近三年工资台账核对", "--days", "10",
+                                          officer="sw-handler")
+    d.at("2026-11-24T16:00:00+08:00").run(
+        "conclude", a, "--facts", "经核对工资台账，该单位2026年度申报基数低于实际工资总额", "--basis",
+        "《社会保险费征缴暂行条例》第十条", "--decision", "维持原核定结果，并向单位说明核定口径", officer="sw-handler")
+    d.at("2026-11-25T10:00:00+08:00").run("reply", a, "--method", "直接送达", "--date", "2026-11-25", officer="sw-handler")
+
+    print("\n==== 案例二：转办后退回，流转领导组办公室 ====")
+    d.at("2026-11-03T10:00:00+08:00")
+    b = d.register("xf-registrar", *PERSON, "--channel", "来电", "--category", "10", "--region", "DQ",
+                   "--matter", "灵活就业人员断缴后补缴与待遇衔接问题", "--request", "请求明确补缴办法")
+    d.run("route", b, "--to", "SW", "--reason", "涉及补缴，转税务部门办理", officer="xf-registrar")
+    d.at("2026-11-04T09:30:00+08:00").run("return", b, "--reason", "涉及待遇衔接，非税务部门单独职责", officer="sw-handler")
+    d.at("2026-11-05T09:00:00+08:00").run("triage-general", b, "--reason", "需税务、人社两部门联办", officer="bgs-office")
+    d.at("2026-11-06T09:00:00+08:00").run("request-opinions", b, "--units", "SW,RS", "--question",
+                                          "请就补缴办法及待遇衔接提出书面意见", officer="bgs-office")
+    d.at("2026-11-10T09:00:00+08:00").run("opinion", b, "--body", "可按规定补缴，补缴后连续计算缴费年限",
+                                          officer="sw-handler")
+    d.at("2026-11-11T09:00:00+08:00").run("opinion", b, "--body", "补缴到账后次月起按规定衔接待遇",
+                                          officer="rs-handler")
+    d.at("2026-11-13T10:00:00+08:00").run(
+        "consolidate", b, "--facts", "缴费人2025年断缴6个月", "--basis", "《社会保险法》第十条、第十六条",
+        "--decision", "可办理补缴，补缴后次月起衔接待遇", officer="bgs-office")
+    d.at("2026-11-16T10:00:00+08:00").run("reply", b, "--method", "邮寄", "--date", "2026-11-16", officer="bgs-office")
+    d.at("2026-11-20T10:00:00+08:00").run("object", b, "--channel", "行政复议", "--body", "示例市人民政府",
+                                          "--date", "2026-11-20", officer="bgs-office")
+
+    print("\n==== 案例三：一般事项，召开联席会议，两家单位书面意见 ====")
+    d.at("2026-11-04T10:00:00+08:00")
+    c = d.register("rs-registrar", *EMPLOYER, "--channel", "来信", "--category", "5", "--region", "XQ",
+                   "--matter", "特殊工种提前退休人员补缴应征金额核定有争议", "--request", "请求核减应征金额")
+    d.run("route", c, "--office", "--reason", "涉及人社核定与税务征收", officer="rs-registrar")
+    d.at("2026-11-05T10:00:00+08:00").run("triage-general", c, "--reason", "需人社、税务联合办理", officer="bgs-office")
+    d.at("2026-11-06T14:00:00+08:00").run("meeting", c, "--date", "2026-11-06", "--place", "市政府三楼第二会议室",
+                                          "--units", "RS,SW,YB", "--minutes", "会议明确由人社复核应征金额，税务核对已征数额",
+                                          officer="bgs-office")
+    d.run("request-opinions", c, "--units", "RS,SW", "--question", "请就应征金额复核情况提出书面意见", officer="bgs-office")
+    d.at("2026-11-10T09:00:00+08:00").run("opinion", c, "--body", "经复核，应征金额计算无误", officer="rs-handler")
+    d.at("2026-11-12T09:00:00+08:00").run("opinion", c, "--body", "已征数额与核定一致", officer="sw-handler")
+    d.at("2026-11-16T10:00:00+08:00").run(
+        "consolidate", c, "--facts", "应征金额经人社复核无误，税务已按核定征收", "--basis", "《社会保险法》第六十三条",
+        "--decision", "维持原核定应征金额", officer="bgs-office")
+    d.at("2026-11-18T10:00:00+08:00").run("reply", c, "--method", "电子送达", "--date", "2026-11-18", officer="bgs-office")
+
+    print("\n==== 案例四：重大疑难事项，报组长同意后纳入“一站式”平台 ====")
+    d.at("2026-11-05T10:00:00+08:00")
+    e = d.register("sw-registrar", *EMPLOYER, "--channel", "来访", "--category", "9", "--region", "NX",
+                   "--matter", "企业改制遗留欠费追缴涉及职工三百余人", "--request", "请求分期缴纳并免除滞纳金")
+    d.run("route", e, "--office", "--reason", "涉及人数多、情况复杂", officer="sw-registrar")
+    d.at("2026-11-06T10:00:00+08:00").run("triage-major", e, "--reason", "涉及职工人数众多，属重大疑难事项",
+                                          officer="bgs-office")
+    d.at("2026-11-09T10:00:00+08:00").run("approve", e, "--sent-date", "2026-11-09", "--platform-ref", "YZS-2026-0317",
+                                          officer="leader")
+    d.at("2026-11-24T10:00:00+08:00").run(
+        "platform-result", e, "--facts", "平台组织调解，企业与职工代表达成一致", "--basis", "《社会保险法》第八十六条",
+        "--decision", "企业分十二期补缴欠费，滞纳金依法处理", officer="bgs-office")
+    d.at("2026-11-25T10:00:00+08:00").run("reply", e, "--method", "直接送达", "--date", "2026-11-25", officer="bgs-office")
+
+    print("\n==== 案卷归档 ====")
+    d.at("2026-11-26T10:00:00+08:00")
+    for case, archivist in ((a, "sw-archivist"), (b, "bgs-archivist"), (c, "bgs-archivist"), (e, "bgs-archivist")):
+        d.run("archive", case, "--retention", "30年", officer=archivist)
+
+    print("\n==== 时间线 ====")
+    for case in (a, b, c, e):
+        d.run("show", case)
+    d.run("list")
+    d.run("log", a)
+    print(f"\n演示完成。案件库在 {store}/，可用 `git -C {store} log` 查看审计记录。")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
