@@ -38,11 +38,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
-from docxtpl import DocxTemplate
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from docxtpl import DocxTemplate  # type: ignore[import-untyped]
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
-from lxml import etree
+from lxml.etree import LxmlError  # type: ignore[import-untyped]
 
 from disputectl.errors import ValidationError
 from disputectl.resources import resource_dir
@@ -101,6 +104,7 @@ FIELD_LABELS: dict[str, str] = {
     "checked_by": "检查人",
 }
 
+PAYER_KINDS = {"employer": "用人单位", "individual": "个人"}
 LIST_KEYS = frozenset({"units", "remedy", "rows"})
 ROW_KEYS: tuple[str, ...] = ("seq", "doc_number", "author", "title", "date", "pages", "remark")
 ROW_OPTIONAL_KEYS = frozenset({"doc_number", "remark"})
@@ -115,32 +119,29 @@ class NoticeKind:
     defaults: tuple[tuple[str, str], ...] = ()
 
 
-def _numbered(code: str, title: str, prefix: str, *specific: str) -> NoticeKind:
-    return NoticeKind(code, title, prefix, COMMON_KEYS + specific)
+def _numbered(code: str, title: str, prefix: str, specific: str) -> NoticeKind:
+    return NoticeKind(code, title, prefix, COMMON_KEYS + tuple(specific.split()))
 
 
 KINDS: dict[str, NoticeKind] = {
     k.code: k
     for k in (
         _numbered(
-            "receipt", "受理回执", "社争受",
-            "visit_time", "channel", "request", "first_officer", "phone", "route_due",
+            "receipt",
+            "受理回执",
+            "社争受",
+            "visit_time channel request first_officer phone route_due",
         ),
-        _numbered("transfer", "转办单", "社争转", "to_unit_name", "reason", "sign_due"),
+        _numbered("transfer", "转办单", "社争转", "to_unit_name reason sign_due"),
+        _numbered("meeting", "联席会议通知", "社争会", "meeting_date meeting_place units agenda"),
+        _numbered("opinion_request", "征求意见函", "社争函", "to_unit_name opinion_due question"),
+        _numbered("approval_request", "重大疑难事项报批单", "社争批", "reason office_opinion"),
+        _numbered("referral", "移送函", "社争移", "platform_name sent_date reason"),
+        _numbered("extension", "延期告知书", "社争延", "original_due new_due reason"),
         _numbered(
-            "meeting", "联席会议通知", "社争会", "meeting_date", "meeting_place", "units", "agenda"
+            "result", "处理结果告知书", "社争结", "facts basis decision remedy concluding_unit_name"
         ),
-        _numbered(
-            "opinion_request", "征求意见函", "社争函", "to_unit_name", "opinion_due", "question"
-        ),
-        _numbered("approval_request", "重大疑难事项报批单", "社争批", "reason", "office_opinion"),
-        _numbered("referral", "移送函", "社争移", "platform_name", "sent_date", "reason"),
-        _numbered("extension", "延期告知书", "社争延", "original_due", "new_due", "reason"),
-        _numbered(
-            "result", "处理结果告知书", "社争结",
-            "facts", "basis", "decision", "remedy", "concluding_unit_name",
-        ),
-        _numbered("handover", "移交告知书", "社争交", "authority", "reason"),
+        _numbered("handover", "移交告知书", "社争交", "authority reason"),
         NoticeKind("archive_index", "卷内文件目录", None, ("case_id", "archive_code", "rows")),
         NoticeKind(
             "archive_note",
@@ -262,6 +263,8 @@ def _prepare(kind: NoticeKind, context: Mapping[str, object]) -> dict[str, objec
         if key in prepared and _is_empty(value):
             continue
         prepared[key] = _plain(value)
+    if prepared.get("payer_kind") in PAYER_KINDS:
+        prepared["payer_kind"] = PAYER_KINDS[str(prepared["payer_kind"])]
     missing = [key for key in kind.required if _is_empty(prepared.get(key))]
     if missing:
         raise ValidationError(
@@ -333,8 +336,9 @@ def _document_time(context: Mapping[str, object]) -> datetime:
     for key in ("issue_date", "archived_date"):
         match = _CN_DATE.search(str(context.get(key, "")))
         if match:
+            year, month, day = (int(g) for g in match.groups())
             try:
-                return datetime(*(int(g) for g in match.groups()))
+                return datetime(year, month, day)
             except ValueError:
                 continue
     return _FALLBACK_TIME
@@ -373,14 +377,16 @@ def render_docx(kind: str, context: Mapping[str, object], store_root: Path | Non
             details=[f"模板：{path}", str(exc)],
         ) from exc
     except TemplateSyntaxError as exc:
+        near = "".join(getattr(exc, "docx_context", [])).strip()
         raise ValidationError(
-            "通知书模板标签有误", details=[f"模板：{path}", f"第{exc.lineno}处附近：{exc.message}"]
+            "通知书模板标签有误",
+            details=[f"模板：{path}", str(exc.message)] + ([f"附近文字：{near}"] if near else []),
         ) from exc
     except TemplateError as exc:
         raise ValidationError("通知书模板无法生成", details=[f"模板：{path}", str(exc)]) from exc
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError) as exc:
         raise ValidationError("通知书模板不是有效的 .docx 文件", details=[str(path)]) from exc
-    except etree.LxmlError as exc:
+    except LxmlError as exc:
         raise ValidationError(
             "通知书模板生成的文档结构有误", details=[f"模板：{path}", str(exc)]
         ) from exc
@@ -401,10 +407,6 @@ def render_docx(kind: str, context: Mapping[str, object], store_root: Path | Non
 
 def docx_lines(data: bytes) -> list[str]:
     """Body paragraphs and table rows (cells joined by `` | ``), in order, non-empty."""
-    from docx import Document
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
     document = Document(io.BytesIO(data))
     lines: list[str] = []
     for block in document.iter_inner_content():
@@ -505,7 +507,7 @@ def sample_context(kind: str) -> dict[str, object]:
             "category_name": "待遇核定和支付",
             "original_due": "2026年12月17日",
             "new_due": "2027年1月8日",
-            "reason": "需调取原单位档案并向档案保管部门核实视同缴费年限",
+            "reason": "需调取原单位档案并向档案保管部门核实视同缴费年限。",
         }
     if kind == "result":
         return _common(kind, 5, d(2026, 12, 15), _OFFICE) | {
@@ -532,7 +534,9 @@ def sample_context(kind: str) -> dict[str, object]:
             "issue_date": "2026年12月20日",
             "rows": [
                 _index_row(1, "社争受〔2026〕12号", _TAX, "受理回执", "20261126", "1"),
-                _index_row(2, "", "江州市恒达机械制造有限公司", "争议事项反映材料", "20261126", "2"),
+                _index_row(
+                    2, "", "江州市恒达机械制造有限公司", "争议事项反映材料", "20261126", "2"
+                ),
                 _index_row(3, "社争转〔2026〕5号", _TAX, "转办单", "20261127", "5"),
                 _index_row(4, "社争会〔2026〕3号", _OFFICE, "联席会议通知", "20261201", "6"),
                 _index_row(5, "社争结〔2026〕5号", _OFFICE, "处理结果告知书", "20261215", "8"),
