@@ -50,6 +50,8 @@ def check_officer(transition: Transition, officer: Officer, case: dict[str, Any]
     raise PermissionDenied(
         f"{officer.name}（{config.unit_label(officer.unit)}，{roles}）无权{ACTIONS[transition.action].label}："
         f"此操作须由{describe_who(transition)}办理。"
+        f"案件当前状态为“{STATUSES[state['status']]}”，承办单位为{config.unit_label(state['unit'])}；"
+        f"{next_steps_text(state['status'])}"
     )
 
 
@@ -124,7 +126,11 @@ def check_guard(transition: Transition, officer: Officer, case: dict[str, Any], 
     guard = transition.guard
     if guard is None:
         return
-    if guard == "transfer_target":
+    if guard == "self_handling":
+        if config.units[case["registration"]["first_unit"]].kind == "office":
+            raise NotAllowed("领导组办公室受理的事项不能由本单位办理：明确属其他单位职责的请转办（--to 单位），"
+                             "需多部门办理或职责不清的请流转领导组办公室梳理（--office）。")
+    elif guard == "transfer_target":
         target = config.units[data["to_unit"]]
         if target.code == case["registration"]["first_unit"]:
             raise ValidationError("不能转办给本单位：本单位职责范围内的事项请用“本单位办理”（--self）。")
@@ -132,16 +138,22 @@ def check_guard(transition: Transition, officer: Officer, case: dict[str, Any], 
             raise ValidationError("需多部门办理或职责不清的事项请流转领导组办公室（--office），不用转办。")
     elif guard == "not_extended":
         if state["extended"]:
-            raise NotAllowed("本案已延期过一次，不能再次延期。")
+            due = next((c["due"] for c in state["clocks"] if c["name"] == "handle" and c["stopped"] is None), None)
+            raise NotAllowed("本案已延期过一次，不能再次延期：请在延期后的办理期限" + (f"（{due}）" if due else "")
+                             + "内办结，需多部门办理的可提请领导组办公室。")
         cap = config.clocks["extension_max"]
         if data["days"] > cap:
             raise ValidationError(f"延期最多 {cap} 个工作日，申请了 {data['days']} 个工作日。")
     elif guard == "return_window":
-        if not state["via_transfer"] or not state["transferred_at"]:
+        # A transfer may be returned before or after signing, but only within the window counted
+        # from the transfer: a unit cannot escape the limit by leaving the transfer unsigned.
+        if not state["transferred_at"] or not (state["via_transfer"] or state["status"] == "transferred"):
             raise NotAllowed("只有转办来的事项才能退回；本单位事项需要多部门办理的，请用“提请领导组办公室”。")
         limit = calendar.add_workdays(date.fromisoformat(state["transferred_at"]), config.clocks["return"])
         if today > limit:
-            raise NotAllowed(f"退回须在转办后 {config.clocks['return']} 个工作日内（截至 {limit.isoformat()}），已过期限。")
+            then = "请签收后办理" if state["status"] == "transferred" else "请继续办理"
+            raise NotAllowed(f"退回须在转办后 {config.clocks['return']} 个工作日内（截至 {limit.isoformat()}），已过期限；"
+                             f"{then}，需多部门办理的可提请领导组办公室。")
     elif guard == "member_units":
         _check_member_units(data["units"], config, minimum=2, what="参会单位")
     elif guard == "requestable":
@@ -152,9 +164,12 @@ def check_guard(transition: Transition, officer: Officer, case: dict[str, Any], 
     elif guard == "opinions_complete":
         pending = pending_opinions(state)
         if pending:
-            raise NotAllowed("还有书面意见未提交：" + "、".join(config.unit_label(u) for u in pending) + "，不能综合办结。")
+            raise NotAllowed(f"案件当前状态为“{STATUSES[state['status']]}”，还有书面意见未提交："
+                             + "、".join(config.unit_label(u) for u in pending)
+                             + "，不能综合办结；待以上单位提交书面意见后再综合意见办结。")
         if len(state["opinions"]) < 2:
-            raise NotAllowed("一般事项须由两个及以上联办单位提出书面意见后才能综合办结；请先征求书面意见。")
+            raise NotAllowed(f"案件当前状态为“{STATUSES[state['status']]}”：一般事项须由两个及以上联办单位"
+                             "提出书面意见后才能综合办结；请先征求书面意见。")
     elif guard == "notice_kind":
         pass  # checked where notices are issued
     else:  # pragma: no cover - a table row naming an unknown guard is a programming error

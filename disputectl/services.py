@@ -16,7 +16,7 @@ from .authorize import authorize
 from .calendar import WorkCalendar
 from .config import CONFIG_FILE, Config, Officer, default_config
 from .derive import derive_state
-from .errors import NotFound, PermissionDenied, StoreError
+from .errors import NotFound, PermissionDenied, StoreError, ValidationError
 from .gitstore import GitStore, Identity, init_repository, iter_tree_files
 from .numbering import next_case_id
 from .registration import Attachment, build_registration
@@ -206,6 +206,8 @@ def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment
         action = _new_action(s, officer, "register", {})
         case: dict[str, Any] = {"schema_version": 1, "id": case_id, "registration": reg, "actions": [action]}
         case["state"] = derive_state(case, s.config, s.calendar)
+        if receipt:
+            files.update(_issue_notices(s, case, action, [("receipt", None)], head))
         files[case_path(case_id)] = serialize_case(case)
         category = s.config.categories[reg["category"]].name
         subject = f"受理登记 {case_id}：{reg['payer']['name'][:40]}（{category}）"
@@ -243,11 +245,77 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any]) -> O
         entry = _new_action(s, officer, action, clean)
         case["actions"].append(entry)
         case["state"] = derive_state(case, s.config, s.calendar)
-        files: dict[str, bytes | None] = {case_path(case["id"]): serialize_case(case)}
+        files: dict[str, bytes | None] = {}
+        wanted = _wanted_notices(s, case, action, clean)
+        if wanted:
+            files.update(_issue_notices(s, case, entry, wanted, head))
+        if action == "archive":
+            files.update(archive_package(s, case, head))
+        files[case_path(case["id"])] = serialize_case(case)
         subject = f"{ACTIONS[action].label} {case['id']}：{_summary(s, action, clean)}"
         return files, _message(subject, _trailers(case["id"], entry)), Outcome(case, entry)
 
     return _commit(s, officer, build)
+
+
+def _wanted_notices(s: Session, case: dict[str, Any], action: str, data: dict[str, Any]) -> list[tuple[str, str | None]]:
+    from .issuing import ACTION_NOTICES, KINDS
+
+    if action == "issue_notice":
+        kind, _, unit = str(data["kind"]).partition(":")
+        if kind not in KINDS:
+            raise ValidationError(f"没有“{kind[:20]}”这种文书，可用：" + "、".join(f"{k}（{v.title}）" for k, v in KINDS.items()))
+        return [(kind, unit.upper() or None)]
+    make = ACTION_NOTICES.get(action)
+    return make(data) if make else []
+
+
+def _issue_notices(s: Session, case: dict[str, Any], entry: dict[str, Any], wanted: list[tuple[str, str | None]],
+                   head: str | None) -> dict[str, bytes | None]:
+    """Render the notices into files and record them (number, path, checksum) on the action."""
+    from .issuing import NoticeContext, issue, used_numbers
+
+    cases: list[dict[str, Any]] | None = None
+
+    def taken(prefix: str, year: int) -> list[int]:
+        nonlocal cases
+        if cases is None:
+            cases = iter_cases(s, head)
+        return used_numbers([*cases, case], prefix, year)
+
+    ctx = NoticeContext(case, case["state"], s.config, s.calendar, s.today, entry["unit"])
+    issued = issue(ctx, wanted, store_root=s.root, taken=taken, prefixes=s.config.notice_prefixes)
+    entry["notices"] = [i.entry for i in issued]
+    case["state"] = derive_state(case, s.config, s.calendar)
+    return {i.path: i.content for i in issued}
+
+
+def preview_notice(s: Session, case_id: str, kind: str) -> str:
+    """The plain text a notice would have if issued now (nothing is written)."""
+    from .issuing import KINDS, NoticeContext
+    from .notices import render_text
+
+    case = load_case(s, case_id)
+    state = current_state(s, case)
+    kind, _, unit = kind.partition(":")
+    if kind not in KINDS:
+        raise ValidationError(f"没有“{kind[:20]}”这种文书，可用：" + "、".join(f"{k}（{v.title}）" for k, v in KINDS.items()))
+    if kind.startswith("archive"):
+        from .archive import archive_contexts
+
+        return render_text(kind, archive_contexts(s, case, state)[kind], s.root)
+    officer = s.config.officers.get(s.officer_id or "")
+    unit_code = officer.unit if officer else state["unit"]
+    ctx = NoticeContext(case, state, s.config, s.calendar, s.today, unit_code)
+    prefix = s.config.notice_prefixes.get(kind) or KINDS[kind].prefix
+    number = f"{prefix}〔{s.today.year}〕（待编号）" if prefix else None
+    return render_text(kind, ctx.build(kind, number, unit.upper() or None), s.root)
+
+
+def archive_package(s: Session, case: dict[str, Any], head: str | None) -> dict[str, bytes | None]:
+    from .archive import build_package
+
+    return build_package(s, case, head)
 
 
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}

@@ -122,13 +122,13 @@ OPEN_FOR_NOTES = ("registered", "transferred", "handling", "coordinating", "join
                   "at_platform", "concluded", "replied", "handed_over", "withdrawn")
 
 _ROWS: list[Transition] = [
-    Transition("registered", "route_self", "handling", REGISTRAR_FIRST),
+    Transition("registered", "route_self", "handling", REGISTRAR_FIRST, "self_handling"),
     Transition("registered", "route_transfer", "transferred", REGISTRAR_FIRST, "transfer_target"),
     Transition("registered", "route_office", "coordinating", REGISTRAR_FIRST),
     Transition("registered", "hand_over", "handed_over", REGISTRAR_FIRST + OFFICE),
     Transition("registered", "withdraw", "withdrawn", REGISTRAR_FIRST + OFFICE),
     Transition("transferred", "sign", "handling", HANDLER_HERE),
-    Transition("transferred", "return", "coordinating", HANDLER_HERE),
+    Transition("transferred", "return", "coordinating", HANDLER_HERE, "return_window"),
     Transition("transferred", "withdraw", "withdrawn", HOLDER_OR_OFFICE),
     Transition("handling", "extend", None, HANDLER_HERE, "not_extended"),
     Transition("handling", "conclude", "concluded", HANDLER_HERE),

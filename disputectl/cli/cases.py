@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from ..issuing import notice_title
 from rich.table import Table
 
 from ..errors import ValidationError
@@ -63,7 +65,7 @@ def register_case(
     out.print(f"首问责任人：{s.officer().name}（{s.config.unit_label(s.officer().unit)}）")
     out.print(f"分类流转期限：{route['due']}（{route['days']} 个工作日内）")
     for notice in outcome.action.get("notices", []):
-        out.print(f"已出具{notice['title']}：{notice['number'] or ''} {notice['path']}")
+        out.print(f"已出具{notice_title(notice['kind'])}：{notice['number'] or ''} {notice['path']}")
     _warn_missing_years(s, case)
 
 
@@ -179,7 +181,7 @@ def render_case(view: dict[str, Any]) -> None:
     if view["notices"]:
         notices = Table("文号", "文书", "日期", "文件", "SHA-256", title="文书")
         for n in view["notices"]:
-            notices.add_row(n.get("number") or "—", n.get("title", n["kind"]), n.get("date", ""), n["path"], n["sha256"][:16] + "…")
+            notices.add_row(n.get("number") or "—", notice_title(n["kind"]), n.get("date", ""), n["path"], n["sha256"][:16] + "…")
         out.print(notices)
 
 

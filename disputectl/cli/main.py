@@ -41,7 +41,7 @@ class ChineseErrorsGroup(TyperGroup):
             sys.exit(130)
         except Exception:  # noqa: BLE001 - the last line of defence
             log = _log_internal_error()
-            err.print(f"[red]内部错误：[/red]操作未完成，案件库未改动。详细信息已记入 {log}，请联系系统管理员。")
+            err.print(f"[red]内部错误：[/red]程序出现意外问题，详细信息已记入 {log}。请用 disputectl log 核对操作是否已记录，并联系系统管理员。")
             sys.exit(INTERNAL_ERROR_EXIT)
         sys.exit(rv if isinstance(rv, int) else 0)
 
@@ -92,11 +92,12 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    from . import cases, store_cmds, workflow_cmds
+    from . import cases, report_cmds, store_cmds, workflow_cmds
 
     store_cmds.register(app)
     cases.register(app)
     workflow_cmds.register(app)
+    report_cmds.register(app)
 
 
 _register_commands()

@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
+from ..issuing import notice_title
+
 from ..workflow import ACTIONS, ActionSpec, Field
 from .common import DEFAULT_STORE, AsOpt, CaseArg, StoreOpt, ok, out, session
 
@@ -36,7 +38,7 @@ def perform_and_report(store: Path, officer: str | None, case_id: str, action: s
 
             out.print(f"期限：{clock_label(clock['name'], s.config)} {clock['due']}")
     for notice in outcome.action.get("notices", []):
-        out.print(f"已出具{notice.get('title', notice['kind'])}：{notice['number'] or ''} {notice['path']}")
+        out.print(f"已出具{notice_title(notice['kind'])}：{notice['number'] or ''} {notice['path']}")
 
 
 def _option_for(field: Field) -> tuple[Any, Any]:
@@ -79,3 +81,29 @@ def register(app: typer.Typer) -> None:
         if spec.code in _OWN_COMMANDS:
             continue
         app.command(command_name(spec.code))(_make_command(spec))
+    _register_notice(app)
+
+
+def notice(
+    case_id: CaseArg,
+    kind: Annotated[str, typer.Argument(help="文书种类：receipt 受理回执、transfer 转办单、meeting 联席会议通知、"
+                                             "opinion_request 征求意见函、approval_request 重大疑难事项报批单、referral 移送函、"
+                                             "extension 延期告知书、result 处理结果告知书、handover 移交告知书、"
+                                             "archive_index 卷内文件目录、archive_note 备考表。")],
+    store: StoreOpt = DEFAULT_STORE,
+    officer: AsOpt = None,
+    unit: Annotated[str | None, typer.Option(help="征求意见函的收函单位代码。")] = None,
+    preview: Annotated[bool, typer.Option("--preview", help="只在终端显示文书文字，不出具、不记录。")] = False,
+) -> None:
+    """出具文书（编号、存入案件库并在案件上记录校验值），或用 --preview 预览。"""
+    target = f"{kind}:{unit.upper()}" if unit else kind
+    if preview:
+        from ..services import preview_notice
+
+        out.print(preview_notice(session(store, officer), case_id, target), markup=False)
+        return
+    perform_and_report(store, officer, case_id, "issue_notice", {"kind": target})
+
+
+def _register_notice(app: typer.Typer) -> None:
+    app.command("notice")(notice)

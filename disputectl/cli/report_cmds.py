@@ -1,0 +1,222 @@
+"""``due``, ``explain``, ``stats``, ``export``, ``report``: oversight lists, statistics and the 工作台账."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from ..errors import ValidationError
+from .common import (
+    DEFAULT_STORE,
+    AsOpt,
+    CaseArg,
+    JsonOpt,
+    StoreOpt,
+    now,
+    ok,
+    out,
+    print_json,
+    session,
+    warn,
+)
+
+TodayOpt = Annotated[str | None, typer.Option("--today", help="按哪一天计算（如 2026-11-26，默认今天），便于复核。")]
+FromOpt = Annotated[str | None, typer.Option("--from", help="起始日期（含），如 2026-01-01。")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="截止日期（含），如 2026-12-31。")]
+
+_STYLE = {"overdue": "red", "due_soon": "yellow", "ok": "green"}
+
+
+def _day(value: str | None, option: str, default: date | None = None) -> date | None:
+    from ..validation import parse_date
+
+    if value is None:
+        return default
+    parsed = parse_date(value)
+    if parsed is None:
+        raise ValidationError(f"{option} 的值“{value[:20]}”不是有效日期（应如 2026-11-26）。")
+    return parsed
+
+
+def _today(value: str | None) -> date:
+    return _day(value, "--today") or now().date()
+
+
+def _period(start: str | None, end: str | None) -> tuple[date | None, date | None]:
+    first, last = _day(start, "--from"), _day(end, "--to")
+    if first and last and first > last:
+        raise ValidationError(f"--from {first} 晚于 --to {last}。")
+    return first, last
+
+
+def _full_period(start: str | None, end: str | None, today: date) -> tuple[date, date]:
+    """A statistics period: by default from 1 January of ``today``'s year to ``today``."""
+    first, last = _period(start, end)
+    first, last = first or date(today.year, 1, 1), last or today
+    if first > last:
+        raise ValidationError(f"统计起始日 {first} 晚于截止日 {last}。")
+    return first, last
+
+
+def _warn_years(years: list[int]) -> None:
+    if years:
+        from ..calendar import missing_schedule_warning
+
+        warn(missing_schedule_warning(years))
+
+
+def due(
+    store: StoreOpt = DEFAULT_STORE,
+    officer: AsOpt = None,
+    unit: Annotated[str | None, typer.Option(help="只看该单位（时限所等待的单位）。")] = None,
+    officer_filter: Annotated[str | None, typer.Option("--officer", help="只看该责任人（工号）。")] = None,
+    today: TodayOpt = None,
+    show_all: Annotated[bool, typer.Option("--all", help="列出全部未届满时限（默认只列超期和临期）。")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """督办清单：未办结案件的超期、临期时限，按单位和责任人，最紧急的在前。"""
+    from ..reports import due_list
+
+    s = session(store, officer)
+    day = _today(today)
+    result = due_list(s, day, unit=unit, officer=officer_filter, include_all=show_all)
+    _warn_years(result["missing_years"])
+    if as_json:
+        print_json(result)
+        return
+    counts = result["counts"]
+    summary = f"超期 {counts['overdue']} 项，临期 {counts['due_soon']} 项" + (f"，正常 {counts['ok']} 项" if show_all else "")
+    if not result["rows"]:
+        out.print(f"截至 {day}：没有{'未届满的时限' if show_all else '超期或临期的时限'}。")
+        return
+    table = Table("状态", "案件编号", "缴费人", "时限", "承办单位", "责任人", "届满日", "超期/剩余",
+                  title=f"督办清单（截至 {day}）：{summary}")
+    for r in result["rows"]:
+        unit_word = "日" if r["calendar_days"] else "个工作日"
+        when = f"超期 {r['late']} {unit_word}" if r["state"] == "overdue" else f"剩 {r['remaining']} {unit_word}"
+        style = _STYLE[r["state"]]
+        table.add_row(f"[{style}]{r['state_label']}[/{style}]", r["case"], r["payer"], r["clock_label"],
+                      r["unit_name"], r["officer_name"], r["due"], when)
+    out.print(table)
+
+
+def explain(
+    case_id: CaseArg,
+    clock: Annotated[str | None, typer.Argument(help="只看一个时限：如 handle、reply、opinion:RS 或 办理。",
+                                                show_default=False)] = None,
+    store: StoreOpt = DEFAULT_STORE,
+    officer: AsOpt = None,
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """时限怎么算的：起算日、跳过的休息日和节假日、调休上班日、延期、是否超期。"""
+    from ..reports import explain_case
+
+    s = session(store, officer)
+    result = explain_case(s, case_id, _today(today), clock)
+    _warn_years(result["missing_years"])
+    if as_json:
+        print_json(result)
+        return
+    out.print(f"[bold]案件 {result['case']}[/bold]  {result['status_label']}")
+    for c in result["clocks"]:
+        style = {"overdue": "red", "due_soon": "yellow"}.get(c["state"], "")
+        label = f"[{style}]{c['state_label']}[/{style}]" if style else c["state_label"]
+        out.print(f"\n[bold]{c['label']}[/bold]（{c['name']}）届满日 {c['due']}  {label}")
+        for line in c["lines"]:
+            out.print(f"  {line}", markup=False)
+
+
+def stats(
+    store: StoreOpt = DEFAULT_STORE,
+    officer: AsOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    by: Annotated[list[str] | None, typer.Option("--by", help="分组：category（类别）、unit（承办单位）、region（属地），"
+                                                        "可多次使用；默认三种都列。")] = None,
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """统计：受理、办结、按期办结、未办结、当前超期、平均/中位办理工作日、异议（默认本年初至今）。"""
+    from ..reports import GROUPINGS, period_stats
+
+    s = session(store, officer)
+    day = _today(today)
+    first, last = _full_period(start, end, day)
+    result = period_stats(s, first, last, day, by=[b.strip().lower() for b in by] if by else tuple(GROUPINGS))
+    if as_json:
+        print_json(result)
+        return
+    out.print(f"[bold]统计期间 {result['from']} 至 {result['to']}[/bold]（当前数字截至 {result['today']}）")
+    for key, rows in result["groups"].items():
+        out.print(_stats_table(GROUPINGS[key], rows, result["totals"]))
+    if not result["groups"]:
+        out.print(_stats_table("合计", [], result["totals"]))
+
+
+def _stats_table(label: str, rows: list[dict[str, Any]], totals: dict[str, Any]) -> Table:
+    table = Table(label, "受理", "办结", "按期办结", "按期率", "未办结", "当前超期", "平均工作日", "中位工作日", "异议",
+                  title=f"按{label}")
+    for r in [*rows, {"name": "合计", **totals}]:
+        rate = "—" if r["on_time_rate"] is None else f"{r['on_time_rate'] * 100:.1f}%"
+        avg = "—" if r["avg_reply_workdays"] is None else f"{r['avg_reply_workdays']:g}"
+        median = "—" if r["median_reply_workdays"] is None else f"{r['median_reply_workdays']:g}"
+        table.add_row(r["name"], str(r["received"]), str(r["closed"]), str(r["closed_on_time"]), rate, str(r["open"]),
+                      str(r["overdue_now"]), avg, median, str(r["objections"]))
+    return table
+
+
+def export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件，如 台账.xlsx。", show_default=False)],
+    store: StoreOpt = DEFAULT_STORE,
+    officer: AsOpt = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="xlsx 或 csv（默认按文件扩展名）。")] = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    today: TodayOpt = None,
+    reveal: Annotated[bool, typer.Option("--reveal", help="导出完整证件号码和电话（仅限配置允许的角色）。")] = False,
+) -> None:
+    """导出工作台账（每案一行）：Excel（.xlsx）或 CSV（UTF-8，Excel 可直接打开）。"""
+    from ..reports import ledger_rows, write_ledger
+    from ..services import _may_reveal
+
+    kind = (fmt or output.suffix.lstrip(".")).lower()
+    if kind not in ("xlsx", "csv"):
+        raise ValidationError("请用 --format xlsx 或 --format csv（或使用 .xlsx / .csv 扩展名）。")
+    s = session(store, officer)
+    day = _today(today)
+    first, last = _period(start, end)
+    rows = ledger_rows(s, day, start=first, end=last, reveal=_may_reveal(s, reveal))
+    write_ledger(rows, output, kind)
+    ok(f"已导出工作台账 {len(rows)} 件：{output}")
+
+
+def report(
+    html_file: Annotated[Path, typer.Option("--html", help="输出的 HTML 文件。", show_default=False)],
+    store: StoreOpt = DEFAULT_STORE,
+    officer: AsOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    today: TodayOpt = None,
+) -> None:
+    """生成统计报告（单个 HTML 文件，含图表，离线可看，默认本年初至今）。"""
+    from ..reports import render_html, report_data, write_text
+
+    s = session(store, officer)
+    day = _today(today)
+    first, last = _full_period(start, end, day)
+    data = report_data(s, first, last, day)
+    write_text(html_file, render_html(data))
+    ok(f"已生成统计报告：{html_file}（{first} 至 {last}）")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("due")(due)
+    app.command("explain")(explain)
+    app.command("stats")(stats)
+    app.command("export")(export)
+    app.command("report")(report)
