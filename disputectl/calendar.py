@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import chinese_calendar  # type: ignore[import-untyped]
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from disputectl.errors import ValidationError
 
@@ -281,7 +279,8 @@ class WorkCalendar:
         """Read every ``folder/<YYYY>.yaml``; a missing folder means no overrides."""
         if folder is None or not folder.is_dir():
             return cls()
-        yaml = YAML(typ="safe")
+        from .store import load_yaml
+
         overrides: dict[int, YearSchedule] = {}
         problems: list[str] = []
         bad_files: list[str] = []
@@ -295,11 +294,13 @@ class WorkCalendar:
                 continue
             year = int(match.group(1))
             try:
-                data = yaml.load(path.read_text(encoding="utf-8"))
-                overrides[year] = parse_year_schedule(data, year=year)
-            except (YAMLError, UnicodeDecodeError) as e:
+                data = load_yaml(path.read_bytes(), source=path.name)
+            except ValidationError as e:
                 bad_files.append(path.name)
-                problems.append(f"{path.name}：不是有效的 YAML（{_short(e)}）")
+                problems.append(e.message.replace(f"{path.name} ", f"{path.name}：", 1))
+                continue
+            try:
+                overrides[year] = parse_year_schedule(data, year=year)
             except ValidationError as e:
                 bad_files.append(path.name)
                 problems.extend(f"{path.name}：{d}" for d in (e.details or [e.message]))

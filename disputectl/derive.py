@@ -278,6 +278,22 @@ _EFFECTS = {
 }
 
 
+STORED_STATE_KEYS = ("status", "unit", "triage", "extended", "clocks")
+
+
+def stored_state(state: dict[str, Any]) -> dict[str, Any]:
+    """The part of the derived state written into the case file for readers of the YAML.
+
+    Everything else (decision, reply, meetings …) is in the actions themselves and is derived
+    again on reading; the file stays small and quick to parse.
+    """
+    out = {key: state[key] for key in STORED_STATE_KEYS}
+    out["pending_opinions"] = pending_opinions(state)
+    if state.get("archive"):
+        out["archive_code"] = state["archive"].get("code")
+    return out
+
+
 def pending_opinions(state: dict[str, Any]) -> list[str]:
     return [unit for unit, o in state["opinions"].items() if o["submitted"] is None]
 

@@ -329,8 +329,8 @@ def _archive_data(s: Session, case: dict[str, Any], state: dict[str, Any], data:
         else s.config.office_unit
     year = s.today.year
     prefix = f"{s.config.fonds}-{s.config.archive_category}·{year}-{RETENTION_CODES[retention]}-{unit}-"
-    used = [int(str(c["state"]["archive"]["code"]).rsplit("-", 1)[-1]) for c in iter_cases(s, head)
-            if (c.get("state") or {}).get("archive") and str(c["state"]["archive"].get("code", "")).startswith(prefix)]
+    used = [int(str(a["data"]["code"]).rsplit("-", 1)[-1]) for c in iter_cases(s, head) for a in c["actions"]
+            if a["action"] == "archive" and str(a["data"].get("code", "")).startswith(prefix)]
     return {"retention": retention, "code": f"{prefix}{max(used, default=0) + 1:04d}", "unit": unit}
 
 

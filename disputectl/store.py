@@ -7,7 +7,6 @@ duplicate keys, aliases and tags, and validates against ``schemas/case.schema.js
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -49,18 +48,6 @@ def case_files_dir(case_id: str) -> str:
     return f"{case_dir(case_id)}/{case_id}"
 
 
-def _yaml_dumper() -> Any:
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    yaml.allow_unicode = True
-    yaml.width = 100
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
-    return yaml
-
-
 def _ordered(value: Any, top: bool = False) -> Any:
     """Canonical order: known top-level keys first, every other mapping sorted by key."""
     if isinstance(value, Mapping):
@@ -75,42 +62,75 @@ def _ordered(value: Any, top: bool = False) -> Any:
 
 
 def dump_yaml(data: Mapping[str, Any], *, case: bool = False) -> bytes:
-    buf = io.StringIO()
-    _yaml_dumper().dump(_ordered(data, top=case) if case else dict(data), buf)
-    return buf.getvalue().encode("utf-8")
+    """Canonical YAML: block style, two-space indent, width 100, keys in a fixed order, UTF-8."""
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text = yaml.dump(_ordered(data, top=case) if case else dict(data), Dumper=dumper, allow_unicode=True,
+                     sort_keys=False, default_flow_style=False, width=100, indent=2)
+    return text.encode("utf-8")
+
+
+_ALLOWED_TAGS = frozenset({
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:timestamp",
+})
+
+
+def _strict_loader() -> Any:
+    """libyaml's safe loader, refusing aliases, explicit tags and duplicate keys.
+
+    Only plain data is ever built: mappings, lists, strings, numbers, booleans, null and dates.
+    """
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class StrictLoader(base):  # type: ignore[misc, valid-type]
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            if node in self.constructed_objects or node in self.recursive_objects:
+                raise ValidationError("使用了 YAML 锚点或别名（& / *），本工具不接受。")
+            if node.tag not in _ALLOWED_TAGS:
+                raise ValidationError("使用了 YAML 标签（!…），本工具不接受。")
+            return super().construct_object(node, deep=deep)
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = key_node.value
+                if key in seen:
+                    raise ValidationError(f"第 {key_node.start_mark.line + 1} 行：有重复的键“{str(key)[:30]}”")
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return StrictLoader
+
+
+_LOADER: Any = None
 
 
 def load_yaml(data: bytes, *, source: str) -> Any:
     """Parse YAML safely; a problem becomes a ValidationError naming ``source``."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    import yaml
 
+    global _LOADER
+    if _LOADER is None:
+        _LOADER = _strict_loader()
     if len(data) > MAX_YAML_BYTES:
         raise ValidationError(f"{source} 过大（超过 {MAX_YAML_BYTES // 1_000_000} MB），拒绝读取。")
-    yaml = YAML(typ="safe")
-    yaml.allow_duplicate_keys = False
     try:
-        events = list(yaml.parse(io.BytesIO(data)))
-    except YAMLError as exc:
+        return yaml.load(data, Loader=_LOADER)  # noqa: S506 - a strict subclass of the safe loader
+    except ValidationError as exc:
+        raise ValidationError(f"{source} {exc.message}") from None
+    except yaml.YAMLError as exc:
         raise ValidationError(f"{source} 不是有效的 YAML：{_yaml_problem(exc)}") from None
-    for event in events:
-        if getattr(event, "anchor", None) or type(event).__name__ == "AliasEvent":
-            raise ValidationError(f"{source} 使用了 YAML 锚点或别名（& / *），本工具不接受。")
-        if getattr(event, "tag", None) is not None:
-            raise ValidationError(f"{source} 使用了 YAML 标签（!…），本工具不接受。")
-    try:
-        return yaml.load(io.BytesIO(data))
-    except YAMLError as exc:
-        raise ValidationError(f"{source} 不是有效的 YAML：{_yaml_problem(exc)}") from None
-    except (ValueError, TypeError) as exc:
-        raise ValidationError(f"{source} 内容无效：{exc}") from None
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise ValidationError(f"{source} 内容无效：{str(exc)[:100]}") from None
 
 
 def _yaml_problem(exc: Exception) -> str:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    if "duplicate key" in str(exc):
-        problem = "有重复的键"
     return f"第 {mark.line + 1} 行：{problem}" if mark is not None else str(problem)
 
 
@@ -131,8 +151,12 @@ def parse_case(data: bytes, *, source: str) -> dict[str, Any]:
 
 
 def serialize_case(case: Mapping[str, Any]) -> bytes:
-    validate_case(case, source=f"案件 {case.get('id', '?')}")
-    return dump_yaml(case, case=True)
+    """The case file's bytes: the record, the actions and the stored part of the derived state."""
+    from .derive import stored_state
+
+    record = {**case, "state": stored_state(case["state"])}
+    validate_case(record, source=f"案件 {case.get('id', '?')}")
+    return dump_yaml(record, case=True)
 
 
 def find_store_root(path: Path) -> Path:

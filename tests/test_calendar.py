@@ -264,7 +264,7 @@ def test_bad_yaml_and_bad_file_name_are_reported_together(tmp_path: Path) -> Non
     assert "calendar/next.yaml" in err.message
     assert len(err.details) == 3
     assert err.details[0].startswith("2027.yaml：不是有效的 YAML")
-    assert err.details[1].startswith("2028.yaml：不是有效的 YAML")
+    assert err.details[1] == "2028.yaml：使用了 YAML 标签（!…），本工具不接受。"
     assert err.details[2] == "next.yaml：文件名应为四位年份，如 2027.yaml"
 
 

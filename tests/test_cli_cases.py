@@ -60,10 +60,12 @@ def test_case_file_is_canonical_schema_valid_and_in_a_day_folder(cli, store, reg
     text = path.read_text(encoding="utf-8")
     assert text.startswith("schema_version: 1\nid: SW-20261126-001\n")
     assert git(store, "status", "--porcelain") == ""
-    from disputectl.store import parse_case, serialize_case
+    from disputectl.store import dump_yaml, parse_case
 
     parsed = parse_case(path.read_bytes(), source="t")
-    assert serialize_case(parsed).decode() == text
+    assert dump_yaml(parsed, case=True).decode() == text
+    assert parsed["state"]["status"] == "registered"
+    assert parsed["state"]["clocks"][0]["name"] == "route"
 
 
 def test_init_refuses_a_folder_with_files_and_leaves_it_alone(tmp_path):

@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-
-from ..issuing import notice_title
 from rich.table import Table
 
 from ..errors import ValidationError
@@ -64,6 +62,8 @@ def register_case(
     ok(f"已受理登记，案件编号 [bold]{case['id']}[/bold]")
     out.print(f"首问责任人：{s.officer().name}（{s.config.unit_label(s.officer().unit)}）")
     out.print(f"分类流转期限：{route['due']}（{route['days']} 个工作日内）")
+    from ..issuing import notice_title
+
     for notice in outcome.action.get("notices", []):
         out.print(f"已出具{notice_title(notice['kind'])}：{notice['number'] or ''} {notice['path']}")
     _warn_missing_years(s, case)
@@ -179,6 +179,8 @@ def render_case(view: dict[str, Any]) -> None:
                          describe_data(t["data"], _ConfigLabels(view)) + (" " + "、".join(t["notices"]) if t["notices"] else ""))
     out.print(timeline)
     if view["notices"]:
+        from ..issuing import notice_title
+
         notices = Table("文号", "文书", "日期", "文件", "SHA-256", title="文书")
         for n in view["notices"]:
             notices.add_row(n.get("number") or "—", notice_title(n["kind"]), n.get("date", ""), n["path"], n["sha256"][:16] + "…")

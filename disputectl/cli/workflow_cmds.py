@@ -12,8 +12,6 @@ from typing import Annotated, Any
 
 import typer
 
-from ..issuing import notice_title
-
 from ..workflow import ACTIONS, ActionSpec, Field
 from .common import DEFAULT_STORE, AsOpt, CaseArg, StoreOpt, ok, out, session
 
@@ -37,6 +35,8 @@ def perform_and_report(store: Path, officer: str | None, case_id: str, action: s
             from ..derive import clock_label
 
             out.print(f"期限：{clock_label(clock['name'], s.config)} {clock['due']}")
+    from ..issuing import notice_title
+
     for notice in outcome.action.get("notices", []):
         out.print(f"已出具{notice_title(notice['kind'])}：{notice['number'] or ''} {notice['path']}")
 
