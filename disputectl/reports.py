@@ -455,8 +455,9 @@ def write_text(path: Path, text: str) -> None:
 # --------------------------------------------------------------------------- HTML report
 
 
-def report_data(s: Session, start: date, end: date, today: date) -> dict[str, Any]:
-    records = load_records(s)
+def report_data(s: Session, start: date, end: date, today: date,
+                records: list[Record] | None = None) -> dict[str, Any]:
+    records = records if records is not None else load_records(s)
     return {
         "city": s.config.city,
         "stats": period_stats(s, start, end, today, records=records),

@@ -81,8 +81,8 @@ def due(
     """督办清单：未办结案件的超期、临期时限，按单位和责任人，最紧急的在前。"""
     from ..reports import due_list
 
-    s = session(store, officer)
     day = _today(today)
+    s = session(store, officer)
     result = due_list(s, day, unit=unit, officer=officer_filter, include_all=show_all)
     _warn_years(result["missing_years"])
     if as_json:
@@ -93,8 +93,9 @@ def due(
     if not result["rows"]:
         out.print(f"截至 {day}：没有{'未届满的时限' if show_all else '超期或临期的时限'}。")
         return
-    table = Table("状态", "案件编号", "缴费人", "时限", "承办单位", "责任人", "届满日", "超期/剩余",
-                  title=f"督办清单（截至 {day}）：{summary}")
+    table = Table(title=f"督办清单（截至 {day}）：{summary}")
+    for header in ("状态", "案件编号", "缴费人", "时限", "承办单位", "责任人", "届满日", "超期/剩余"):
+        table.add_column(header, no_wrap=header in ("状态", "案件编号", "届满日"))
     for r in result["rows"]:
         unit_word = "日" if r["calendar_days"] else "个工作日"
         when = f"超期 {r['late']} {unit_word}" if r["state"] == "overdue" else f"剩 {r['remaining']} {unit_word}"
@@ -116,8 +117,9 @@ def explain(
     """时限怎么算的：起算日、跳过的休息日和节假日、调休上班日、延期、是否超期。"""
     from ..reports import explain_case
 
+    day = _today(today)
     s = session(store, officer)
-    result = explain_case(s, case_id, _today(today), clock)
+    result = explain_case(s, case_id, day, clock)
     _warn_years(result["missing_years"])
     if as_json:
         print_json(result)
@@ -144,9 +146,9 @@ def stats(
     """统计：受理、办结、按期办结、未办结、当前超期、平均/中位办理工作日、异议（默认本年初至今）。"""
     from ..reports import GROUPINGS, period_stats
 
-    s = session(store, officer)
     day = _today(today)
     first, last = _full_period(start, end, day)
+    s = session(store, officer)
     result = period_stats(s, first, last, day, by=[b.strip().lower() for b in by] if by else tuple(GROUPINGS))
     if as_json:
         print_json(result)
@@ -187,9 +189,9 @@ def export(
     kind = (fmt or output.suffix.lstrip(".")).lower()
     if kind not in ("xlsx", "csv"):
         raise ValidationError("请用 --format xlsx 或 --format csv（或使用 .xlsx / .csv 扩展名）。")
-    s = session(store, officer)
     day = _today(today)
     first, last = _period(start, end)
+    s = session(store, officer)
     rows = ledger_rows(s, day, start=first, end=last, reveal=_may_reveal(s, reveal))
     write_ledger(rows, output, kind)
     ok(f"已导出工作台账 {len(rows)} 件：{output}")
@@ -206,9 +208,9 @@ def report(
     """生成统计报告（单个 HTML 文件，含图表，离线可看，默认本年初至今）。"""
     from ..reports import render_html, report_data, write_text
 
-    s = session(store, officer)
     day = _today(today)
     first, last = _full_period(start, end, day)
+    s = session(store, officer)
     data = report_data(s, first, last, day)
     write_text(html_file, render_html(data))
     ok(f"已生成统计报告：{html_file}（{first} 至 {last}）")
