@@ -21,6 +21,7 @@ from .notices import KINDS, format_date_cn, format_doc_number, remedy_paragraphs
 from .registration import payer_kind_label
 from .store import case_files_dir
 from .validation import mask_phone
+from .workflow import ACTIONS
 
 NOTICES_FOLDER = "文书"
 _NUMBER_RE = re.compile(r"〔(\d{4})〕(\d+)号$")
@@ -77,7 +78,8 @@ class NoticeContext:
         for entry in reversed(self.case["actions"]):
             if entry["action"] == action:
                 return entry
-        raise ValidationError(f"本案尚无“{action}”记录，不能出具该文书。")
+        label = ACTIONS[action].label if action in ACTIONS else action
+        raise ValidationError(f"本案尚无“{label}”记录，不能出具该文书。")
 
     def _clock(self, name: str) -> dict[str, Any]:
         for clock in reversed(self.state["clocks"]):
