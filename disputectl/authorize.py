@@ -137,10 +137,13 @@ def check_guard(transition: Transition, officer: Officer, case: dict[str, Any], 
         if target.kind in ("office", "platform"):
             raise ValidationError("需多部门办理或职责不清的事项请流转领导组办公室（--office），不用转办。")
     elif guard == "not_extended":
+        due = next((c["due"] for c in state["clocks"] if c["name"] == "handle" and c["stopped"] is None), None)
         if state["extended"]:
-            due = next((c["due"] for c in state["clocks"] if c["name"] == "handle" and c["stopped"] is None), None)
             raise NotAllowed("本案已延期过一次，不能再次延期：请在延期后的办理期限" + (f"（{due}）" if due else "")
                              + "内办结，需多部门办理的可提请领导组办公室。")
+        if due and today > date.fromisoformat(due):
+            raise NotAllowed(f"办理期限已于 {due} 届满，不能再申请延期（延期须在期限届满前提出）；"
+                             "请尽快办结，需多部门办理的可提请领导组办公室。")
         cap = config.clocks["extension_max"]
         if data["days"] > cap:
             raise ValidationError(f"延期最多 {cap} 个工作日，申请了 {data['days']} 个工作日。")
@@ -176,6 +179,25 @@ def check_guard(transition: Transition, officer: Officer, case: dict[str, Any], 
         raise ValueError(guard)
 
 
+def check_dates(action: str, case: dict[str, Any], state: dict[str, Any], data: dict[str, Any],
+                today: date) -> None:
+    """A delivery, objection or withdrawal is recorded after it happened, and not before what it follows."""
+    if action not in ("reply", "object", "withdraw") or "date" not in data:
+        return
+    label = next(f.label for f in ACTIONS[action].fields if f.name == "date")
+    value = date.fromisoformat(data["date"])
+    if value > today:
+        raise ValidationError(f"{label} {value.isoformat()} 晚于今天（{today.isoformat()}）：请在事后按实际日期登记。")
+    if action == "reply":
+        floor, what = (state.get("decision") or {}).get("date"), "作出处理意见的日期"
+    elif action == "object":
+        floor, what = (state.get("reply") or {}).get("date"), "书面回复送达日期"
+    else:
+        floor, what = case["actions"][0]["at"][:10], "受理登记日期"
+    if floor and value < date.fromisoformat(floor):
+        raise ValidationError(f"{label} {value.isoformat()} 早于{what}（{floor}）。")
+
+
 def _check_member_units(units: list[str], config: Config, *, minimum: int, what: str) -> None:
     bad = [u for u in units if config.units[u].kind in ("office", "platform")]
     if bad:
@@ -190,5 +212,6 @@ def authorize(action: str, officer: Officer, case: dict[str, Any], state: dict[s
     transition = find_transition(state, action)
     check_officer(transition, officer, case, state, config)
     clean = clean_data(action, data, config)
+    check_dates(action, case, state, clean, today)
     check_guard(transition, officer, case, state, clean, config, calendar, today)
     return transition, clean

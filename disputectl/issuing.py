@@ -7,8 +7,7 @@ Pure glue between a case and ``notices``: given the case after the action, it re
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -24,7 +23,6 @@ from .validation import mask_phone
 from .workflow import ACTIONS
 
 NOTICES_FOLDER = "文书"
-_NUMBER_RE = re.compile(r"〔(\d{4})〕(\d+)号$")
 
 
 @dataclass(frozen=True)
@@ -38,19 +36,6 @@ class Issued:
     def entry(self) -> dict[str, Any]:
         return {"kind": self.kind, "number": self.number, "path": self.path,
                 "sha256": hashlib.sha256(self.content).hexdigest()}
-
-
-def used_numbers(cases: Iterable[dict[str, Any]], prefix: str, year: int) -> list[int]:
-    """Sequence numbers already taken for ``prefix`` in ``year`` across the store."""
-    taken = []
-    for case in cases:
-        for action in case["actions"]:
-            for notice in action.get("notices", []):
-                number = notice.get("number") or ""
-                match = _NUMBER_RE.search(number)
-                if match and number.startswith(prefix + "〔") and int(match.group(1)) == year:
-                    taken.append(int(match.group(2)))
-    return taken
 
 
 class NoticeContext:

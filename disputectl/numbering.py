@@ -7,6 +7,7 @@ day's folder at commit time (a lost race is retried with the next number).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -25,3 +26,14 @@ def next_case_id(unit: str, day: date, existing_names: Iterable[str]) -> str:
 
 def next_sequence(used: Iterable[int]) -> int:
     return max(used, default=0) + 1
+
+
+_DOC_NUMBER_RE = re.compile(r"^(?P<prefix>.+)〔(?P<year>\d{4})〕(?P<seq>\d+)号$")
+
+
+def parse_doc_number(number: str) -> tuple[str, int, int] | None:
+    """``社争受〔2026〕12号`` → ("社争受", 2026, 12); None for anything else."""
+    match = _DOC_NUMBER_RE.match(number)
+    if match is None:
+        return None
+    return match.group("prefix"), int(match.group("year")), int(match.group("seq"))

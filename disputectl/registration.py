@@ -11,7 +11,15 @@ from typing import Any
 
 from .config import Config
 from .errors import ValidationError
-from .validation import CHANNELS, PAYER_KINDS, check_phone, check_ric, check_text, check_uscc, parse_datetime
+from .validation import (
+    CHANNELS,
+    PAYER_KINDS,
+    check_phone,
+    check_ric,
+    check_text,
+    check_uscc,
+    parse_datetime,
+)
 
 REGISTRATION_FIELDS: dict[str, str] = {
     "payer_kind": "缴费人类型（employer 用人单位 / individual 个人）",

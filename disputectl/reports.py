@@ -20,7 +20,7 @@ from .calendar import format_day
 from .derive import action_day, clock_label
 from .errors import NotFound, ValidationError
 from .registration import payer_kind_label
-from .services import Session, current_state, iter_cases, load_case
+from .services import Session, case_states, current_state, load_case
 from .validation import mask_identifier, mask_phone
 from .views import clock_view
 from .workflow import ACTIONS, CLOSED_STATUSES, STATUSES
@@ -36,7 +36,7 @@ GROUPINGS = {"category": "争议类别", "unit": "承办单位", "region": "属�
 
 
 def load_records(s: Session) -> list[Record]:
-    return [(case, current_state(s, case)) for case in iter_cases(s)]
+    return case_states(s)
 
 
 def registered_on(case: dict[str, Any]) -> date:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,12 +17,11 @@ from .calendar import WorkCalendar
 from .config import CONFIG_FILE, Config, Officer, default_config
 from .derive import derive_state
 from .errors import NotFound, PermissionDenied, StoreError, ValidationError
-from .gitstore import GitStore, Identity, init_repository, iter_tree_files
+from .gitstore import GitStore, Identity, init_repository
 from .numbering import next_case_id
 from .registration import Attachment, build_registration
 from .store import (
     CASES_DIR,
-    case_dir,
     case_files_dir,
     case_path,
     dump_yaml,
@@ -49,9 +48,20 @@ class Session:
     now: datetime
     officer_id: str | None = None
 
+    _index: Any = None
+
     @property
-    def today(self):  # type: ignore[no-untyped-def]
+    def today(self) -> date:
         return self.now.date()
+
+    @property
+    def index(self) -> Any:
+        """The derived SQLite index, brought up to HEAD on first use in this session."""
+        if self._index is None:
+            from .index import CaseIndex
+
+            self._index = CaseIndex(self.git, self.config, self.calendar)
+        return self._index
 
     def officer(self) -> Officer:
         return self.config.officer(self.officer_id)
@@ -273,15 +283,14 @@ def _wanted_notices(s: Session, case: dict[str, Any], action: str, data: dict[st
 def _issue_notices(s: Session, case: dict[str, Any], entry: dict[str, Any], wanted: list[tuple[str, str | None]],
                    head: str | None) -> dict[str, bytes | None]:
     """Render the notices into files and record them (number, path, checksum) on the action."""
-    from .issuing import NoticeContext, issue, used_numbers
-
-    cases: list[dict[str, Any]] | None = None
+    from .issuing import NoticeContext, issue
+    from .numbering import parse_doc_number
 
     def taken(prefix: str, year: int) -> list[int]:
-        nonlocal cases
-        if cases is None:
-            cases = iter_cases(s, head)
-        return used_numbers([*cases, case], prefix, year)
+        s.index.refresh()
+        own = [p[2] for a in case["actions"] for n in a.get("notices", [])
+               if (p := parse_doc_number(n.get("number") or "")) and p[0] == prefix and p[1] == year]
+        return [s.index.max_number(prefix, year), *own]
 
     ctx = NoticeContext(case, case["state"], s.config, s.calendar, s.today, entry["unit"])
     issued = issue(ctx, wanted, store_root=s.root, taken=taken, prefixes=s.config.notice_prefixes)
@@ -304,12 +313,29 @@ def preview_notice(s: Session, case_id: str, kind: str) -> str:
         from .archive import archive_contexts
 
         return render_text(kind, archive_contexts(s, case, state)[kind], s.root)
-    officer = s.config.officers.get(s.officer_id or "")
-    unit_code = officer.unit if officer else state["unit"]
-    ctx = NoticeContext(case, state, s.config, s.calendar, s.today, unit_code)
+    ctx = NoticeContext(case, state, s.config, s.calendar, s.today, _issuer_of(s, case, state, kind))
     prefix = s.config.notice_prefixes.get(kind) or KINDS[kind].prefix
     number = f"{prefix}〔{s.today.year}〕（待编号）" if prefix else None
     return render_text(kind, ctx.build(kind, number, unit.upper() or None), s.root)
+
+
+_OFFICE_NOTICES = frozenset({"meeting", "opinion_request", "approval_request", "referral"})
+
+
+def _issuer_of(s: Session, case: dict[str, Any], state: dict[str, Any], kind: str) -> str:
+    """Who signs a previewed notice: whoever issued it before, else the unit whose act it records."""
+    for action in reversed(case["actions"]):
+        if any(n["kind"] == kind for n in action.get("notices", [])):
+            return str(action["unit"])
+    if kind in _OFFICE_NOTICES:
+        return s.config.office_unit
+    if kind in ("receipt", "transfer"):
+        return str(case["registration"]["first_unit"])
+    if kind == "result" and state.get("decision"):
+        return str(state["decision"]["unit"])
+    officer = s.config.officers.get(s.officer_id or "")
+    unit = officer.unit if officer else state["unit"]
+    return unit if unit in s.config.units and not s.config.units[unit].external else s.config.office_unit
 
 
 def archive_package(s: Session, case: dict[str, Any], head: str | None) -> dict[str, bytes | None]:
@@ -329,9 +355,8 @@ def _archive_data(s: Session, case: dict[str, Any], state: dict[str, Any], data:
         else s.config.office_unit
     year = s.today.year
     prefix = f"{s.config.fonds}-{s.config.archive_category}·{year}-{RETENTION_CODES[retention]}-{unit}-"
-    used = [int(str(a["data"]["code"]).rsplit("-", 1)[-1]) for c in iter_cases(s, head) for a in c["actions"]
-            if a["action"] == "archive" and str(a["data"].get("code", "")).startswith(prefix)]
-    return {"retention": retention, "code": f"{prefix}{max(used, default=0) + 1:04d}", "unit": unit}
+    s.index.refresh()
+    return {"retention": retention, "code": f"{prefix}{s.index.max_number(prefix, 0) + 1:04d}", "unit": unit}
 
 
 def _summary(s: Session, action: str, data: Mapping[str, Any]) -> str:
@@ -344,16 +369,10 @@ def _summary(s: Session, action: str, data: Mapping[str, Any]) -> str:
     return who
 
 
-def iter_cases(s: Session, head: str | None = None) -> list[dict[str, Any]]:
-    head = head or s.git.head()
-    return [parse_case(content, source=path) for path, content in iter_tree_files(s.git, head, CASES_DIR, ".yaml")
-            if path.count("/") == 4]
-
-
-def case_log(s: Session, case_id: str) -> list[Any]:
-    case_id = normalize_case_id(case_id)
-    load_case(s, case_id)
-    return [c for c in s.git.log(case_dir(case_id) + "/") if c.trailers.get("Case") == case_id]
+def case_states(s: Session, where: str = "", params: tuple[Any, ...] = ()) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Every case (newest first) with its derived state, from the index brought up to HEAD."""
+    s.index.refresh()
+    return s.index.case_states(where, params)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -371,38 +390,36 @@ def case_detail(s: Session, case_id: str, *, reveal: bool = False) -> dict[str, 
     from .views import case_view
 
     show_all = _may_reveal(s, reveal)
-    case = load_case(s, case_id)
-    return case_view(case, current_state(s, case), s.config, s.calendar, s.today, reveal=show_all)
+    case_id = normalize_case_id(case_id)
+    s.index.refresh()
+    found = s.index.case_state(case_id)
+    if found is None:
+        raise NotFound(f"没有找到案件 {case_id}。")
+    case, state = found
+    return case_view(case, state, s.config, s.calendar, s.today, reveal=show_all)
 
 
 def list_views(s: Session, *, status: str | None = None, unit: str | None = None, category: int | None = None,
                region: str | None = None, text: str | None = None, limit: int = 0) -> list[dict[str, Any]]:
     from .views import summary_view
 
-    rows = []
-    needle = (text or "").strip().lower()
-    for case in iter_cases(s):
-        state = current_state(s, case)
-        reg = case["registration"]
-        if status and state["status"] != status or unit and state["unit"] != unit:
-            continue
-        if category and reg["category"] != category or region and reg["region"] != region:
-            continue
-        if needle and needle not in " ".join(
-                [case["id"], reg["payer"]["name"], reg["matter"], reg["request"]]).lower():
-            continue
-        rows.append(summary_view(case, state, s.config, s.calendar, s.today))
-    rows.sort(key=lambda r: (r["registered_at"], r["id"]), reverse=True)
+    clauses, params = [], []
+    for column, value in (("status", status), ("unit", unit), ("category", category), ("region", region)):
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if text and text.strip():
+        clauses.append("instr(search, ?) > 0")
+        params.append(text.strip().lower())
+    rows = [summary_view(case, state, s.config, s.calendar, s.today)
+            for case, state in case_states(s, " AND ".join(clauses), tuple(params))]
     return rows[:limit] if limit else rows
 
 
 def case_log_view(s: Session, case_id: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "commit": c.sha, "when": c.when.isoformat(), "author": c.author, "email": c.email,
-            "subject": c.subject, "case": c.trailers.get("Case"), "action": c.trailers.get("Action"),
-            "actor": c.trailers.get("Actor"), "unit": c.trailers.get("Unit"),
-            "unit_name": s.config.unit_label(c.trailers.get("Unit")), "action_id": c.trailers.get("Action-Id"),
-        }
-        for c in case_log(s, case_id)
-    ]
+    """The case's audit trail: its commits, read from their trailers (via the index)."""
+    case_id = normalize_case_id(case_id)
+    s.index.refresh()
+    if s.index.case_state(case_id) is None:
+        raise NotFound(f"没有找到案件 {case_id}。")
+    return [{**row, "unit_name": s.config.unit_label(row["unit"])} for row in s.index.history(case_id)]

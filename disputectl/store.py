@@ -175,4 +175,17 @@ def load_config_file(root: Path) -> Config:
     raw = load_yaml(data, source=CONFIG_FILE)
     if not isinstance(raw, dict):
         raise ValidationError(f"配置文件 {CONFIG_FILE} 应为映射。")
-    return parse_config(raw)
+    # The schema check costs more than the rest of a command; it is repeated only when the
+    # file's bytes change (the cross-reference checks always run).
+    import hashlib
+
+    stamp = root / ".git" / "disputectl-config.checked"
+    digest = hashlib.sha256(data).hexdigest()
+    checked = stamp.is_file() and stamp.read_text(encoding="ascii", errors="replace").strip() == digest
+    config = parse_config(raw, schema_checked=checked)
+    if not checked:
+        try:
+            stamp.write_text(digest, encoding="ascii")
+        except OSError:
+            pass
+    return config

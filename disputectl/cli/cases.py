@@ -9,7 +9,19 @@ import typer
 from rich.table import Table
 
 from ..errors import ValidationError
-from .common import DEFAULT_STORE, AsOpt, CaseArg, JsonOpt, StoreOpt, interactive, ok, out, print_json, session, warn
+from .common import (
+    DEFAULT_STORE,
+    AsOpt,
+    CaseArg,
+    JsonOpt,
+    StoreOpt,
+    interactive,
+    ok,
+    out,
+    print_json,
+    session,
+    warn,
+)
 
 _STATE_STYLE = {"overdue": "red", "due_soon": "yellow", "ok": "green", "done": "dim"}
 
@@ -181,9 +193,12 @@ def render_case(view: dict[str, Any]) -> None:
     if view["notices"]:
         from ..issuing import notice_title
 
-        notices = Table("文号", "文书", "日期", "文件", "SHA-256", title="文书")
+        notices = Table("文书", "日期", "文件", "SHA-256", title="文书")
+        notices.columns[0].no_wrap = True
         for n in view["notices"]:
-            notices.add_row(n.get("number") or "—", notice_title(n["kind"]), n.get("date", ""), n["path"], n["sha256"][:16] + "…")
+            number = n.get("number")
+            notices.add_row(f"{number}\n{notice_title(n['kind'])}" if number else notice_title(n["kind"]),
+                            n.get("date", ""), n["path"].rsplit("/", 1)[-1], n["sha256"][:12] + "…")
         out.print(notices)
 
 

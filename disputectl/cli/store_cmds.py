@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .common import DEFAULT_STORE, JsonOpt, StoreOpt, ok, out, print_json, warn
+from .common import DEFAULT_STORE, AsOpt, JsonOpt, StoreOpt, ok, out, print_json, warn
 
 
 def init(path: Annotated[Path, typer.Argument(help="新案件库的位置（默认 ./cases）。")] = DEFAULT_STORE) -> None:
@@ -48,9 +48,10 @@ def officers(store: StoreOpt = DEFAULT_STORE, as_json: JsonOpt = False) -> None:
         warn("名单中有样例人员（sample: true），正式使用前请在 disputectl.yaml 中替换。")
 
 
-def actions(as_json: JsonOpt = False) -> None:
-    """列出状态流转表：每个状态下可办理的事项、办理人和下一状态。"""
-    from ..workflow import table_rows, describe_who, TABLE
+def actions(store: StoreOpt = DEFAULT_STORE, officer: AsOpt = None, as_json: JsonOpt = False) -> None:
+    """列出状态流转表：每个状态下可办理的事项、办理人和下一状态（与案件库无关）。"""
+    from ..workflow import TABLE, describe_who, table_rows
+    from .workflow_cmds import command_for
 
     rows = table_rows()
     if as_json:
@@ -58,7 +59,7 @@ def actions(as_json: JsonOpt = False) -> None:
         return
     table = Table("当前状态", "事项", "命令", "办理人", "办理后状态", title="状态流转表")
     for row, t in zip(rows, TABLE, strict=True):
-        table.add_row(row["status_label"], row["action_label"], row["action"].replace("_", "-"),
+        table.add_row(row["status_label"], row["action_label"], command_for(row["action"]),
                       describe_who(t), row["next_label"])
     out.print(table)
 

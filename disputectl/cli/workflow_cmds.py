@@ -76,6 +76,15 @@ def command_name(action: str) -> str:
     return _COMMAND_NAMES.get(action, action.replace("_", "-"))
 
 
+_INVOCATIONS = {"register": "register", "route_self": "route --self", "route_transfer": "route --to 单位",
+                "route_office": "route --office", "issue_notice": "notice"}
+
+
+def command_for(action: str) -> str:
+    """How an officer invokes ``action`` from the command line."""
+    return _INVOCATIONS.get(action) or command_name(action)
+
+
 def register(app: typer.Typer) -> None:
     for spec in ACTIONS.values():
         if spec.code in _OWN_COMMANDS:

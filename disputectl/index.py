@@ -1,0 +1,336 @@
+"""A derived SQLite index beside the repository (never committed) for quick reading.
+
+It records the commit it was built from and, on each use, catches up with ``git diff-tree``,
+re-parsing only the case files that changed and reading the new commits' trailers for the
+per-case history. A missing, corrupt or foreign index is rebuilt, never trusted. Derived values
+(status, clocks) also depend on the config and the holiday files, so a fingerprint of those is
+kept too: when they change every case is derived again (from the stored JSON, not from YAML).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from .calendar import WorkCalendar
+from .config import CONFIG_FILE, Config
+from .derive import derive_state
+from .gitstore import GitStore, parse_trailers, run_git
+from .numbering import parse_doc_number
+from .store import CASE_ID_RE, CASES_DIR, parse_case
+
+INDEX_VERSION = "3"
+INDEX_NAME = "disputectl-index.sqlite"
+_CASE_DEPTH = 4  # cases/YYYY/MM/DD/<id>.yaml
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cases (
+  id TEXT PRIMARY KEY, path TEXT NOT NULL, registered_at TEXT NOT NULL, status TEXT NOT NULL,
+  unit TEXT NOT NULL, category INTEGER NOT NULL, region TEXT NOT NULL, first_unit TEXT NOT NULL,
+  search TEXT NOT NULL, case_json TEXT NOT NULL, state_json TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS cases_status ON cases(status);
+CREATE INDEX IF NOT EXISTS cases_unit ON cases(unit);
+CREATE INDEX IF NOT EXISTS cases_registered ON cases(registered_at);
+CREATE TABLE IF NOT EXISTS clocks (
+  case_id TEXT NOT NULL, name TEXT NOT NULL, start TEXT NOT NULL, due TEXT NOT NULL,
+  stopped TEXT, late INTEGER);
+CREATE INDEX IF NOT EXISTS clocks_open ON clocks(stopped, due);
+CREATE INDEX IF NOT EXISTS clocks_case ON clocks(case_id);
+CREATE TABLE IF NOT EXISTS numbers (case_id TEXT NOT NULL, prefix TEXT NOT NULL, year INTEGER NOT NULL,
+  seq INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS numbers_key ON numbers(prefix, year);
+CREATE INDEX IF NOT EXISTS numbers_case ON numbers(case_id);
+CREATE TABLE IF NOT EXISTS commits (
+  sha TEXT PRIMARY KEY, case_id TEXT, action TEXT, actor TEXT, unit TEXT, action_id TEXT,
+  author TEXT, email TEXT, at TEXT, subject TEXT, ord INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS commits_case ON commits(case_id, ord);
+"""
+
+
+def fingerprint(root: Path) -> str:
+    """What derived values depend on besides the case files: the config and the holiday files."""
+    digest = hashlib.sha256(INDEX_VERSION.encode())
+    digest.update((root / CONFIG_FILE).read_bytes())
+    calendar = root / "calendar"
+    if calendar.is_dir():
+        for path in sorted(calendar.glob("*.y*ml")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _number_rows(case: dict[str, Any]) -> Iterator[tuple[str, str, int, int]]:
+    """(case, prefix, year, seq) for every numbered notice and archive code of the case."""
+    for action in case["actions"]:
+        for notice in action.get("notices", []):
+            parsed = parse_doc_number(notice.get("number") or "")
+            if parsed:
+                yield case["id"], parsed[0], parsed[1], parsed[2]
+        if action["action"] == "archive" and action["data"].get("code"):
+            prefix, _, seq = str(action["data"]["code"]).rpartition("-")
+            if seq.isdigit():
+                yield case["id"], prefix + "-", 0, int(seq)
+
+
+class CaseIndex:
+    def __init__(self, git: GitStore, config: Config, calendar: WorkCalendar) -> None:
+        self.git = git
+        self.config = config
+        self.calendar = calendar
+        self.path = git.git_dir() / INDEX_NAME
+        self._db: sqlite3.Connection | None = None
+
+    # -- connection -------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(_SCHEMA)
+        return db
+
+    def _open(self) -> sqlite3.Connection:
+        if self._db is None:
+            try:
+                self._db = self._connect()
+                self._db.execute("SELECT count(*) FROM meta").fetchone()
+                self._db.execute("PRAGMA quick_check").fetchone()
+            except sqlite3.DatabaseError:
+                self._discard()
+                self._db = self._connect()
+        return self._db
+
+    def _discard(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def meta(self, key: str) -> str | None:
+        row = self._open().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        fd = os.open(str(self.path) + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    # -- catching up ------------------------------------------------------------------------
+    def refresh(self, *, force: bool = False, progress: Callable[[int, int], None] | None = None) -> str:
+        """Bring the index to HEAD; returns "current", "incremental" or "rebuilt"."""
+        head = self.git.head()
+        with self._lock():
+            try:
+                return self._refresh(head, force=force, progress=progress)
+            except sqlite3.DatabaseError:
+                self._discard()
+                return self._refresh(head, force=True, progress=progress)
+
+    def _refresh(self, head: str | None, *, force: bool, progress: Callable[[int, int], None] | None) -> str:
+        db = self._open()
+        built = self.meta("built_from")
+        print_ = self.meta("fingerprint")
+        current_print = fingerprint(self.git.root)
+        if not force and built == (head or "") and print_ == current_print and self.meta("version") == INDEX_VERSION:
+            return "current"
+        if force or self.meta("version") != INDEX_VERSION or not built or head is None or not self._is_ancestor(built, head):
+            self._rebuild(head, progress)
+            outcome = "rebuilt"
+        else:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                self._apply_diff(built, head)
+                self._add_commits(f"{built}..{head}")
+                if print_ != current_print:
+                    self._rederive_all()
+                self._set_meta(head, current_print)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            outcome = "incremental"
+        return outcome
+
+    def _is_ancestor(self, old: str, new: str) -> bool:
+        return run_git(self.git.root, "merge-base", "--is-ancestor", old, new, check=False).returncode == 0
+
+    def _set_meta(self, head: str | None, print_: str) -> None:
+        db = self._open()
+        db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                       [("built_from", head or ""), ("fingerprint", print_), ("version", INDEX_VERSION)])
+
+    def _rebuild(self, head: str | None, progress: Callable[[int, int], None] | None) -> None:
+        db = self._open()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for table in ("cases", "clocks", "numbers", "commits", "meta"):
+                db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            if head:
+                paths = self._case_paths(head)
+                for done, (path, content) in enumerate(self._read_blobs(head, paths), 1):
+                    self._upsert(path, content)
+                    if progress and (done % 500 == 0 or done == len(paths)):
+                        progress(done, len(paths))
+                if progress and not paths:
+                    progress(0, 0)
+                self._add_commits(head)
+            self._set_meta(head, fingerprint(self.git.root))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _case_paths(self, commit: str) -> list[str]:
+        proc = run_git(self.git.root, "ls-tree", "-r", "--name-only", "-z", commit, "--", CASES_DIR + "/")
+        return [p for p in proc.stdout.decode("utf-8").split("\0") if _is_case_path(p)]
+
+    def _read_blobs(self, commit: str, paths: list[str]) -> Iterator[tuple[str, bytes]]:
+        """Stream many files through one ``git cat-file --batch``."""
+        if not paths:
+            return
+        proc = subprocess.Popen(["git", "-C", str(self.git.root), "cat-file", "--batch"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE)
+        assert proc.stdin is not None and proc.stdout is not None
+        import threading
+
+        def feed() -> None:
+            assert proc.stdin is not None
+            for path in paths:
+                proc.stdin.write(f"{commit}:{path}\n".encode())
+            proc.stdin.close()
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        for path in paths:
+            header = proc.stdout.readline().split()
+            if len(header) < 3 or header[1] != b"blob":
+                continue
+            size = int(header[2])
+            content = proc.stdout.read(size)
+            proc.stdout.read(1)
+            yield path, content
+        writer.join()
+        proc.wait()
+
+    def _apply_diff(self, old: str, new: str) -> None:
+        proc = run_git(self.git.root, "diff-tree", "-r", "-z", "--no-renames", "--name-status", old, new,
+                       "--", CASES_DIR + "/")
+        fields = proc.stdout.decode("utf-8").split("\0")
+        changed: list[str] = []
+        for status, path in zip(fields[0::2], fields[1::2], strict=False):
+            if not _is_case_path(path):
+                continue
+            if status == "D":
+                self._delete(_case_id(path))
+            else:
+                changed.append(path)
+        for path, content in self._read_blobs(new, changed):
+            self._upsert(path, content)
+
+    def _delete(self, case_id: str) -> None:
+        db = self._open()
+        for table, column in (("cases", "id"), ("clocks", "case_id"), ("numbers", "case_id")):
+            db.execute(f"DELETE FROM {table} WHERE {column} = ?", (case_id,))  # noqa: S608
+
+    def _upsert(self, path: str, content: bytes) -> None:
+        from .errors import ValidationError
+
+        try:
+            case = parse_case(content, source=path)
+        except ValidationError:
+            # A damaged file is not indexed; `disputectl verify` reports it with its commit.
+            self._delete(_case_id(path))
+            return
+        self._store(path, case)
+
+    def _store(self, path: str, case: dict[str, Any]) -> None:
+        db = self._open()
+        case = {k: v for k, v in case.items() if k != "state"}
+        state = derive_state(case, self.config, self.calendar)
+        reg = case["registration"]
+        self._delete(case["id"])
+        search = " ".join([case["id"], reg["payer"]["name"], reg["matter"], reg["request"]]).lower()
+        db.execute(
+            "INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (case["id"], path, case["actions"][0]["at"], state["status"], state["unit"], reg["category"],
+             reg["region"], reg["first_unit"], search, json.dumps(case, ensure_ascii=False),
+             json.dumps(state, ensure_ascii=False)),
+        )
+        db.executemany("INSERT INTO clocks VALUES (?, ?, ?, ?, ?, ?)",
+                       [(case["id"], c["name"], c["start"], c["due"], c["stopped"], c["late"]) for c in state["clocks"]])
+        db.executemany("INSERT INTO numbers VALUES (?, ?, ?, ?)", list(_number_rows(case)))
+
+    def _rederive_all(self) -> None:
+        db = self._open()
+        rows = db.execute("SELECT path, case_json FROM cases").fetchall()
+        for path, case_json in rows:
+            self._store(path, json.loads(case_json))
+
+    def _add_commits(self, rev_range: str) -> None:
+        sep = "\x1e"
+        fmt = sep.join(["%H", "%an", "%ae", "%aI", "%s", "%(trailers:unfold,only)"]) + "\x1f"
+        proc = run_git(self.git.root, "log", "--reverse", f"--format={fmt}", rev_range, check=False)
+        db = self._open()
+        start = db.execute("SELECT coalesce(max(ord), 0) FROM commits").fetchone()[0]
+        rows = []
+        for record in proc.stdout.decode("utf-8", "replace").split("\x1f"):
+            record = record.strip("\n")
+            if not record:
+                continue
+            sha, name, email, when, subject, trailers = record.split(sep)
+            t = parse_trailers(trailers)
+            start += 1
+            rows.append((sha, t.get("Case"), t.get("Action"), t.get("Actor"), t.get("Unit"), t.get("Action-Id"),
+                         name, email, when, subject, start))
+        db.executemany("INSERT OR REPLACE INTO commits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    # -- queries ----------------------------------------------------------------------------
+    def case_states(self, where: str = "", params: Iterable[Any] = ()) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        sql = "SELECT case_json, state_json FROM cases" + (f" WHERE {where}" if where else "")
+        sql += " ORDER BY registered_at DESC, id DESC"
+        return [(json.loads(c), json.loads(s)) for c, s in self._open().execute(sql, tuple(params))]
+
+    def case_state(self, case_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        row = self._open().execute("SELECT case_json, state_json FROM cases WHERE id = ?", (case_id,)).fetchone()
+        return (json.loads(row[0]), json.loads(row[1])) if row else None
+
+    def max_number(self, prefix: str, year: int) -> int:
+        row = self._open().execute("SELECT coalesce(max(seq), 0) FROM numbers WHERE prefix = ? AND year = ?",
+                                   (prefix, year)).fetchone()
+        return int(row[0])
+
+    def history(self, case_id: str) -> list[dict[str, Any]]:
+        rows = self._open().execute(
+            "SELECT sha, at, author, email, subject, case_id, action, actor, unit, action_id FROM commits "
+            "WHERE case_id = ? ORDER BY ord DESC", (case_id,)).fetchall()
+        keys = ("commit", "when", "author", "email", "subject", "case", "action", "actor", "unit", "action_id")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def count(self) -> int:
+        return int(self._open().execute("SELECT count(*) FROM cases").fetchone()[0])
+
+
+def _is_case_path(path: str) -> bool:
+    parts = path.split("/")
+    return len(parts) == _CASE_DEPTH + 1 and path.endswith(".yaml") and bool(CASE_ID_RE.match(parts[-1][:-5]))
+
+
+def _case_id(path: str) -> str:
+    return path.rsplit("/", 1)[-1][:-5]
