@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StoreError
+from .faults import crash_point
 
 BRANCH = "main"
 REF = f"refs/heads/{BRANCH}"
@@ -206,11 +207,14 @@ class GitStore:
         if parent:
             lines.append(f"parent {parent}")
         lines += [f"author {ident}", f"committer {ident}", "", message.rstrip("\n") + "\n"]
-        return self._write(b"commit", "\n".join(lines).encode("utf-8")).hex()
+        commit = self._write(b"commit", "\n".join(lines).encode("utf-8")).hex()
+        crash_point("after_objects")
+        return commit
 
     def compare_and_swap(self, new: str, old: str | None) -> bool:
         """Move the branch to ``new`` only if it is still at ``old``."""
         expected = old or "0" * 40
+        crash_point("before_cas")
         proc = run_git(self.root, "update-ref", "-m", "disputectl", REF, new, expected, check=False)
         return proc.returncode == 0
 
@@ -229,6 +233,7 @@ class GitStore:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(target, content)
+        crash_point("after_worktree_files")
         if paths:
             index_lines = []
             for rel, content in paths.items():
@@ -322,3 +327,39 @@ def iter_tree_files(store: GitStore, commit: str | None, prefix: str, suffix: st
         if kind != b"blob" or not path.endswith(suffix):
             continue
         yield path, store._read(bytes.fromhex(sha.decode()))[1]
+
+
+# -- repairs (used by `disputectl doctor`) ----------------------------------------------------
+
+GIT_LOCK_FILES = ("index.lock", "HEAD.lock", "packed-refs.lock", "config.lock", f"{REF}.lock")
+
+
+def stale_git_locks(store: GitStore, older_than: float = 5.0) -> list[Path]:
+    """git lock files left by a killed process (the caller holds the store lock)."""
+    now = time.time()
+    found = []
+    for name in GIT_LOCK_FILES:
+        path = store.git_dir() / name
+        try:
+            if now - path.stat().st_mtime >= older_than:
+                found.append(path)
+        except FileNotFoundError:
+            continue
+    return found
+
+
+def worktree_differences(store: GitStore, prefix: str) -> list[tuple[str, str]]:
+    """(status, path) of files under ``prefix`` whose worktree copy differs from HEAD."""
+    proc = run_git(store.root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", prefix, check=False)
+    out = []
+    for record in proc.stdout.decode("utf-8", "replace").split("\0"):
+        if len(record) > 3:
+            out.append((record[:2], record[3:]))
+    return out
+
+
+def restore_from_head(store: GitStore, paths: list[str]) -> None:
+    """Make the index match HEAD, then put ``paths`` back as HEAD has them."""
+    run_git(store.root, "reset", "--quiet", "--", ".", check=False)
+    if paths:
+        run_git(store.root, "checkout", "HEAD", "--", *paths)

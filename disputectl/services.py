@@ -17,6 +17,7 @@ from .calendar import WorkCalendar
 from .config import CONFIG_FILE, Config, Officer, default_config
 from .derive import derive_state
 from .errors import NotFound, PermissionDenied, StoreError, ValidationError
+from .faults import crash_point
 from .gitstore import GitStore, Identity, init_repository
 from .numbering import next_case_id
 from .registration import Attachment, build_registration
@@ -162,6 +163,7 @@ def _commit(s: Session, officer: Officer, build: Callable[[str | None], tuple[di
             files, message, result = build(head)
             commit = s.git.commit_files(head, files, message, s.identity(officer), s.now)
             if s.git.compare_and_swap(commit, head):
+                crash_point("after_cas")
                 s.git.sync_worktree(files)
                 return result
         raise StoreError("案件库正忙（提交多次冲突），未做改动，请稍后重试。")
@@ -310,6 +312,8 @@ def preview_notice(s: Session, case_id: str, kind: str) -> str:
     if kind not in KINDS:
         raise ValidationError(f"没有“{kind[:20]}”这种文书，可用：" + "、".join(f"{k}（{v.title}）" for k, v in KINDS.items()))
     if kind.startswith("archive"):
+        if not state.get("archive"):
+            raise ValidationError(f"{KINDS[kind].title}在案卷归档时生成，本案尚未归档。")
         from .archive import archive_contexts
 
         return render_text(kind, archive_contexts(s, case, state)[kind], s.root)
@@ -377,24 +381,38 @@ def case_states(s: Session, where: str = "", params: tuple[Any, ...] = ()) -> li
 
 # -- reading ---------------------------------------------------------------------------------
 
-def _may_reveal(s: Session, reveal: bool) -> bool:
+def may_reveal(s: Session, reveal: bool, *, case_id: str | None = None, purpose: str = "查看案件") -> bool:
+    """Full identifiers only for the roles the config names, and every such look is on the record."""
     if not reveal:
         return False
     officer = s.officer()
     if not (officer.roles & s.config.reveal_roles):
         raise PermissionDenied(f"{officer.name}无权查看完整的证件号码和电话（配置 privacy.reveal_roles 未包含其角色）。")
+    record_reveal(s, officer, case_id, purpose)
     return True
+
+
+def record_reveal(s: Session, officer: Officer, case_id: str | None, purpose: str) -> None:
+    """A commit that changes no file: the look at full personal data is in ``git log`` for good."""
+    trailers = {"Case": case_id or "-", "Action": "reveal", "Actor": officer.id, "Unit": officer.unit,
+                "Action-Id": new_action_id(s.now)}
+    subject = f"查看完整个人信息 {case_id or ''}：{s.config.unit_label(officer.unit)} {officer.name}（{purpose}）"
+
+    def build(head: str | None) -> tuple[dict[str, bytes | None], str, None]:
+        return {}, _message(subject, trailers), None
+
+    _commit(s, officer, build)
 
 
 def case_detail(s: Session, case_id: str, *, reveal: bool = False) -> dict[str, Any]:
     from .views import case_view
 
-    show_all = _may_reveal(s, reveal)
     case_id = normalize_case_id(case_id)
     s.index.refresh()
     found = s.index.case_state(case_id)
     if found is None:
         raise NotFound(f"没有找到案件 {case_id}。")
+    show_all = may_reveal(s, reveal, case_id=case_id, purpose="查看案件")
     case, state = found
     return case_view(case, state, s.config, s.calendar, s.today, reveal=show_all)
 

@@ -174,7 +174,12 @@ def allowed_from(status: str) -> list[Transition]:
 def describe_who(transition: Transition) -> str:
     from .config import ROLES
 
-    return "或".join(f"{UNIT_RULES[rule] if rule != 'any' else ''}{ROLES[role]}" for role, rule in transition.who)
+    def one(role: str, rule: str) -> str:
+        if rule == "any" or (rule == "office" and role == "office"):
+            return ROLES[role]
+        return UNIT_RULES[rule] + ROLES[role]
+
+    return "或".join(one(role, rule) for role, rule in transition.who)
 
 
 def next_steps_text(status: str) -> str:

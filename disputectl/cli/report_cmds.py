@@ -184,7 +184,7 @@ def export(
 ) -> None:
     """导出工作台账（每案一行）：Excel（.xlsx）或 CSV（UTF-8，Excel 可直接打开）。"""
     from ..reports import ledger_rows, write_ledger
-    from ..services import _may_reveal
+    from ..services import may_reveal
 
     kind = (fmt or output.suffix.lstrip(".")).lower()
     if kind not in ("xlsx", "csv"):
@@ -192,7 +192,7 @@ def export(
     day = _today(today)
     first, last = _period(start, end)
     s = session(store, officer)
-    rows = ledger_rows(s, day, start=first, end=last, reveal=_may_reveal(s, reveal))
+    rows = ledger_rows(s, day, start=first, end=last, reveal=may_reveal(s, reveal, purpose="导出工作台账"))
     write_ledger(rows, output, kind)
     ok(f"已导出工作台账 {len(rows)} 件：{output}")
 

@@ -68,3 +68,22 @@ def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("officers")(officers)
     app.command("actions")(actions)
+    _register_doctor(app)
+
+
+def doctor(store: StoreOpt = DEFAULT_STORE, officer: AsOpt = None) -> None:
+    """检查并修复中断操作的遗留问题（锁文件、半写文件、工作区与记录不一致、索引落后）。"""
+    from ..doctor import run_doctor
+    from .common import session
+
+    repairs = run_doctor(session(store, officer))
+    if not repairs:
+        ok("案件库完好，无需修复。")
+        return
+    for line in repairs:
+        out.print(f"- {line}")
+    ok(f"已处理 {len(repairs)} 项。")
+
+
+def _register_doctor(app: typer.Typer) -> None:
+    app.command("doctor")(doctor)
