@@ -278,6 +278,30 @@ _EFFECTS = {
 }
 
 
+CLOSING_ACTIONS = ("reply", "hand_over", "withdraw", "archive")
+
+
+def case_facts(case: dict[str, Any], state: dict[str, Any], calendar: WorkCalendar) -> dict[str, Any]:
+    """The few per-case figures statistics need, so they can be kept as index columns."""
+    registered = action_day(case["actions"][0])
+    closed = next((action_day(a) for a in case["actions"] if a["action"] in CLOSING_ACTIONS), None)
+    reply = next((action_day(a) for a in case["actions"] if a["action"] == "reply"), None)
+    reg = case["registration"]
+    return {
+        "id": case["id"],
+        "registered": registered,
+        "closed": closed,
+        "reply": reply,
+        "late": any(c["late"] for c in state["clocks"] if c["stopped"]),
+        "reply_days": calendar.workdays_between(registered, reply) if reply else None,
+        "objections": [action_day(a) for a in case["actions"] if a["action"] == "object"],
+        "status": state["status"],
+        "unit": state["unit"],
+        "category": reg["category"],
+        "region": reg["region"],
+    }
+
+
 STORED_STATE_KEYS = ("status", "unit", "triage", "extended", "clocks")
 
 

@@ -17,17 +17,18 @@ import sqlite3
 import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .calendar import WorkCalendar
 from .config import CONFIG_FILE, Config
-from .derive import derive_state
+from .derive import case_facts, derive_state
 from .gitstore import GitStore, parse_trailers, run_git
 from .numbering import parse_doc_number
 from .store import CASE_ID_RE, CASES_DIR, parse_case
 
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 INDEX_NAME = "disputectl-index.sqlite"
 _CASE_DEPTH = 4  # cases/YYYY/MM/DD/<id>.yaml
 
@@ -36,7 +37,9 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS cases (
   id TEXT PRIMARY KEY, path TEXT NOT NULL, registered_at TEXT NOT NULL, status TEXT NOT NULL,
   unit TEXT NOT NULL, category INTEGER NOT NULL, region TEXT NOT NULL, first_unit TEXT NOT NULL,
-  search TEXT NOT NULL, case_json TEXT NOT NULL, state_json TEXT NOT NULL);
+  search TEXT NOT NULL, case_json TEXT NOT NULL, state_json TEXT NOT NULL,
+  registered_on TEXT NOT NULL, closed_on TEXT, reply_on TEXT, late INTEGER NOT NULL, reply_days INTEGER,
+  objections TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS cases_status ON cases(status);
 CREATE INDEX IF NOT EXISTS cases_unit ON cases(unit);
 CREATE INDEX IF NOT EXISTS cases_registered ON cases(registered_at);
@@ -267,11 +270,14 @@ class CaseIndex:
         reg = case["registration"]
         self._delete(case["id"])
         search = " ".join([case["id"], reg["payer"]["name"], reg["matter"], reg["request"]]).lower()
+        facts = case_facts(case, state, self.calendar)
         db.execute(
-            "INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (case["id"], path, case["actions"][0]["at"], state["status"], state["unit"], reg["category"],
              reg["region"], reg["first_unit"], search, json.dumps(case, ensure_ascii=False),
-             json.dumps(state, ensure_ascii=False)),
+             json.dumps(state, ensure_ascii=False), facts["registered"].isoformat(), _iso(facts["closed"]),
+             _iso(facts["reply"]), int(facts["late"]), facts["reply_days"],
+             ",".join(d.isoformat() for d in facts["objections"])),
         )
         db.executemany("INSERT INTO clocks VALUES (?, ?, ?, ?, ?, ?)",
                        [(case["id"], c["name"], c["start"], c["due"], c["stopped"], c["late"]) for c in state["clocks"]])
@@ -311,6 +317,32 @@ class CaseIndex:
         row = self._open().execute("SELECT case_json, state_json FROM cases WHERE id = ?", (case_id,)).fetchone()
         return (json.loads(row[0]), json.loads(row[1])) if row else None
 
+    def facts(self, registered_by: str) -> list[dict[str, Any]]:
+        """Per-case statistics figures (see ``derive.case_facts``) without loading case JSON."""
+        rows = self._open().execute(
+            "SELECT id, registered_on, closed_on, reply_on, late, reply_days, objections, status, unit, category,"
+            " region FROM cases WHERE registered_on <= ?", (registered_by,)).fetchall()
+        return [{
+            "id": r[0], "registered": date.fromisoformat(r[1]), "closed": _day(r[2]), "reply": _day(r[3]),
+            "late": bool(r[4]), "reply_days": r[5],
+            "objections": [date.fromisoformat(d) for d in r[6].split(",") if d],
+            "status": r[7], "unit": r[8], "category": r[9], "region": r[10],
+        } for r in rows]
+
+    def overdue_cases(self, today: str) -> set[str]:
+        """Open cases with an open clock past its end on ``today``."""
+        rows = self._open().execute(
+            "SELECT DISTINCT c.case_id FROM clocks c JOIN cases k ON k.id = c.case_id "
+            "WHERE c.stopped IS NULL AND c.due < ? AND k.status NOT IN "
+            "('replied', 'handed_over', 'withdrawn', 'archived')", (today,)).fetchall()
+        return {r[0] for r in rows}
+
+    def clock_spans(self, start: str, end: str) -> list[tuple[str, str, str | None]]:
+        """(start, due, stopped) of clocks that could be overdue at some day in ``start``..``end``."""
+        return self._open().execute(
+            "SELECT start, due, stopped FROM clocks WHERE due < ? AND start <= ? AND (stopped IS NULL OR stopped > ?)",
+            (end, end, start)).fetchall()
+
     def max_number(self, prefix: str, year: int) -> int:
         row = self._open().execute("SELECT coalesce(max(seq), 0) FROM numbers WHERE prefix = ? AND year = ?",
                                    (prefix, year)).fetchone()
@@ -325,6 +357,14 @@ class CaseIndex:
 
     def count(self) -> int:
         return int(self._open().execute("SELECT count(*) FROM cases").fetchone()[0])
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 def _is_case_path(path: str) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .calendar import format_day
-from .derive import action_day, clock_label
+from .derive import CLOSING_ACTIONS, action_day, case_facts, clock_label
 from .errors import NotFound, ValidationError
 from .registration import payer_kind_label
 from .services import Session, case_states, current_state, load_case
@@ -28,7 +28,6 @@ from .workflow import ACTIONS, CLOSED_STATUSES, STATUSES
 Record = tuple[dict[str, Any], dict[str, Any]]  # a case and its state replayed now
 
 _URGENCY = {"overdue": 0, "due_soon": 1, "ok": 2}
-_CLOSING_ACTIONS = ("reply", "hand_over", "withdraw", "archive")
 _ROUTING = {"route_self": "本单位办理", "route_transfer": "转办", "route_office": "流转领导组办公室"}
 _TRIAGE = {"general": "一般事项", "major": "重大疑难事项"}
 _CASEWORK_ROLES = frozenset({"registrar", "handler", "office"})
@@ -39,13 +38,23 @@ def load_records(s: Session) -> list[Record]:
     return case_states(s)
 
 
+def _open_records(s: Session, today: date, include_all: bool) -> list[Record]:
+    """Only the cases a due list can show: open ones, and unless ``--all`` only near their limits."""
+    closed = ", ".join(f"'{status}'" for status in sorted(CLOSED_STATUSES))
+    if include_all:
+        return case_states(s, f"status NOT IN ({closed})")
+    horizon = s.calendar.add_workdays(today, s.config.clocks["warn_days"] + 1).isoformat()
+    return case_states(s, f"status NOT IN ({closed}) AND id IN "
+                          "(SELECT case_id FROM clocks WHERE stopped IS NULL AND due <= ?)", (horizon,))
+
+
 def registered_on(case: dict[str, Any]) -> date:
     return action_day(case["actions"][0])
 
 
 def closed_on(case: dict[str, Any]) -> date | None:
     """The day of the action that closed the case (回复、移交、撤回), by the action's own date."""
-    return next((action_day(a) for a in case["actions"] if a["action"] in _CLOSING_ACTIONS), None)
+    return next((action_day(a) for a in case["actions"] if a["action"] in CLOSING_ACTIONS), None)
 
 
 def officer_name(s: Session, officer_id: str | None) -> str:
@@ -107,7 +116,9 @@ def due_list(s: Session, today: date, *, unit: str | None = None, officer: str |
     """Open clocks of open cases, most urgent first: 超期 (most late first), 临期 by date, 正常."""
     rows: list[dict[str, Any]] = []
     used: list[dict[str, Any]] = []
-    for case, state in records if records is not None else load_records(s):
+    if records is None:
+        records = _open_records(s, today, include_all)
+    for case, state in records:
         if state["status"] in CLOSED_STATUSES:
             continue
         reg = case["registration"]
@@ -194,13 +205,12 @@ def _explain_clock(s: Session, clock: dict[str, Any], today: date) -> dict[str, 
 # --------------------------------------------------------------------------- statistics
 
 
-def _group_key(s: Session, by: str, case: dict[str, Any], state: dict[str, Any]) -> tuple[str, str]:
-    reg = case["registration"]
+def _group_key(s: Session, by: str, facts: dict[str, Any]) -> tuple[str, str]:
     if by == "category":
-        return str(reg["category"]), f"{reg['category']} {_category_name(s, reg['category'])}"
+        return str(facts["category"]), f"{facts['category']} {_category_name(s, facts['category'])}"
     if by == "unit":
-        return state["unit"], s.config.unit_label(state["unit"])
-    return reg["region"], s.config.regions.get(reg["region"], reg["region"])
+        return facts["unit"], s.config.unit_label(facts["unit"])
+    return facts["region"], s.config.regions.get(facts["region"], facts["region"])
 
 
 def _blank() -> dict[str, Any]:
@@ -231,36 +241,40 @@ def period_stats(s: Session, start: date, end: date, today: date, *, by: Iterabl
     for key in by:
         if key not in GROUPINGS:
             raise ValidationError(f"不能按“{key[:20]}”分组，可用：" + "、".join(f"{k}（{v}）" for k, v in GROUPINGS.items()))
-    records = records if records is not None else load_records(s)
+    if records is not None:
+        all_facts = [case_facts(case, state, s.calendar) for case, state in records]
+        overdue = {case["id"] for case, state in records if state["status"] not in CLOSED_STATUSES and any(
+            clock_view(c, s.config, s.calendar, today)["state"] == "overdue"
+            for c in state["clocks"] if c["stopped"] is None)}
+    else:
+        s.index.refresh()
+        all_facts = s.index.facts(end.isoformat())
+        overdue = s.index.overdue_cases(today.isoformat())
     cutoff = min(end, today)
     total = _blank()
     groups: dict[str, dict[str, dict[str, Any]]] = {key: {} for key in by}
-    for case, state in records:
-        registered = registered_on(case)
+    for facts in all_facts:
+        registered, closed, reply = facts["registered"], facts["closed"], facts["reply"]
         if registered > end:
             continue
-        closed = closed_on(case)
-        reply = next((action_day(a) for a in case["actions"] if a["action"] == "reply"), None)
         in_period = closed is not None and start <= closed <= end
-        late = any(c["late"] for c in state["clocks"] if c["stopped"])
-        reply_days = s.calendar.workdays_between(registered, reply) if reply and start <= reply <= end else None
+        late = facts["late"]
+        reply_days = facts["reply_days"] if reply and start <= reply <= end else None
         counts = {
             "received": int(start <= registered),
             "closed": int(in_period),
             "closed_on_time": int(in_period and not late),
             "closed_late": int(in_period and late),
             "open": int(registered <= cutoff and (closed is None or closed > cutoff)),
-            "overdue_now": int(state["status"] not in CLOSED_STATUSES and any(
-                clock_view(c, s.config, s.calendar, today)["state"] == "overdue"
-                for c in state["clocks"] if c["stopped"] is None)),
-            "objections": sum(start <= action_day(a) <= end for a in case["actions"] if a["action"] == "object"),
+            "overdue_now": int(facts["id"] in overdue),
+            "objections": sum(start <= day <= end for day in facts["objections"]),
             "replied": int(reply_days is not None),
         }
         if not any(counts.values()):
             continue  # nothing in the period: no empty group rows for old cases
         rows = [total]
         for key in by:
-            code, name = _group_key(s, key, case, state)
+            code, name = _group_key(s, key, facts)
             rows.append(groups[key].setdefault(code, {"code": code, "name": name, **_blank()}))
         for row in rows:
             for name, value in counts.items():
@@ -290,12 +304,16 @@ def overdue_trend(s: Session, start: date, end: date, today: date,
         day += timedelta(days=7)
     if last >= start:
         points.append(last)
-    clocks = [c for _, state in (records if records is not None else load_records(s)) for c in state["clocks"]]
+    if records is not None:
+        spans = [(c["start"], c["due"], c["stopped"]) for _, state in records for c in state["clocks"]]
+    else:
+        s.index.refresh()
+        spans = s.index.clock_spans(start.isoformat(), last.isoformat())
+    clocks = [(date.fromisoformat(a), date.fromisoformat(d), date.fromisoformat(x) if x else None) for a, d, x in spans]
     out = []
     for point in points:
-        count = sum(1 for c in clocks if date.fromisoformat(c["start"]) <= point
-                    and (c["stopped"] is None or date.fromisoformat(c["stopped"]) > point)
-                    and point > date.fromisoformat(c["due"]))
+        count = sum(1 for begun, due, stopped in clocks
+                    if begun <= point and (stopped is None or stopped > point) and point > due)
         out.append({"date": point.isoformat(), "overdue": count})
     return out
 
@@ -457,7 +475,6 @@ def write_text(path: Path, text: str) -> None:
 
 def report_data(s: Session, start: date, end: date, today: date,
                 records: list[Record] | None = None) -> dict[str, Any]:
-    records = records if records is not None else load_records(s)
     return {
         "city": s.config.city,
         "stats": period_stats(s, start, end, today, records=records),

@@ -301,3 +301,19 @@ def test_html_escapes_every_text(loaded: tuple[Session, list[Any]]) -> None:
     page = render_html(data)
     assert "<b>示例市" not in page and "&lt;b&gt;示例市&lt;/b&gt;" in page
     assert "<img" not in page and "A&amp;B" in page
+
+
+def test_index_figures_agree_with_a_full_replay(loaded: tuple[Session, list[Any]]) -> None:
+    """stats, the overdue trend and due lists read index columns; they must match replaying every case."""
+    from disputectl.reports import overdue_trend
+
+    s, records = loaded
+    today = date(2026, 11, 26)
+    for start, end in ((date(2026, 10, 1), date(2026, 10, 31)), (date(2026, 11, 1), date(2026, 11, 30)),
+                       (date(2026, 1, 1), date(2026, 12, 31))):
+        assert period_stats(s, start, end, today) == period_stats(s, start, end, today, records=records)
+        assert overdue_trend(s, start, end, today) == overdue_trend(s, start, end, today, records=records)
+    for include_all in (False, True):
+        assert due_list(s, today, include_all=include_all) == due_list(s, today, include_all=include_all,
+                                                                       records=records)
+    assert period_stats(s, date(2026, 10, 1), date(2026, 11, 30), today)["totals"]["received"] > 0
