@@ -85,6 +85,7 @@ def initial_state(unit: str) -> dict[str, Any]:
         "via_transfer": False,
         "transferred_at": None,
         "opinions": {},
+        "earlier_opinions": [],
         "meetings": [],
         "decision": None,
         "platform": None,
@@ -193,6 +194,9 @@ def _convene(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office
 def _request_opinions(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
     r.stop_clock("consolidate", day)
     for unit in d["units"]:
+        earlier = r.state["opinions"].get(unit)
+        if earlier and earlier["submitted"]:  # asked again: the earlier opinion stays on record
+            r.state["earlier_opinions"].append({"unit": unit, **earlier})
         r.open_clock_named(f"opinion:{unit}", day)
         due = r.state["clocks"][-1]["due"]
         r.state["opinions"][unit] = {"requested": day.isoformat(), "due": due, "submitted": None,

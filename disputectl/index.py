@@ -28,7 +28,7 @@ from .gitstore import GitStore, parse_trailers, run_git
 from .numbering import parse_doc_number
 from .store import CASE_ID_RE, CASES_DIR, parse_case
 
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 INDEX_NAME = "disputectl-index.sqlite"
 _CASE_DEPTH = 4  # cases/YYYY/MM/DD/<id>.yaml
 
@@ -104,7 +104,6 @@ class CaseIndex:
             try:
                 self._db = self._connect()
                 self._db.execute("SELECT count(*) FROM meta").fetchone()
-                self._db.execute("PRAGMA quick_check").fetchone()
             except sqlite3.DatabaseError:
                 self._discard()
                 self._db = self._connect()
@@ -308,20 +307,31 @@ class CaseIndex:
         db.executemany("INSERT OR REPLACE INTO commits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     # -- queries ----------------------------------------------------------------------------
-    def case_states(self, where: str = "", params: Iterable[Any] = ()) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        """Run a read; a damaged index found here is thrown away, rebuilt and asked again."""
+        try:
+            return self._open().execute(sql, tuple(params)).fetchall()
+        except sqlite3.DatabaseError:
+            with self._lock():
+                self._discard()
+                self._refresh(self.git.head(), force=True, progress=None)
+            return self._open().execute(sql, tuple(params)).fetchall()
+
+    def case_states(self, where: str = "", params: Iterable[Any] = (), *,
+                    limit: int = 0) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         sql = "SELECT case_json, state_json FROM cases" + (f" WHERE {where}" if where else "")
-        sql += " ORDER BY registered_at DESC, id DESC"
-        return [(json.loads(c), json.loads(s)) for c, s in self._open().execute(sql, tuple(params))]
+        sql += " ORDER BY registered_at DESC, id DESC" + (f" LIMIT {int(limit)}" if limit else "")
+        return [(json.loads(c), json.loads(s)) for c, s in self._query(sql, params)]
 
     def case_state(self, case_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        row = self._open().execute("SELECT case_json, state_json FROM cases WHERE id = ?", (case_id,)).fetchone()
-        return (json.loads(row[0]), json.loads(row[1])) if row else None
+        rows = self._query("SELECT case_json, state_json FROM cases WHERE id = ?", (case_id,))
+        return (json.loads(rows[0][0]), json.loads(rows[0][1])) if rows else None
 
     def facts(self, registered_by: str) -> list[dict[str, Any]]:
         """Per-case statistics figures (see ``derive.case_facts``) without loading case JSON."""
-        rows = self._open().execute(
+        rows = self._query(
             "SELECT id, registered_on, closed_on, reply_on, late, reply_days, objections, status, unit, category,"
-            " region FROM cases WHERE registered_on <= ?", (registered_by,)).fetchall()
+            " region FROM cases WHERE registered_on <= ?", (registered_by,))
         return [{
             "id": r[0], "registered": date.fromisoformat(r[1]), "closed": _day(r[2]), "reply": _day(r[3]),
             "late": bool(r[4]), "reply_days": r[5],
@@ -331,32 +341,31 @@ class CaseIndex:
 
     def overdue_cases(self, today: str) -> set[str]:
         """Open cases with an open clock past its end on ``today``."""
-        rows = self._open().execute(
+        rows = self._query(
             "SELECT DISTINCT c.case_id FROM clocks c JOIN cases k ON k.id = c.case_id "
             "WHERE c.stopped IS NULL AND c.due < ? AND k.status NOT IN "
-            "('replied', 'handed_over', 'withdrawn', 'archived')", (today,)).fetchall()
+            "('replied', 'handed_over', 'withdrawn', 'archived')", (today,))
         return {r[0] for r in rows}
 
     def clock_spans(self, start: str, end: str) -> list[tuple[str, str, str | None]]:
         """(start, due, stopped) of clocks that could be overdue at some day in ``start``..``end``."""
-        return self._open().execute(
+        return self._query(
             "SELECT start, due, stopped FROM clocks WHERE due < ? AND start <= ? AND (stopped IS NULL OR stopped > ?)",
-            (end, end, start)).fetchall()
+            (end, end, start))
 
     def max_number(self, prefix: str, year: int) -> int:
-        row = self._open().execute("SELECT coalesce(max(seq), 0) FROM numbers WHERE prefix = ? AND year = ?",
-                                   (prefix, year)).fetchone()
-        return int(row[0])
+        rows = self._query("SELECT coalesce(max(seq), 0) FROM numbers WHERE prefix = ? AND year = ?", (prefix, year))
+        return int(rows[0][0])
 
     def history(self, case_id: str) -> list[dict[str, Any]]:
-        rows = self._open().execute(
+        rows = self._query(
             "SELECT sha, at, author, email, subject, case_id, action, actor, unit, action_id FROM commits "
-            "WHERE case_id = ? ORDER BY ord DESC", (case_id,)).fetchall()
+            "WHERE case_id = ? ORDER BY ord DESC", (case_id,))
         keys = ("commit", "when", "author", "email", "subject", "case", "action", "actor", "unit", "action_id")
         return [dict(zip(keys, row, strict=True)) for row in rows]
 
     def count(self) -> int:
-        return int(self._open().execute("SELECT count(*) FROM cases").fetchone()[0])
+        return int(self._query("SELECT count(*) FROM cases")[0][0])
 
 
 def _iso(day: date | None) -> str | None:

@@ -373,10 +373,11 @@ def _summary(s: Session, action: str, data: Mapping[str, Any]) -> str:
     return who
 
 
-def case_states(s: Session, where: str = "", params: tuple[Any, ...] = ()) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+def case_states(s: Session, where: str = "", params: tuple[Any, ...] = (), *,
+                limit: int = 0) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """Every case (newest first) with its derived state, from the index brought up to HEAD."""
     s.index.refresh()
-    return s.index.case_states(where, params)
+    return s.index.case_states(where, params, limit=limit)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -429,9 +430,8 @@ def list_views(s: Session, *, status: str | None = None, unit: str | None = None
     if text and text.strip():
         clauses.append("instr(search, ?) > 0")
         params.append(text.strip().lower())
-    rows = [summary_view(case, state, s.config, s.calendar, s.today)
-            for case, state in case_states(s, " AND ".join(clauses), tuple(params))]
-    return rows[:limit] if limit else rows
+    return [summary_view(case, state, s.config, s.calendar, s.today)
+            for case, state in case_states(s, " AND ".join(clauses), tuple(params), limit=limit)]
 
 
 def case_log_view(s: Session, case_id: str) -> list[dict[str, Any]]:

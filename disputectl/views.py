@@ -95,6 +95,7 @@ def case_view(case: dict[str, Any], state: dict[str, Any], config: Config, calen
             {"unit": unit, "unit_name": config.unit_label(unit), **o} for unit, o in state["opinions"].items()
         ],
         "pending_opinions": pending_opinions(state),
+        "earlier_opinions": state.get("earlier_opinions", []),
         "meetings": state["meetings"],
         "decision": state["decision"],
         "platform": state["platform"],

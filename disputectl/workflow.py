@@ -129,7 +129,7 @@ _ROWS: list[Transition] = [
     Transition("registered", "withdraw", "withdrawn", REGISTRAR_FIRST + OFFICE),
     Transition("transferred", "sign", "handling", HANDLER_HERE),
     Transition("transferred", "return", "coordinating", HANDLER_HERE, "return_window"),
-    Transition("transferred", "withdraw", "withdrawn", HOLDER_OR_OFFICE),
+    Transition("transferred", "withdraw", "withdrawn", REGISTRAR_FIRST + HOLDER_OR_OFFICE),
     Transition("handling", "extend", None, HANDLER_HERE, "not_extended"),
     Transition("handling", "conclude", "concluded", HANDLER_HERE),
     Transition("handling", "refer", "coordinating", HANDLER_HERE),
