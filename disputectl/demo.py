@@ -46,8 +46,9 @@ class Demo:
 
 def main(argv: list[str]) -> int:
     store = Path(argv[0] if argv else "demo-store")
-    if store.exists():
-        shutil.rmtree(store)
+    for old in (store, store.with_name(store.name + "-reports")):
+        if old.exists():
+            shutil.rmtree(old)
     d = Demo(store)
     print(f"$ disputectl init {store}", flush=True)
     subprocess.run([sys.executable, "-m", "disputectl", "init", str(store)], check=True)
@@ -115,17 +116,52 @@ def main(argv: list[str]) -> int:
         "--decision", "企业分十二期补缴欠费，滞纳金依法处理", officer="bgs-office")
     d.at("2026-11-25T10:00:00+08:00").run("reply", e, "--method", "直接送达", "--date", "2026-11-25", officer="bgs-office")
 
+    print("\n==== 案例五：不属于本机制的事项，移交有权机关 ====")
+    d.at("2026-11-09T10:00:00+08:00")
+    f = d.register("sf-registrar", *PERSON, "--channel", "来访", "--category", "10", "--region", "SBJ",
+                   "--matter", "与用人单位的劳动合同纠纷，要求补发工资", "--request", "请求责令单位补发工资")
+    d.run("hand-over", f, "--authority", "示例市劳动人事争议仲裁委员会", "--reason", "属劳动争议，不属社会保险费征缴争议",
+          officer="sf-registrar")
+
+    print("\n==== 案例六：缴费人撤回 ====")
+    d.at("2026-11-10T10:00:00+08:00")
+    g = d.register("yb-registrar", *PERSON, "--channel", "网上", "--category", "8", "--region", "NX",
+                   "--matter", "医保待遇核定有疑问", "--request", "请求说明核定依据")
+    d.run("route", g, "--self", officer="yb-registrar")
+    d.at("2026-11-12T10:00:00+08:00").run("withdraw", g, "--reason", "经窗口解释，缴费人已理解", "--date", "2026-11-12",
+                                          officer="yb-handler")
+
+    print("\n==== 案例七：转办后未签收（用于展示超期提醒和督办） ====")
+    d.at("2026-11-16T10:00:00+08:00")
+    h = d.register("sw-registrar", *EMPLOYER, "--channel", "来电", "--category", "8", "--region", "DQ",
+                   "--matter", "职工工伤待遇支付中缴费记录缺失", "--request", "请求核实缴费记录")
+    d.run("route", h, "--to", "RS", "--reason", "属待遇核定，转人社部门", officer="sw-registrar")
+    d.at("2026-11-25T10:00:00+08:00").run("supervise", h, "--kind", "催办", "--body", "请人社局尽快签收办理",
+                                          officer="bgs-office")
+
     print("\n==== 案卷归档 ====")
     d.at("2026-11-26T10:00:00+08:00")
-    for case, archivist in ((a, "sw-archivist"), (b, "bgs-archivist"), (c, "bgs-archivist"), (e, "bgs-archivist")):
+    for case, archivist in ((a, "sw-archivist"), (b, "bgs-archivist"), (c, "bgs-archivist"), (e, "bgs-archivist"),
+                            (f, "sf-archivist"), (g, "yb-archivist")):
         d.run("archive", case, "--retention", "30年", officer=archivist)
 
     print("\n==== 时间线 ====")
-    for case in (a, b, c, e):
+    for case in (a, b, c, e, h):
         d.run("show", case)
     d.run("list")
     d.run("log", a)
-    print(f"\n演示完成。案件库在 {store}/，可用 `git -C {store} log` 查看审计记录。")
+
+    print("\n==== 文书、时限、统计、台账 ====")
+    d.run("notice", a, "result", "--preview")
+    d.run("explain", a, "handle")
+    d.run("due")
+    d.run("stats", "--from", "2026-11-01", "--to", "2026-11-30")
+    reports = store.with_name(store.name + "-reports")
+    reports.mkdir(exist_ok=True)
+    d.run("export", "--output", str(reports / "工作台账.xlsx"))
+    d.run("report", "--html", str(reports / "统计报告.html"), "--from", "2026-11-01", "--to", "2026-11-30")
+    print(f"\n演示完成。案件库在 {store}/，可用 `git -C {store} log` 查看审计记录；"
+          f"工作台账和统计报告在 {reports}/。")
     return 0
 
 
