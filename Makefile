@@ -15,7 +15,7 @@ demo: $(STAMP)
 	$(BIN)/python -m disputectl.demo demo-store
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check disputectl tests

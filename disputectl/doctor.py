@@ -34,9 +34,12 @@ def run_doctor(s: Session) -> list[str]:
                         + ("…" if len(tracked) > 5 else ""))
         elif changes:
             restore_from_head(s.git, [])
+        if changes:
+            # A file the branch has but the index lacked shows as untracked until the restore.
+            changes = worktree_differences(s.git, ".")
         untracked = [path for status, path in changes if status == "??" and not path.endswith(".tmp")]
-        for path in untracked:
-            done.append(f"发现不在记录中的文件 {path}（未删除，请核实后处理）")
+        for name in untracked:
+            done.append(f"发现不在记录中的文件 {name}（未删除，请核实后处理）")
     outcome = s.index.refresh()
     if outcome != "current":
         done.append("派生索引落后于记录或已损坏，已" + ("追上最新提交" if outcome == "incremental" else "重建"))

@@ -45,7 +45,7 @@ def _describe(error: Any) -> str:
         return f"{where}：缺少必填项 {'、'.join(missing)}"
     if v == "type":
         expected = error.validator_value
-        names = [_TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])]
+        names = [_TYPE_NAMES.get(str(t), str(t)) for t in (expected if isinstance(expected, list) else [expected])]
         return f"{where}：应为{'或'.join(names)}"
     if v == "enum":
         return f"{where}：取值“{error.instance}”无效，可用：{'、'.join(map(str, error.validator_value))}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from .calendar import CLOCK_STATE_LABELS, WorkCalendar
 from .config import Config
@@ -133,7 +133,11 @@ def timeline_entry(action: dict[str, Any], config: Config) -> dict[str, Any]:
     }
 
 
-def describe_data(data: dict[str, Any], config: Config) -> str:
+class UnitLabels(Protocol):
+    def unit_label(self, code: str) -> str: ...
+
+
+def describe_data(data: dict[str, Any], config: UnitLabels) -> str:
     """One line for a timeline: the action's fields as an officer would read them."""
     parts = []
     for key, value in data.items():
