@@ -115,13 +115,25 @@ def apply_action(replay: _Replay, action: dict[str, Any]) -> None:
     data = action.get("data", {})
     day = action_day(action)
     office = replay.config.office_unit
+    applied = True
     if code != "register":
         transition = TRANSITIONS.get((state["status"], code))
         if transition is not None:
             state["status"] = transition.next_status()
+        else:
+            # Only a merge of two offices' histories puts an action where the workflow does not
+            # allow it (both did a status-changing action from the same status): it stays in the
+            # record, is not applied, and the case waits for the office (a note of theirs settles it).
+            applied = False
+            state.setdefault("conflicts", []).append({
+                "action": action["id"], "code": code, "actor": action["actor"], "unit": action["unit"],
+                "at": action["at"], "status": state["status"], "settled_by": None})
     handler = _EFFECTS.get(code)
-    if handler is not None:
+    if applied and handler is not None:
         handler(replay, action, data, day, office)
+    if applied and code == "note" and action["unit"] == office:
+        for conflict in state.get("conflicts", []):
+            conflict["settled_by"] = conflict["settled_by"] or action["id"]
     for notice in action.get("notices", []):
         state["notices"].append({**notice, "action": action["id"], "date": day.isoformat()})
     state["last_action_at"] = action["at"]
@@ -330,8 +342,22 @@ def open_clocks(state: dict[str, Any]) -> list[dict[str, Any]]:
     return [c for c in state["clocks"] if c["stopped"] is None]
 
 
+def open_conflicts(state: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for c in state.get("conflicts", []) if c["settled_by"] is None]
+
+
 def waiting_for(state: dict[str, Any], config: Config) -> str:
     status = state["status"]
+    conflicts = open_conflicts(state)
+    if conflicts:
+        from .workflow import ACTIONS
+
+        listed = "；".join(
+            f"{config.unit_label(c['unit'])}{o.name if (o := config.officers.get(c['actor'])) else c['actor']}"
+            f" {c['at'][:16].replace('T', ' ')}“{ACTIONS[c['code']].label if c['code'] in ACTIONS else c['code']}”"
+            for c in conflicts)
+        return (f"两处同时办理、操作相互矛盾，等待领导组办公室核处（以备注写明处理结果）：{listed}"
+                f"与在先的操作冲突，已保留在记录中但未生效")
     unit = config.unit_label(state["unit"])
     if status == "joint":
         pending = pending_opinions(state)

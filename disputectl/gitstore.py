@@ -363,3 +363,108 @@ def restore_from_head(store: GitStore, paths: list[str]) -> None:
     run_git(store.root, "reset", "--quiet", "--", ".", check=False)
     if paths:
         run_git(store.root, "checkout", "HEAD", "--", *paths)
+
+
+# -- remotes (used by `disputectl sync`, `clone` and `setup`) ---------------------------------
+
+REMOTE_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_SSH_COMMAND": "ssh -o BatchMode=yes -o ConnectTimeout=15"}
+# The objects of a push under check live in a quarantine the pre-receive hook is told about.
+QUARANTINE_VARS = ("GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH")
+
+
+@dataclass(frozen=True)
+class PushOutcome:
+    status: str  # "ok" | "behind" (the remote moved on) | "declined" (its hook refused) | "offline"
+    message: str
+
+
+def quarantine_env() -> dict[str, str]:
+    return {k: os.environ[k] for k in QUARANTINE_VARS if k in os.environ}
+
+
+def git_message(proc: subprocess.CompletedProcess[bytes]) -> str:
+    return proc.stderr.decode("utf-8", "replace").strip()
+
+
+def config_get(root: Path, key: str) -> str | None:
+    proc = run_git(root, "config", "--get", key, check=False)
+    return (proc.stdout.decode("utf-8").strip() or None) if proc.returncode == 0 else None
+
+
+def config_set(root: Path, key: str, value: str) -> None:
+    run_git(root, "config", key, value)
+
+
+def remote_url(root: Path, remote: str) -> str | None:
+    proc = run_git(root, "remote", "get-url", remote, check=False)
+    return (proc.stdout.decode("utf-8").strip() or None) if proc.returncode == 0 else None
+
+
+def has_remotes(root: Path) -> bool:
+    return bool(run_git(root, "remote", check=False).stdout.strip())
+
+
+def tracking_ref(remote: str) -> str:
+    return f"refs/remotes/{remote}/{BRANCH}"
+
+
+def rev_parse(root: Path, rev: str) -> str | None:
+    proc = run_git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
+    return proc.stdout.decode().strip() or None
+
+
+def is_ancestor(root: Path, old: str, new: str) -> bool:
+    return run_git(root, "merge-base", "--is-ancestor", old, new, check=False).returncode == 0
+
+
+def fetch(root: Path, remote: str) -> tuple[bool, str]:
+    # A glob refspec: an empty remote (nothing pushed yet) is not an error.
+    proc = run_git(root, "fetch", "--quiet", "--no-tags", remote, f"+refs/heads/*:refs/remotes/{remote}/*",
+                   env=REMOTE_ENV, check=False)
+    return proc.returncode == 0, git_message(proc)
+
+
+def push(root: Path, remote: str) -> PushOutcome:
+    proc = run_git(root, "push", "--porcelain", remote, f"{REF}:{REF}", env=REMOTE_ENV, check=False)
+    text = git_message(proc) + "\n" + proc.stdout.decode("utf-8", "replace")
+    if proc.returncode == 0:
+        return PushOutcome("ok", "")
+    remote_lines = "\n".join(line[len("remote:"):].strip() for line in text.splitlines()
+                             if line.startswith("remote:") and line[len("remote:"):].strip())
+    if "hook declined" in text:
+        return PushOutcome("declined", remote_lines)
+    if "[rejected]" in text or "non-fast-forward" in text or "fetch first" in text:
+        return PushOutcome("behind", remote_lines)
+    return PushOutcome("offline", git_message(proc))
+
+
+def merge_into_head(root: Path, rev: str, message: str, author: Identity, when: datetime) -> tuple[bool, str]:
+    """``git merge`` in the worktree (case files go through the store's merge driver)."""
+    stamp = f"{int(when.timestamp())} {when.strftime('%z') or '+0000'}"
+    env = {"GIT_AUTHOR_NAME": _safe_ident(author.name), "GIT_AUTHOR_EMAIL": _safe_ident(author.email),
+           "GIT_COMMITTER_NAME": _safe_ident(author.name), "GIT_COMMITTER_EMAIL": _safe_ident(author.email),
+           "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+    run_git(root, "update-index", "-q", "--refresh", check=False)
+    proc = run_git(root, "merge", "--quiet", "--no-edit", "-s", "ort", "-X", "no-renames", "-m", message, rev,
+                   env=env, check=False)
+    if proc.returncode == 0:
+        return True, ""
+    text = (proc.stdout + b"\n" + proc.stderr).decode("utf-8", "replace").strip()
+    if rev_parse(root, "MERGE_HEAD"):
+        run_git(root, "merge", "--abort", check=False)
+    return False, text
+
+
+def reset_branch(root: Path, new: str, old: str) -> bool:
+    """Move the branch back or forth (compare-and-swap) and make the worktree follow it."""
+    if run_git(root, "update-ref", "-m", "disputectl", REF, new, old, check=False).returncode != 0:
+        return False
+    run_git(root, "reset", "--quiet", "--hard", new, check=False)
+    return True
+
+
+def clone_repository(url: str, path: Path) -> None:
+    proc = run_git(path.parent, "clone", "--quiet", "--no-tags", "--origin", "origin", "--branch", BRANCH, url, str(path),
+                   env=REMOTE_ENV, check=False)
+    if proc.returncode != 0:
+        raise StoreError(f"无法复制案件库“{url}”：{git_message(proc)}")

@@ -2,7 +2,9 @@
 
 A case number is ``<registering unit>-<registration date>-<sequence>`` (``SW-20261126-001``):
 unique across units by the prefix, and within a unit by the sequence, which is taken from the
-day's folder at commit time (a lost race is retried with the next number).
+day's folder at commit time (a lost race is retried with the next number). Each clone of the
+store has its own station number (``disputectl clone``); it leads the sequence, so two clones
+of the same unit registering at the same minute while offline still differ (``SW-20261126-2001``).
 """
 
 from __future__ import annotations
@@ -13,15 +15,31 @@ from datetime import date
 
 from .store import CASE_ID_RE
 
+STATION_DAILY_MAX = 999
+MAX_STATION = 999
 
-def next_case_id(unit: str, day: date, existing_names: Iterable[str]) -> str:
+
+def next_case_id(unit: str, day: date, existing_names: Iterable[str], station: int = 0) -> str:
+    """The next number for ``unit`` on ``day`` at this clone's ``station``.
+
+    The sequence is the station number followed by a three-digit count of the day
+    (station 0, the store's first copy: ``001``; station 12: ``12001``), so clones that
+    register while apart never pick the same number.
+    """
     prefix = f"{unit}-{day:%Y%m%d}-"
+    mark = str(station) if station else ""
     taken = 0
     for name in existing_names:
         stem = name.removesuffix(".yaml").rstrip("/")
         if stem.startswith(prefix) and CASE_ID_RE.match(stem):
-            taken = max(taken, int(stem[len(prefix):]))
-    return f"{prefix}{taken + 1:03d}"
+            seq = stem[len(prefix):]
+            if len(seq) == len(mark) + 3 and seq.startswith(mark):
+                taken = max(taken, int(seq[-3:]))
+    if taken >= STATION_DAILY_MAX:
+        from .errors import StoreError
+
+        raise StoreError(f"本站点（{station}）{unit} 当日的案件编号已用完（每日最多 {STATION_DAILY_MAX} 件）。")
+    return f"{prefix}{mark}{taken + 1:03d}"
 
 
 def next_sequence(used: Iterable[int]) -> int:

@@ -113,10 +113,13 @@ def init_store(path: Path, *, now: datetime) -> tuple[Path, bool]:
         path.mkdir(parents=True, exist_ok=True)
         root = path.resolve()
         init_repository(root)
+        from .sync import configure_clone
+
+        configure_clone(root, station=0)  # the merge driver; the first copy is station 0
         files = {
             CONFIG_FILE: _CONFIG_HEADER.encode("utf-8") + dump_yaml(default_config()),
             "README.md": _STORE_README.encode("utf-8"),
-            ".gitattributes": b"*.yaml text eol=lf\n*.docx binary\n",
+            ".gitattributes": b"*.yaml text eol=lf\n*.docx binary\ncases/**/*.yaml merge=disputectl-case\n",
             f"{CALENDAR_DIR}/README.md": (
                 "在此放置 `<年份>.yaml` 补充节假日与调休安排（示例见 disputectl 的 README）。\n".encode()
             ),
@@ -204,9 +207,13 @@ def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment
         raise PermissionDenied(f"{officer.name}不是受理人员，不能受理登记。")
     registration = build_registration(fields, s.config, now=s.now, officer_id=officer.id, unit=officer.unit)
 
+    from .sync import local_station
+
+    station = local_station(s.root)
+
     def build(head: str | None) -> tuple[dict[str, bytes | None], str, Outcome]:
         folder = f"{CASES_DIR}/{s.today:%Y/%m/%d}"
-        case_id = next_case_id(officer.unit, s.today, s.git.list_dir(head, folder))
+        case_id = next_case_id(officer.unit, s.today, s.git.list_dir(head, folder), station)
         files: dict[str, bytes | None] = {}
         reg = dict(registration)
         reg["attachments"] = []
