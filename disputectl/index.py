@@ -353,8 +353,10 @@ class CaseIndex:
             "SELECT start, due, stopped FROM clocks WHERE due < ? AND start <= ? AND (stopped IS NULL OR stopped > ?)",
             (end, end, start))
 
-    def max_number(self, prefix: str, year: int) -> int:
-        rows = self._query("SELECT coalesce(max(seq), 0) FROM numbers WHERE prefix = ? AND year = ?", (prefix, year))
+    def max_number(self, prefix: str, year: int, low: int = 1, high: int = 2**62) -> int:
+        """The highest sequence number in ``low``..``high`` already used for ``prefix`` and ``year`` (0 if none)."""
+        rows = self._query("SELECT coalesce(max(seq), 0) FROM numbers WHERE prefix = ? AND year = ? AND seq BETWEEN ? AND ?",
+                           (prefix, year, low, high))
         return int(rows[0][0])
 
     def history(self, case_id: str) -> list[dict[str, Any]]:

@@ -55,3 +55,15 @@ def parse_doc_number(number: str) -> tuple[str, int, int] | None:
     if match is None:
         return None
     return match.group("prefix"), int(match.group("year")), int(match.group("seq"))
+
+
+# Document numbers (文号) and 档号 件号 are per kind and year across the city; each clone
+# (station) draws from its own block so clones working apart never issue the same number:
+# station 0 (the store's first copy) uses 1–9999, station 2 uses 20001–29999, and so on.
+STATION_BLOCK = 10000
+
+
+def station_block(station: int) -> tuple[int, int]:
+    """The lowest and highest sequence number this station may issue."""
+    low = station * STATION_BLOCK + 1
+    return low, low + STATION_BLOCK - 2

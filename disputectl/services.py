@@ -293,13 +293,20 @@ def _issue_notices(s: Session, case: dict[str, Any], entry: dict[str, Any], want
                    head: str | None) -> dict[str, bytes | None]:
     """Render the notices into files and record them (number, path, checksum) on the action."""
     from .issuing import NoticeContext, issue
-    from .numbering import parse_doc_number
+    from .numbering import parse_doc_number, station_block
+    from .sync import local_station
+
+    low, high = station_block(local_station(s.root))
 
     def taken(prefix: str, year: int) -> list[int]:
         s.index.refresh()
         own = [p[2] for a in case["actions"] for n in a.get("notices", [])
-               if (p := parse_doc_number(n.get("number") or "")) and p[0] == prefix and p[1] == year]
-        return [s.index.max_number(prefix, year), *own]
+               if (p := parse_doc_number(n.get("number") or "")) and p[0] == prefix and p[1] == year
+               and low <= p[2] <= high]
+        used = max([s.index.max_number(prefix, year, low, high), *own], default=0)
+        if used >= high:
+            raise StoreError(f"本站点 {year} 年“{prefix}”文号已用完，请联系系统管理员。")
+        return [max(used, low - 1)]
 
     ctx = NoticeContext(case, case["state"], s.config, s.calendar, s.today, entry["unit"])
     issued = issue(ctx, wanted, store_root=s.root, taken=taken, prefixes=s.config.notice_prefixes)
@@ -366,8 +373,15 @@ def _archive_data(s: Session, case: dict[str, Any], state: dict[str, Any], data:
         else s.config.office_unit
     year = s.today.year
     prefix = f"{s.config.fonds}-{s.config.archive_category}·{year}-{RETENTION_CODES[retention]}-{unit}-"
+    from .numbering import station_block
+    from .sync import local_station
+
+    low, high = station_block(local_station(s.root))
     s.index.refresh()
-    return {"retention": retention, "code": f"{prefix}{s.index.max_number(prefix, 0) + 1:04d}", "unit": unit}
+    item = max(s.index.max_number(prefix, 0, low, high), low - 1) + 1
+    if item > high:
+        raise StoreError(f"本站点 {year} 年的档号件号已用完，请联系系统管理员。")
+    return {"retention": retention, "code": f"{prefix}{item:04d}", "unit": unit}
 
 
 def _summary(s: Session, action: str, data: Mapping[str, Any]) -> str:

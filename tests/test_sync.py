@@ -205,3 +205,26 @@ def test_merge_keeps_each_side_in_order_and_is_the_same_from_both_sides() -> Non
     with pytest.raises(MergeConflict, match="在两边内容不同"):
         merge_actions([reg, {**route, "data": {"note": "改"}}], [reg, route], "X")
 
+
+
+def test_notice_numbers_and_archive_codes_never_collide_between_clones(tmp_path: Path) -> None:
+    bare, first = central(tmp_path)
+    sw1 = clone(bare, tmp_path / "sw1", "税务局大厅")
+    sw2 = clone(bare, tmp_path / "sw2", "税务局东区分局")
+    numbers: list[str] = []
+    codes: list[str] = []
+    for office in (first, sw1, sw2):  # all offline: nobody syncs until every office has worked
+        case = office.register(now=DAY)
+        office.ok("route", case, "--self", as_="sw-registrar", now=DAY)
+        office.ok("conclude", case, *DECISION, as_="sw-handler", now=DAY)
+        office.ok("reply", case, "--method", "邮寄", "--date", "2026-11-26", as_="sw-handler", now=DAY)
+        office.ok("archive", case, as_="sw-archivist", now=DAY)
+        shown = office.show(case)
+        numbers += [n["number"] for n in shown["notices"] if n["number"]]
+        codes.append(shown["archive"]["code"])
+    assert sorted(numbers) == sorted(set(numbers)), numbers
+    assert len(set(codes)) == 3, codes
+    assert "社争受〔2026〕1号" in numbers and "社争受〔2026〕10001号" in numbers and "社争受〔2026〕20001号" in numbers
+    for office in (first, sw1, sw2, first, sw1):
+        office.ok("sync")
+    assert first.head() == sw1.head()
