@@ -96,6 +96,7 @@ def case_view(case: dict[str, Any], state: dict[str, Any], config: Config, calen
         ],
         "pending_opinions": pending_opinions(state),
         "earlier_opinions": state.get("earlier_opinions", []),
+        "conflicts": state.get("conflicts", []),
         "meetings": state["meetings"],
         "decision": state["decision"],
         "platform": state["platform"],

@@ -160,6 +160,14 @@ def render_case(view: dict[str, Any]) -> None:
     payer = view["payer"]
     out.print(f"[bold]案件 {view['id']}[/bold]  {view['status_label']}  承办：{view['unit_name']}")
     out.print(f"等待：{view['waiting_for']}")
+    from ..workflow import ACTIONS, STATUSES
+
+    for c in view.get("conflicts", []):
+        if c.get("settled_by") is None:
+            out.print(f"[red]矛盾操作：[/red]{c['at'][:16].replace('T', ' ')} {c['unit']} {c['actor']} 的"
+                      f"“{ACTIONS[c['code']].label if c['code'] in ACTIONS else c['code']}”与另一处的办理相互矛盾"
+                      f"（当时状态：{STATUSES.get(c['status'], c['status'])}），已保留未生效，待领导组办公室核处（备注即视为已核处）。",
+                      markup=True)
     out.print(f"缴费人：{payer['name']}（{payer['kind_label']}，{payer['id_number']}）"
               + (f"  联系人：{payer['contact_person']}" if payer.get("contact_person") else ""))
     out.print(f"联系电话：{view['phone']}  地址：{payer['address']}")
