@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,7 +14,9 @@ from .config import Config
 from .errors import ValidationError
 from .validation import (
     CHANNELS,
+    CONTROL_RE,
     PAYER_KINDS,
+    SURROGATE_RE,
     check_phone,
     check_ric,
     check_text,
@@ -60,8 +63,9 @@ def read_attachments(paths: list[Path]) -> list[Attachment]:
     out: list[Attachment] = []
     for path in paths:
         name = path.name
-        if not name or name in (".", "..") or "\x00" in name:
-            problems.append(f"附件名“{name}”无效")
+        problem = _attachment_name_problem(name)
+        if problem:
+            problems.append(problem)
             continue
         try:
             if path.stat().st_size > MAX_ATTACHMENT_BYTES:
@@ -76,6 +80,22 @@ def read_attachments(paths: list[Path]) -> list[Attachment]:
     if problems:
         raise ValidationError("附件有误：", details=problems)
     return out
+
+
+def _attachment_name_problem(name: str) -> str | None:
+    """Only the file's own name is kept (never its folders), and it must be a plain file name
+    that git can store and no tool mistakes for something else."""
+    shown = "".join("?" if ch < " " else ch for ch in CONTROL_RE.sub("?", SURROGATE_RE.sub("?", name)))[:60]
+    if (not name or name in (".", "..") or CONTROL_RE.search(name) or SURROGATE_RE.search(name)
+            or any(ch < " " for ch in name)):
+        return f"附件名“{shown}”无效（含有控制字符或无法识别的字符）"
+    if "\\" in name or name.rstrip(". ").lower() == ".git":
+        return f"附件名“{shown}”无效（不能含反斜杠，也不能是 .git）"
+    if name.startswith(".") and name.endswith(".tmp"):
+        return f"附件名“{shown}”无效（以点开头、.tmp 结尾的是写到一半的临时文件名）"
+    if len(name.encode("utf-8")) > 240:
+        return f"附件名“{shown}…”过长"
+    return None
 
 
 def build_registration(fields: Mapping[str, Any], config: Config, *, now: datetime, officer_id: str,
@@ -101,7 +121,8 @@ def build_registration(fields: Mapping[str, Any], config: Config, *, now: dateti
     if kind is None:
         problems.append("缴费人类型应为 employer（用人单位）或 individual（个人）" if raw_kind else "请填写缴费人类型")
     name = text("payer_name", "缴费人名称或姓名", max_length=200)
-    payer_id = text("payer_id", "统一社会信用代码或居民身份证号码", max_length=40).upper().replace(" ", "")
+    # full-width characters from a Chinese IME (１１０…Ｘ) are the same identifier
+    payer_id = unicodedata.normalize("NFKC", text("payer_id", "统一社会信用代码或居民身份证号码", max_length=40)).upper().replace(" ", "")
     if payer_id and kind == "employer":
         problem = check_uscc(payer_id)
         if problem:
@@ -112,7 +133,7 @@ def build_registration(fields: Mapping[str, Any], config: Config, *, now: dateti
             problems.append(problem)
     contact = text("contact_person", "联系人", required=(kind == "employer"), max_length=100)
     address = text("address", "地址", max_length=300)
-    phone = text("phone", "联系电话", max_length=30).replace(" ", "")
+    phone = unicodedata.normalize("NFKC", text("phone", "联系电话", max_length=30)).replace(" ", "")
     if phone:
         problem = check_phone(phone)
         if problem:
@@ -134,10 +155,9 @@ def build_registration(fields: Mapping[str, Any], config: Config, *, now: dateti
     request = text("request", "诉求", max_length=5000)
     category: int | None = None
     raw_category = fields.get("category")
-    try:
-        category = int(str(raw_category).strip())
-    except (TypeError, ValueError):
-        category = None
+    category_text = unicodedata.normalize("NFKC", str(raw_category)).strip()
+    if category_text.isascii() and category_text.isdigit():  # not "1_0", "+3" or "٣"
+        category = int(category_text)
     if category not in config.categories:
         problems.append(
             f"争议类别“{str(raw_category or '')[:10]}”无效，应为 1-10：" + "；".join(f"{c.code} {c.name}" for c in config.categories.values())

@@ -8,6 +8,7 @@ duplicate keys, aliases and tags, and validates against ``schemas/case.schema.js
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from .config import CONFIG_FILE, Config, parse_config
 from .errors import NotFound, StoreError, ValidationError
 
 CASES_DIR = "cases"
-CASE_ID_RE = re.compile(r"^(?P<unit>[A-Z]{2,6})-(?P<date>\d{8})-(?P<seq>\d{3,6})$")
+CASE_ID_RE = re.compile(r"^(?P<unit>[A-Z]{2,6})-(?P<date>\d{8})-(?P<seq>\d{3,6})$", re.ASCII)
 CASE_SCHEMA_VERSION = 1
 MAX_YAML_BYTES = 5_000_000
 # Top-level key order of a case file; anything else sorts after, alphabetically.
@@ -24,8 +25,9 @@ _CASE_KEY_ORDER = ["schema_version", "id", "registration", "actions", "state"]
 
 
 def normalize_case_id(text: str) -> str:
-    case_id = text.strip().upper()
-    if not CASE_ID_RE.match(case_id):
+    # Full-width input from a Chinese IME (ＳＷ－２０２６…) is the same number; nothing else is.
+    case_id = unicodedata.normalize("NFKC", text).strip().upper()
+    if not CASE_ID_RE.fullmatch(case_id):
         raise NotFound(f"案件编号“{text[:40]}”格式不对（应如 SW-20261126-001）。")
     return case_id
 
@@ -97,11 +99,19 @@ def _strict_loader() -> Any:
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             seen: set[Any] = set()
             for key_node, _ in node.value:
+                line = key_node.start_mark.line + 1
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise ValidationError(f"第 {line} 行：使用了 YAML 合并键（<<），本工具不接受。")
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise ValidationError(f"第 {line} 行：键应为简单的文字或数字。")
                 key = key_node.value
                 if key in seen:
-                    raise ValidationError(f"第 {key_node.start_mark.line + 1} 行：有重复的键“{str(key)[:30]}”")
+                    raise ValidationError(f"第 {line} 行：有重复的键“{str(key)[:30]}”")
                 seen.add(key)
-            return super().construct_mapping(node, deep=deep)
+            mapping = super().construct_mapping(node, deep=deep)
+            if len(mapping) != len(node.value):  # different spellings of one key: 1 / 0x1, yes / true
+                raise ValidationError(f"第 {node.start_mark.line + 1} 行起：有重复的键（写法不同但值相同）")
+            return mapping
 
     return StrictLoader
 
@@ -122,6 +132,8 @@ def load_yaml(data: bytes, *, source: str) -> Any:
         return yaml.load(data, Loader=_LOADER)  # noqa: S506 - a strict subclass of the safe loader
     except ValidationError as exc:
         raise ValidationError(f"{source} {exc.message}") from None
+    except yaml.reader.ReaderError:
+        raise ValidationError(f"{source} 含有无法识别的字符：请以 UTF-8 编码保存（如从 GBK 转换），且不含控制字符。") from None
     except yaml.YAMLError as exc:
         raise ValidationError(f"{source} 不是有效的 YAML：{_yaml_problem(exc)}") from None
     except (ValueError, TypeError, RecursionError) as exc:

@@ -8,9 +8,13 @@ from datetime import date, datetime
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$", re.ASCII)
+# C0 and C1 controls (tab and line breaks allowed), line/paragraph separators, bidi overrides
+# and isolates (they reorder what an officer sees), and the two non-characters U+FFFE/U+FFFF.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+# Lone surrogates: bytes that were not UTF-8 (e.g. a GBK argument); they cannot be stored.
+SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 
 PAYER_KINDS = {"employer": "用人单位", "individual": "个人"}
 CHANNELS = ("来访", "来电", "来信", "网上", "其他部门转来")
@@ -45,6 +49,8 @@ def check_text(label: str, value: object, *, max_length: int = 2000, required: b
         return f"{label}不能为空" if required else None
     if not isinstance(value, str):
         return f"{label}应为文字"
+    if SURROGATE_RE.search(value):
+        return f"{label}含有无法识别的字符（不是 UTF-8 编码的文字）"
     if CONTROL_RE.search(value):
         return f"{label}含有不可见的控制字符"
     if len(value) > max_length:
@@ -85,6 +91,8 @@ def mask_identifier(value: str) -> str:
 def mask_phone(value: str) -> str:
     """``13812345678`` → ``138****5678``; landlines keep area code and last four."""
     digits = value.strip()
-    if len(digits) >= 7:
+    if len(digits) >= 11:
         return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    if len(digits) >= 8:  # never the whole number: a 7-digit value kept 3 + 4 in full
+        return "*" * (len(digits) - 4) + digits[-4:]
     return "*" * len(digits)

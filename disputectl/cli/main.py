@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from datetime import datetime
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from ..errors import DisputeError
@@ -23,10 +25,15 @@ class ChineseErrorsGroup(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs["standalone_mode"] = False
+        argv = kwargs.get("args") if "args" in kwargs else (args[0] if args else None)
+        if any(_SURROGATE.search(str(a)) for a in (sys.argv[1:] if argv is None else argv)):
+            # bytes that are not UTF-8 (a GBK terminal, a damaged script) cannot be stored or searched
+            err.print("[red]命令用法有误：[/red]参数中有无法识别的字符（不是 UTF-8 编码的文字），请改用 UTF-8 输入。")
+            sys.exit(2)
         try:
             rv = super().main(*args, **kwargs)
         except DisputeError as exc:
-            err.print(f"[red]错误：[/red]{exc}", markup=True)
+            err.print(f"[red]错误：[/red]{_printable(str(exc))}", markup=True)
             sys.exit(exc.exit_code)
         except typer.Exit as exc:
             sys.exit(exc.exit_code)
@@ -34,7 +41,7 @@ class ChineseErrorsGroup(TyperGroup):
             err.print("已取消。")
             sys.exit(130)
         except typer.TyperException as exc:
-            err.print(f"[red]命令用法有误：[/red]{_usage_message(exc)}（用 --help 查看用法）")
+            err.print(f"[red]命令用法有误：[/red]{_printable(_usage_message(exc))}（用 --help 查看用法）")
             sys.exit(2)
         except KeyboardInterrupt:
             err.print("已取消。")
@@ -44,6 +51,19 @@ class ChineseErrorsGroup(TyperGroup):
             err.print(f"[red]内部错误：[/red]程序出现意外问题，详细信息已记入 {log}。请用 disputectl log 核对操作是否已记录，并联系系统管理员。")
             sys.exit(INTERNAL_ERROR_EXIT)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+
+
+def _printable(text: str) -> str:
+    """A message safe for the terminal: no markup, no escape sequences, no invisible reordering.
+
+    Messages quote what the officer typed; a ``[/x]`` must not be read as markup and an
+    ``ESC`` must not reach the terminal, so both are shown as written (``\\x1b``).
+    """
+    return escape(_UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text))
 
 
 def _usage_message(exc: Exception) -> str:
@@ -73,7 +93,7 @@ def _log_internal_error() -> Path:
     path = base / "error.log"
     try:
         base.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8") as fh:
+        with open(path, "a", encoding="utf-8", errors="backslashreplace") as fh:
             fh.write(f"--- {datetime.now().isoformat()} {' '.join(sys.argv)}\n{traceback.format_exc()}\n")
     except OSError:
         pass
