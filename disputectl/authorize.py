@@ -83,10 +83,8 @@ def clean_data(action: str, data: dict[str, Any], config: Config) -> dict[str, A
             else:
                 out[field.name] = parsed.isoformat()
         elif field.kind == "int":
-            try:
-                number = int(str(value))
-            except ValueError:
-                number = 0
+            text = str(value).strip()
+            number = int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 0
             if number <= 0:
                 problems.append(f"{field.label}应为正整数")
             else:

@@ -433,6 +433,7 @@ def case_detail(s: Session, case_id: str, *, reveal: bool = False) -> dict[str, 
     s.index.refresh()
     found = s.index.case_state(case_id)
     if found is None:
+        load_case(s, case_id)  # not indexed: name the damage, or that there is no such case
         raise NotFound(f"没有找到案件 {case_id}。")
     show_all = may_reveal(s, reveal, case_id=case_id, purpose="查看案件")
     case, state = found
@@ -460,5 +461,6 @@ def case_log_view(s: Session, case_id: str) -> list[dict[str, Any]]:
     case_id = normalize_case_id(case_id)
     s.index.refresh()
     if s.index.case_state(case_id) is None:
+        load_case(s, case_id)  # not indexed: name the damage, or that there is no such case
         raise NotFound(f"没有找到案件 {case_id}。")
     return [{**row, "unit_name": s.config.unit_label(row["unit"])} for row in s.index.history(case_id)]

@@ -224,8 +224,6 @@ def test_bad_action_dates_are_refused(cli, store, case, value):
     refused(result, store, before, code=2)
 
 
-@pytest.mark.xfail(strict=True, reason="authorize.clean_data parses int fields with int(str(value)), which takes "
-                                       "Python literals: `extend --days 1_0` is recorded as 10 days")
 def test_extension_days_must_be_plain_digits(cli, store):
     case = new_case(cli)
     assert cli("route", case, "--self", as_="sw-registrar").exit_code == 0
@@ -291,9 +289,6 @@ def test_markup_and_escape_sequences_in_a_message_are_shown_as_typed(cli, store)
     assert "\x1b" not in err and "\x07" not in err and "\\x1b" in err
 
 
-@pytest.mark.xfail(strict=True, reason="cli/cases.py prints payer names, matters and action text through rich "
-                                       "markup: a payer named '[/x]…' makes `show` and `list` fail with exit 70 "
-                                       "(MarkupError) instead of showing the name")
 def test_text_that_looks_like_markup_is_shown_literally(cli, store):
     case = new_case(cli, payer_name="[/x]示例科技[bold]有限公司")
     shown = cli("show", case)
@@ -425,9 +420,6 @@ def test_a_hand_planted_case_file_is_refused_by_every_reader(cli, store, damage)
     assert not (store / SENTINEL).exists()
 
 
-@pytest.mark.xfail(strict=True, reason="services.case_detail/case_log_view read from the index, which skips a "
-                                       "damaged case file: `show` of a case whose file has a duplicate key says "
-                                       "“没有找到案件” instead of naming the damage (only `note`/`route` do)")
 def test_show_names_the_damage_in_a_hand_planted_case_file(cli, store):
     case = new_case(cli)
     rel = case_path(case)

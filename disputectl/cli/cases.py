@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from ..errors import ValidationError
 from .common import (
@@ -159,7 +160,7 @@ def render_case(view: dict[str, Any]) -> None:
 
     payer = view["payer"]
     out.print(f"[bold]案件 {view['id']}[/bold]  {view['status_label']}  承办：{view['unit_name']}")
-    out.print(f"等待：{view['waiting_for']}")
+    out.print(f"等待：{view['waiting_for']}", markup=False)
     from ..workflow import ACTIONS, STATUSES
 
     for c in view.get("conflicts", []):
@@ -169,21 +170,22 @@ def render_case(view: dict[str, Any]) -> None:
                       f"（当时状态：{STATUSES.get(c['status'], c['status'])}），已保留未生效，待领导组办公室核处（备注即视为已核处）。",
                       markup=True)
     out.print(f"缴费人：{payer['name']}（{payer['kind_label']}，{payer['id_number']}）"
-              + (f"  联系人：{payer['contact_person']}" if payer.get("contact_person") else ""))
-    out.print(f"联系电话：{view['phone']}  地址：{payer['address']}")
+              + (f"  联系人：{payer['contact_person']}" if payer.get("contact_person") else ""), markup=False)
+    out.print(f"联系电话：{view['phone']}  地址：{payer['address']}", markup=False)
     out.print(f"来访：{view['visit_time'][:16].replace('T', ' ')} {view['channel']}  "
               f"类别：{view['category']} {view['category_name']}  区域：{view['region_name']}")
     out.print(f"首问责任人：{view['first_officer_name']}（{view['first_unit']}）")
-    out.print(f"反映事项：{view['matter']}")
-    out.print(f"诉求：{view['request']}")
+    out.print(f"反映事项：{view['matter']}", markup=False)
+    out.print(f"诉求：{view['request']}", markup=False)
     if view["opinions"]:
         out.print("书面意见：" + "；".join(
             f"{o['unit_name']} {'已提交 ' + o['submitted'] if o['submitted'] else '未提交（期限 ' + o['due'] + '）'}"
-            for o in view["opinions"]))
+            for o in view["opinions"]), markup=False)
     if view["decision"]:
-        out.print(f"处理意见：{view['decision']['decision']}")
+        out.print(f"处理意见：{view['decision']['decision']}", markup=False)
     if view["objections"]:
-        out.print("异议：" + "；".join(f"{o['date']} {o['channel']}（{o['body']}）" for o in view["objections"]))
+        out.print("异议：" + "；".join(f"{o['date']} {o['channel']}（{o['body']}）" for o in view["objections"]),
+                  markup=False)
     if view["archive"]:
         out.print(f"档号：{view['archive'].get('code', '')}  保管期限：{view['archive'].get('retention', '')}")
     clocks = Table("时限", "起算", "期限", "办结", "状态", title="时限")
@@ -196,7 +198,8 @@ def render_case(view: dict[str, Any]) -> None:
     timeline = Table("时间", "事项", "人员", "单位", "内容", title="经过")
     for t in view["timeline"]:
         timeline.add_row(t["at"][:16].replace("T", " "), t["action_label"], t["actor_name"], t["unit_name"],
-                         describe_data(t["data"], _ConfigLabels(view)) + (" " + "、".join(t["notices"]) if t["notices"] else ""))
+                         Text(describe_data(t["data"], _ConfigLabels(view))
+                              + (" " + "、".join(t["notices"]) if t["notices"] else "")))
     out.print(timeline)
     if view["notices"]:
         from ..issuing import notice_title
@@ -254,7 +257,7 @@ def list_cases(
         if nxt:
             style = _STATE_STYLE.get(nxt["state"], "")
             due = f"[{style}]{nxt['label']} {nxt['due']} {nxt['state_label']}[/{style}]"
-        table.add_row(r["id"], r["registered_at"][:16].replace("T", " "), r["payer"]["name"], r["category_name"],
+        table.add_row(r["id"], r["registered_at"][:16].replace("T", " "), Text(r["payer"]["name"]), r["category_name"],
                       r["region_name"], r["status_label"], r["unit_name"], due)
     out.print(table)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 from rich.table import Table
 
 from ..errors import ValidationError
@@ -100,7 +101,7 @@ def due(
         unit_word = "日" if r["calendar_days"] else "个工作日"
         when = f"超期 {r['late']} {unit_word}" if r["state"] == "overdue" else f"剩 {r['remaining']} {unit_word}"
         style = _STYLE[r["state"]]
-        table.add_row(f"[{style}]{r['state_label']}[/{style}]", r["case"], r["payer"], r["clock_label"],
+        table.add_row(f"[{style}]{r['state_label']}[/{style}]", r["case"], Text(r["payer"]), r["clock_label"],
                       r["unit_name"], r["officer_name"], r["due"], when)
     out.print(table)
 
