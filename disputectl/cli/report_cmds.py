@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.text import Text
 from rich.table import Table
+from rich.text import Text
 
 from ..errors import ValidationError
 from .common import (
