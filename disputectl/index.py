@@ -254,13 +254,15 @@ class CaseIndex:
     def _upsert(self, path: str, content: bytes) -> None:
         from .errors import ValidationError
 
+        # The schema check is left to writes, `show` of a missing row and `verify`: it would double
+        # the cost of a cold rebuild. A file that cannot be replayed is simply not indexed.
         try:
-            case = parse_case(content, source=path)
-        except ValidationError:
-            # A damaged file is not indexed; `disputectl verify` reports it with its commit.
+            case = parse_case(content, source=path, validate=False)
+            if case.get("id") != _case_id(path):
+                raise ValidationError(f"{path} 的编号与文件名不符")
+            self._store(path, case)
+        except (ValidationError, KeyError, TypeError, ValueError, AttributeError, IndexError):
             self._delete(_case_id(path))
-            return
-        self._store(path, case)
 
     def _store(self, path: str, case: dict[str, Any]) -> None:
         db = self._open()

@@ -26,7 +26,6 @@ def _validator(name: str) -> Any:
 
     path = resource_dir("schemas") / f"{name}.schema.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
 
 

@@ -154,11 +154,13 @@ def validate_case(case: Mapping[str, Any], *, source: str) -> None:
         raise ValidationError(f"{source} 不符合案件文件格式：", details=problems[:20])
 
 
-def parse_case(data: bytes, *, source: str) -> dict[str, Any]:
+def parse_case(data: bytes, *, source: str, validate: bool = True) -> dict[str, Any]:
+    """A case file's record; ``validate=False`` (the derived index only) skips the JSON Schema check."""
     case = load_yaml(data, source=source)
     if not isinstance(case, dict):
         raise ValidationError(f"{source} 不是案件记录。")
-    validate_case(case, source=source)
+    if validate:
+        validate_case(case, source=source)
     return case
 
 

@@ -243,3 +243,12 @@ def test_every_command_has_chinese_help(command):
     result = invoke(command, "--help")
     assert result.exit_code == 0
     assert any("\u4e00" <= ch <= "\u9fff" for ch in result.output)
+
+
+def test_the_json_schemas_are_valid_schemas():
+    from jsonschema import Draft202012Validator
+
+    from disputectl.resources import resource_dir
+
+    for path in sorted(resource_dir("schemas").glob("*.schema.json")):
+        Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
