@@ -1,4 +1,7 @@
-"""The only code that talks to git.
+"""The git module, writing side: with ``githistory.py`` (reading history) the only code that runs git.
+
+This half makes commits and moves branches; ``githistory.py`` reads what was committed (commits
+in a range, what each changed, trees, blobs, the log). Nothing else in ``disputectl`` starts git.
 
 Commits are built from objects: a blob per changed file, new trees only along the changed
 paths, a commit object, then ``git update-ref NEW OLD`` as a compare-and-swap of the branch.
@@ -19,10 +22,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import StoreError
 from .faults import crash_point
+
+if TYPE_CHECKING:
+    from .githistory import CommitInfo
 
 BRANCH = "main"
 REF = f"refs/heads/{BRANCH}"
@@ -35,16 +41,6 @@ _TREE_MODE = 0o040000
 class Identity:
     name: str
     email: str
-
-
-@dataclass(frozen=True)
-class CommitInfo:
-    sha: str
-    author: str
-    email: str
-    when: datetime
-    subject: str
-    trailers: dict[str, str]
 
 
 def _clean_env() -> dict[str, str]:
@@ -67,6 +63,18 @@ def run_git(root: Path, *args: str, input: bytes | None = None, env: Mapping[str
     if check and proc.returncode != 0:
         raise StoreError(f"git {args[0]} 失败：{proc.stderr.decode('utf-8', 'replace').strip()}")
     return proc
+
+
+def start_git(root: Path, *args: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """A git that keeps running, fed through stdin and read from stdout (``cat-file --batch``)."""
+    full_env = _clean_env()
+    if env:
+        full_env.update(env)
+    try:
+        return subprocess.Popen(["git", "-C", str(root), *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                env=full_env)
+    except FileNotFoundError:
+        raise StoreError("找不到 git 命令，请先安装 git。") from None
 
 
 def init_repository(root: Path) -> None:
@@ -265,33 +273,13 @@ class GitStore:
         finally:
             os.close(fd)
 
-    # -- history -----------------------------------------------------------------------------
-    def log(self, path: str | None = None, rev: str = REF) -> list[CommitInfo]:
-        sep = "\x1e"
-        fmt = sep.join(["%H", "%an", "%ae", "%aI", "%s", "%(trailers:unfold,only)"]) + "\x1f"
-        args = ["log", f"--format={fmt}", rev]
-        if path:
-            args += ["--", path]
-        proc = run_git(self.root, *args, check=False)
-        if proc.returncode != 0:
-            return []
-        commits = []
-        for record in proc.stdout.decode("utf-8", "replace").split("\x1f"):
-            record = record.strip("\n")
-            if not record:
-                continue
-            sha, name, email, when, subject, trailers = record.split(sep)
-            commits.append(CommitInfo(sha, name, email, datetime.fromisoformat(when), subject, parse_trailers(trailers)))
-        return commits
+    # -- history (read in githistory.py) ---------------------------------------------------
+    def log(self, path: str | None = None, rev: str = REF, *, reverse: bool = False,
+            merges: bool = True) -> list[CommitInfo]:
+        """Commits of ``rev`` (newest first unless ``reverse``); [] when git cannot list them."""
+        from .githistory import read_log
 
-
-def parse_trailers(text: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for line in text.splitlines():
-        key, sep, value = line.partition(":")
-        if sep and key.strip():
-            out[key.strip()] = value.strip()
-    return out
+        return read_log(self.root, rev, path=path, reverse=reverse, merges=merges)
 
 
 def _safe_ident(text: str) -> str:
@@ -413,8 +401,18 @@ def rev_parse(root: Path, rev: str) -> str | None:
     return proc.stdout.decode().strip() or None
 
 
-def is_ancestor(root: Path, old: str, new: str) -> bool:
-    return run_git(root, "merge-base", "--is-ancestor", old, new, check=False).returncode == 0
+def is_ancestor(root: Path, old: str, new: str, env: Mapping[str, str] | None = None) -> bool:
+    return run_git(root, "merge-base", "--is-ancestor", old, new, env=env, check=False).returncode == 0
+
+
+def update_tracking_ref(root: Path, remote: str, head: str) -> None:
+    """Record that ``remote`` now has ``head`` (what a fetch would have written)."""
+    run_git(root, "update-ref", tracking_ref(remote), head, check=False)
+
+
+def is_bare_repository(root: Path) -> bool:
+    proc = run_git(root, "rev-parse", "--is-bare-repository", check=False)
+    return proc.returncode == 0 and proc.stdout.decode().strip() == "true"
 
 
 def fetch(root: Path, remote: str) -> tuple[bool, str]:
@@ -468,3 +466,18 @@ def clone_repository(url: str, path: Path) -> None:
                    env=REMOTE_ENV, check=False)
     if proc.returncode != 0:
         raise StoreError(f"无法复制案件库“{url}”：{git_message(proc)}")
+
+
+# -- the merge driver (``python -m disputectl.merge``, run by git) ------------------------------
+
+def show_toplevel(path: Path) -> Path:
+    """The top folder of the working tree ``path`` is in (``.`` when git cannot tell)."""
+    proc = run_git(path, "rev-parse", "--show-toplevel", check=False)
+    return Path(proc.stdout.decode("utf-8").strip() or ".")
+
+
+def merge_file(root: Path, ours: Path, base: Path, theirs: Path) -> bool:
+    """Merge line by line into ``ours`` in place (``git merge-file``); False if conflicts were left."""
+    proc = run_git(root, "merge-file", "-L", "ours", "-L", "base", "-L", "theirs",
+                   str(ours.resolve()), str(base.resolve()), str(theirs.resolve()), check=False)
+    return proc.returncode == 0

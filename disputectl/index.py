@@ -1,10 +1,11 @@
 """A derived SQLite index beside the repository (never committed) for quick reading.
 
-It records the commit it was built from and, on each use, catches up with ``git diff-tree``,
-re-parsing only the case files that changed and reading the new commits' trailers for the
-per-case history. A missing, corrupt or foreign index is rebuilt, never trusted. Derived values
-(status, clocks) also depend on the config and the holiday files, so a fingerprint of those is
-kept too: when they change every case is derived again (from the stored JSON, not from YAML).
+It records the commit it was built from and, on each use, catches up with ``git diff-tree``
+(read through ``githistory``), re-parsing only the case files that changed and reading the new
+commits' trailers for the per-case history. A missing, corrupt or foreign index is rebuilt,
+never trusted. Derived values (status, clocks) also depend on the config and the holiday files,
+so a fingerprint of those is kept too: when they change every case is derived again (from the
+stored JSON, not from YAML).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -24,7 +24,8 @@ from typing import Any
 from .calendar import WorkCalendar
 from .config import CONFIG_FILE, Config
 from .derive import case_facts, derive_state
-from .gitstore import GitStore, parse_trailers, run_git
+from .githistory import History
+from .gitstore import GitStore, is_ancestor
 from .numbering import parse_doc_number
 from .store import CASE_ID_RE, CASES_DIR, parse_case
 
@@ -86,6 +87,7 @@ def _number_rows(case: dict[str, Any]) -> Iterator[tuple[str, str, int, int]]:
 class CaseIndex:
     def __init__(self, git: GitStore, config: Config, calendar: WorkCalendar) -> None:
         self.git = git
+        self._history = History(git.root)
         self.config = config
         self.calendar = calendar
         self.path = git.git_dir() / INDEX_NAME
@@ -152,7 +154,7 @@ class CaseIndex:
         current_print = fingerprint(self.git.root)
         if not force and built == (head or "") and print_ == current_print and self.meta("version") == INDEX_VERSION:
             return "current"
-        if force or self.meta("version") != INDEX_VERSION or not built or head is None or not self._is_ancestor(built, head):
+        if force or self.meta("version") != INDEX_VERSION or not built or head is None or not is_ancestor(self.git.root, built, head):
             self._rebuild(head, progress)
             outcome = "rebuilt"
         else:
@@ -170,9 +172,6 @@ class CaseIndex:
             outcome = "incremental"
         return outcome
 
-    def _is_ancestor(self, old: str, new: str) -> bool:
-        return run_git(self.git.root, "merge-base", "--is-ancestor", old, new, check=False).returncode == 0
-
     def _set_meta(self, head: str | None, print_: str) -> None:
         db = self._open()
         db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
@@ -186,7 +185,7 @@ class CaseIndex:
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             if head:
                 paths = self._case_paths(head)
-                for done, (path, content) in enumerate(self._read_blobs(head, paths), 1):
+                for done, (path, content) in enumerate(self._history.stream_blobs(head, paths), 1):
                     self._upsert(path, content)
                     if progress and (done % 500 == 0 or done == len(paths)):
                         progress(done, len(paths))
@@ -200,50 +199,18 @@ class CaseIndex:
             raise
 
     def _case_paths(self, commit: str) -> list[str]:
-        proc = run_git(self.git.root, "ls-tree", "-r", "--name-only", "-z", commit, "--", CASES_DIR + "/")
-        return [p for p in proc.stdout.decode("utf-8").split("\0") if _is_case_path(p)]
-
-    def _read_blobs(self, commit: str, paths: list[str]) -> Iterator[tuple[str, bytes]]:
-        """Stream many files through one ``git cat-file --batch``."""
-        if not paths:
-            return
-        proc = subprocess.Popen(["git", "-C", str(self.git.root), "cat-file", "--batch"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE)
-        assert proc.stdin is not None and proc.stdout is not None
-        import threading
-
-        def feed() -> None:
-            assert proc.stdin is not None
-            for path in paths:
-                proc.stdin.write(f"{commit}:{path}\n".encode())
-            proc.stdin.close()
-
-        writer = threading.Thread(target=feed, daemon=True)
-        writer.start()
-        for path in paths:
-            header = proc.stdout.readline().split()
-            if len(header) < 3 or header[1] != b"blob":
-                continue
-            size = int(header[2])
-            content = proc.stdout.read(size)
-            proc.stdout.read(1)
-            yield path, content
-        writer.join()
-        proc.wait()
+        return [p for p in self._history.tree(commit, [CASES_DIR + "/"]) if _is_case_path(p)]
 
     def _apply_diff(self, old: str, new: str) -> None:
-        proc = run_git(self.git.root, "diff-tree", "-r", "-z", "--no-renames", "--name-status", old, new,
-                       "--", CASES_DIR + "/")
-        fields = proc.stdout.decode("utf-8").split("\0")
         changed: list[str] = []
-        for status, path in zip(fields[0::2], fields[1::2], strict=False):
-            if not _is_case_path(path):
+        for change in self._history.changes(old, new, CASES_DIR + "/"):
+            if not _is_case_path(change.path):
                 continue
-            if status == "D":
-                self._delete(_case_id(path))
+            if change.new is None:
+                self._delete(_case_id(change.path))
             else:
-                changed.append(path)
-        for path, content in self._read_blobs(new, changed):
+                changed.append(change.path)
+        for path, content in self._history.stream_blobs(new, changed):
             self._upsert(path, content)
 
     def _delete(self, case_id: str) -> None:
@@ -291,21 +258,13 @@ class CaseIndex:
             self._store(path, json.loads(case_json))
 
     def _add_commits(self, rev_range: str) -> None:
-        sep = "\x1e"
-        fmt = sep.join(["%H", "%an", "%ae", "%aI", "%s", "%(trailers:unfold,only)"]) + "\x1f"
-        proc = run_git(self.git.root, "log", "--reverse", f"--format={fmt}", rev_range, check=False)
         db = self._open()
         start = db.execute("SELECT coalesce(max(ord), 0) FROM commits").fetchone()[0]
         rows = []
-        for record in proc.stdout.decode("utf-8", "replace").split("\x1f"):
-            record = record.strip("\n")
-            if not record:
-                continue
-            sha, name, email, when, subject, trailers = record.split(sep)
-            t = parse_trailers(trailers)
-            start += 1
-            rows.append((sha, t.get("Case"), t.get("Action"), t.get("Actor"), t.get("Unit"), t.get("Action-Id"),
-                         name, email, when, subject, start))
+        for ord_, info in enumerate(self.git.log(rev=rev_range, reverse=True), start + 1):
+            t = info.trailers
+            rows.append((info.sha, t.get("Case"), t.get("Action"), t.get("Actor"), t.get("Unit"), t.get("Action-Id"),
+                         info.author, info.email, info.date, info.subject, ord_))
         db.executemany("INSERT OR REPLACE INTO commits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     # -- queries ----------------------------------------------------------------------------

@@ -115,27 +115,18 @@ def is_case_file(path: str) -> bool:
     return len(parts) == 5 and parts[0] == "cases" and path.endswith(".yaml") and bool(CASE_ID_RE.match(parts[-1][:-5]))
 
 
-def _toplevel() -> Path:
-    from .gitstore import run_git
-
-    proc = run_git(Path.cwd(), "rev-parse", "--show-toplevel", check=False)
-    return Path(proc.stdout.decode("utf-8").strip() or ".")
-
-
 def main(argv: Sequence[str]) -> int:
     """git's entry point: merge ``%A`` with ``%B`` (base ``%O``) in place; 0 when clean."""
     if len(argv) != 4:
         print("用法：python -m disputectl.merge %O %A %B %P", file=sys.stderr)
         return 2
+    from .gitstore import merge_file, show_toplevel
+
     base, ours, theirs, path = argv
-    root = _toplevel()
+    root = show_toplevel(Path.cwd())
     if not is_case_file(path):
         # Any other YAML under cases/ (inside a case's folder) merges line by line as usual.
-        from .gitstore import run_git
-
-        proc = run_git(root, "merge-file", "-L", "ours", "-L", "base", "-L", "theirs",
-                       str(Path(ours).resolve()), str(Path(base).resolve()), str(Path(theirs).resolve()), check=False)
-        return 0 if proc.returncode == 0 else 1
+        return 0 if merge_file(root, Path(ours), Path(base), Path(theirs)) else 1
     try:
         from .store import load_config_file
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .config import Config
 from .errors import StoreError
+from .githistory import count_commits
 from .gitstore import (
     BRANCH,
     GitStore,
@@ -38,8 +39,8 @@ from .gitstore import (
     remote_url,
     reset_branch,
     rev_parse,
-    run_git,
     tracking_ref,
+    update_tracking_ref,
 )
 from .merge import ATTRIBUTES_LINE, DRIVER_NAME
 
@@ -154,9 +155,7 @@ def _pending(root: Path, remote: str, head: str | None) -> int:
     if head is None:
         return 0
     known = rev_parse(root, tracking_ref(remote))
-    rng = f"{known}..{head}" if known else head
-    proc = run_git(root, "rev-list", "--count", "--no-merges", rng, check=False)
-    return int(proc.stdout.decode().strip() or 0)
+    return count_commits(root, f"{known}..{head}" if known else head)
 
 
 def _describe_incoming(git: GitStore, config: Config, head: str | None, theirs: str) -> list[Incoming]:
@@ -176,12 +175,10 @@ def _describe_incoming(git: GitStore, config: Config, head: str | None, theirs: 
     return found
 
 
-def _outgoing(root: Path, theirs: str | None, head: str) -> tuple[int, list[str]]:
+def _outgoing(git: GitStore, theirs: str | None, head: str) -> tuple[int, list[str]]:
     """Commits (merges aside) and cases the remote does not have yet."""
-    proc = run_git(root, "log", "--no-merges", "--format=%(trailers:key=Case,valueonly)%x1f",
-                   f"{theirs}..{head}" if theirs else head, check=False)
-    records = [r.strip() for r in proc.stdout.decode("utf-8", "replace").split("\x1f")[:-1]]
-    return len(records), sorted({r for r in records if r and r != "-"})
+    commits = git.log(rev=f"{theirs}..{head}" if theirs else head, merges=False)
+    return len(commits), sorted({c.trailers.get("Case", "") for c in commits} - {"", "-"})
 
 
 def sync(store: Path, *, remote: str = DEFAULT_REMOTE, officer_id: str | None = None, now: datetime) -> SyncReport:
@@ -209,10 +206,10 @@ def sync(store: Path, *, remote: str = DEFAULT_REMOTE, officer_id: str | None = 
                 raise StoreError("本地案件库没有任何记录，请用 disputectl clone 复制案件库。")
             if head is None or head == theirs:
                 return SyncReport(remote, incoming, 0, [], merged, head)
-            out_commits, out_cases = _outgoing(root, theirs, head)
+            out_commits, out_cases = _outgoing(git, theirs, head)
             outcome = push(root, remote)
             if outcome.status == "ok":
-                run_tracking_update(root, remote, head)
+                update_tracking_ref(root, remote, head)
                 return SyncReport(remote, incoming, out_commits, out_cases, merged, head)
             if outcome.status == "declined":
                 raise SyncRefused(f"远端拒绝了推送（本地记录都已保留，未送出）：\n{outcome.message}")
@@ -223,10 +220,6 @@ def sync(store: Path, *, remote: str = DEFAULT_REMOTE, officer_id: str | None = 
                                    f"网络恢复后再次运行 disputectl sync 即可补上。（git：{outcome.message[-200:]}）")
             # "behind": someone pushed between our fetch and our push; fetch and merge again.
         raise StoreError("远端在同步期间不断变化，本次未能推送；本地记录都已保留，请稍后再运行 disputectl sync。")
-
-
-def run_tracking_update(root: Path, remote: str, head: str) -> None:
-    run_git(root, "update-ref", tracking_ref(remote), head, check=False)
 
 
 def _merge(root: Path, remote: str, theirs: str, head: str | None, author: Identity, now: datetime) -> bool:
@@ -318,7 +311,7 @@ def setup(store: Path, *, remote: str = DEFAULT_REMOTE, name: str | None = None,
             outcome = push(root, remote)
             if outcome.status == "ok":
                 config_set(root, STATION_KEY, str(station))
-                run_tracking_update(root, remote, commit)
+                update_tracking_ref(root, remote, commit)
                 return SetupReport(root, station, True)
             # Not on the remote, so not ours: take the commit back and try the next free number.
             if head:

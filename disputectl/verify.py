@@ -19,7 +19,7 @@ refused with the reasons printed to whoever pushed.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -28,13 +28,12 @@ from .calendar import WorkCalendar
 from .config import CONFIG_FILE, Config, parse_config
 from .derive import action_day, derive_state, stored_state
 from .errors import DisputeError, StoreError
-from .gitstore import parse_trailers, quarantine_env, run_git
+from .githistory import ZERO, Change, Commit, History
+from .gitstore import is_bare_repository, rev_parse
 from .merge import MergeConflict, is_case_file, merge_case_bytes
 from .store import CASE_ID_RE, CASES_DIR, case_dir, load_yaml, parse_case
 from .workflow import ACTIONS, STATUSES
 
-ZERO = "0" * 40
-EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 TRAILER_KEYS = ("Case", "Action", "Actor", "Unit", "Action-Id")
 HOOK_MARK = "# disputectl pre-receive hook"
 
@@ -55,26 +54,6 @@ class VerifyReport:
         return {"checked": self.checked, "ok": not self.violations, "violations": [asdict(v) for v in self.violations]}
 
 
-@dataclass(frozen=True)
-class Commit:
-    sha: str
-    parents: tuple[str, ...]
-    author: str
-    email: str
-    trailers: dict[str, str]
-
-    @property
-    def short(self) -> str:
-        return self.sha[:10]
-
-
-@dataclass(frozen=True)
-class Change:
-    old: str | None
-    new: str | None
-    path: str
-
-
 def case_of(path: str) -> str | None:
     """The case a path under ``cases/`` belongs to (its file or its folder), if any."""
     parts = path.split("/")
@@ -86,85 +65,9 @@ def case_of(path: str) -> str | None:
     return name
 
 
-class Repo:
-    """Read-only git access for the check; keeps a pushed quarantine visible to every call."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.env = quarantine_env()
-
-    def git(self, *args: str, input: bytes | None = None) -> bytes:
-        proc = run_git(self.root, *args, input=input, env=self.env, check=False)
-        if proc.returncode != 0:
-            raise StoreError(f"git {args[0]} 失败：{proc.stderr.decode('utf-8', 'replace').strip()[:300]}")
-        return proc.stdout
-
-    def commits(self, *rev_args: str) -> list[Commit]:
-        fmt = "%H%x1e%P%x1e%an%x1e%ae%x1e%(trailers:unfold,only)%x1f"
-        out = self.git("log", "--reverse", "--topo-order", f"--format={fmt}", *rev_args, "--")
-        found = []
-        for record in out.decode("utf-8", "replace").split("\x1f"):
-            record = record.strip("\n")
-            if record:
-                sha, parents, author, email, trailers = record.split("\x1e")
-                found.append(Commit(sha, tuple(parents.split()), author, email, parse_trailers(trailers)))
-        return found
-
-    def changes(self, old: str | None, new: str) -> list[Change]:
-        fields = self.git("diff-tree", "-r", "-z", "--no-renames", old or EMPTY_TREE, new).split(b"\0")
-        out = []
-        for meta, path in zip(fields[0::2], fields[1::2], strict=False):
-            if not meta.startswith(b":"):
-                continue
-            _, _, a, b, _ = meta.decode().split(" ")
-            out.append(Change(None if a == ZERO else a, None if b == ZERO else b, path.decode("utf-8")))
-        return out
-
-    def tree(self, commit: str | None, paths: Iterable[str]) -> dict[str, str]:
-        """{path: blob sha} at ``commit`` for those of ``paths`` (files or folders) that exist."""
-        paths = list(paths)
-        found: dict[str, str] = {}
-        if commit is None:
-            return found
-        for start in range(0, len(paths), 400):
-            out = self.git("ls-tree", "-r", "-z", commit, "--", *paths[start:start + 400])
-            for record in out.split(b"\0"):
-                if record:
-                    meta, _, path = record.partition(b"\t")
-                    found[path.decode("utf-8")] = meta.split()[2].decode()
-        return found
-
-    def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
-        wanted = sorted(set(shas))
-        if not wanted:
-            return {}
-        out = self.git("cat-file", "--batch", input="".join(s + "\n" for s in wanted).encode())
-        found, pos = {}, 0
-        for sha in wanted:
-            end = out.index(b"\n", pos)
-            header = out[pos:end].split()
-            pos = end + 1
-            if len(header) < 3:
-                continue
-            size = int(header[2])
-            found[sha] = out[pos:pos + size]
-            pos += size + 1
-        return found
-
-    def blob(self, sha: str | None) -> bytes | None:
-        return None if sha is None else self.blobs([sha]).get(sha)
-
-    def merge_base(self, a: str, b: str) -> str | None:
-        proc = run_git(self.root, "merge-base", a, b, env=self.env, check=False)
-        return proc.stdout.decode().strip() or None
-
-    def is_ancestor(self, old: str, new: str) -> bool:
-        return run_git(self.root, "merge-base", "--is-ancestor", old, new, env=self.env, check=False).returncode == 0
-
-
 class Verifier:
     def __init__(self, root: Path) -> None:
-        self.repo = Repo(root)
+        self.history = History(root)
         self._configs: dict[str, Config | str] = {}
         self._calendars: dict[tuple[tuple[str, str], ...], WorkCalendar] = {}
         self.violations: list[Violation] = []
@@ -172,13 +75,13 @@ class Verifier:
 
     # -- the store's settings as of a commit ---------------------------------------------------
     def settings(self, commit: str) -> tuple[Config, WorkCalendar] | str:
-        files = self.repo.tree(commit, [CONFIG_FILE, "calendar"])
+        files = self.history.tree(commit, [CONFIG_FILE, "calendar"])
         sha = files.get(CONFIG_FILE)
         if sha is None:
             return "没有配置文件 disputectl.yaml"
         if sha not in self._configs:
             try:
-                raw = load_yaml(self.repo.blob(sha) or b"", source=CONFIG_FILE)
+                raw = load_yaml(self.history.blob(sha) or b"", source=CONFIG_FILE)
                 self._configs[sha] = parse_config(raw if isinstance(raw, dict) else {})
             except DisputeError as exc:
                 self._configs[sha] = f"配置文件无效：{exc.message}"
@@ -190,7 +93,7 @@ class Verifier:
             from .calendar import parse_year_schedule
 
             overrides = {}
-            contents = self.repo.blobs(s for _, s in years)
+            contents = self.history.blobs(s for _, s in years)
             for path, blob_sha in years:
                 stem = path.rsplit("/", 1)[-1].split(".")[0]
                 if stem.isdigit() and len(stem) == 4:
@@ -217,7 +120,7 @@ class Verifier:
 
     def check_commit(self, commit: Commit) -> None:
         parent = commit.parents[0] if commit.parents else None
-        changes = self.repo.changes(parent, commit.sha)
+        changes = self.history.changes(parent, commit.sha)
         touched = {case_of(c.path) for c in changes if c.path.startswith(CASES_DIR + "/")}
         if not touched:
             return  # init, configuration, a station, a recorded look: nothing under cases/
@@ -240,7 +143,7 @@ class Verifier:
             return
         file_path = f"{case_dir(case_id)}/{case_id}.yaml"
         change = next((c for c in changes if c.path == file_path), None)
-        old_sha = change.old if change else self.repo.tree(parent, [file_path]).get(file_path)
+        old_sha = change.old if change else self.history.tree(parent, [file_path]).get(file_path)
         for reason in self.case_reasons(commit, case_id, file_path, change, old_sha, *settings):
             self.report(commit, case_id, reason)
 
@@ -339,7 +242,7 @@ class Verifier:
         if sha is None:
             return None
         try:
-            return parse_case(self.repo.blob(sha) or b"", source=path)
+            return parse_case(self.history.blob(sha) or b"", source=path)
         except DisputeError as exc:
             return f"案件文件不符合格式：{exc}".replace("\n", " ")
 
@@ -348,12 +251,12 @@ class Verifier:
             self.report(commit, None, "不接受两个以上分支的合并提交")
             return
         ours, theirs = commit.parents
-        base = self.repo.merge_base(ours, theirs)
-        paths = sorted({c.path for c in self.repo.changes(ours, commit.sha)}
-                       | {c.path for c in self.repo.changes(theirs, commit.sha)})
+        base = self.history.merge_base(ours, theirs)
+        paths = sorted({c.path for c in self.history.changes(ours, commit.sha)}
+                       | {c.path for c in self.history.changes(theirs, commit.sha)})
         if not paths:
             return
-        trees = [self.repo.tree(rev, paths) for rev in (ours, theirs, base, commit.sha)]
+        trees = [self.history.tree(rev, paths) for rev in (ours, theirs, base, commit.sha)]
         settings = self.settings(commit.sha)
         for path in paths:
             x, y, b, m = (t.get(path) for t in trees)
@@ -364,7 +267,7 @@ class Verifier:
             elif b == y:
                 ok = m == x
             elif is_case_file(path) and x and y and m and not isinstance(settings, str):
-                contents = self.repo.blobs([x, y, m])
+                contents = self.history.blobs([x, y, m])
                 try:
                     ok = merge_case_bytes(contents[x], contents[y], *settings, path=path) == contents[m]
                 except MergeConflict as exc:
@@ -380,31 +283,31 @@ class Verifier:
 
 def verify(root: Path, since: str | None = None) -> VerifyReport:
     verifier = Verifier(root)
-    repo = verifier.repo
-    if run_git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).returncode != 0:
+    history = verifier.history
+    if rev_parse(root, "HEAD") is None:
         return VerifyReport(0, [])
     if since is not None:
-        proc = run_git(root, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}", check=False)
-        if proc.returncode != 0:
+        start = rev_parse(root, since)
+        if start is None:
             raise StoreError(f"找不到提交“{since[:40]}”。")
-        return verifier.check(repo.commits(f"{proc.stdout.decode().strip()}..HEAD"))
-    return verifier.check(repo.commits("HEAD"))
+        return verifier.check(history.commits(f"{start}..HEAD"))
+    return verifier.check(history.commits("HEAD"))
 
 
 def check_push(root: Path, updates: list[tuple[str, str, str]]) -> VerifyReport:
     """The pre-receive check: every ref update (old, new, ref) of one push."""
     verifier = Verifier(root)
-    repo = verifier.repo
+    history = verifier.history
     for old, new, ref in updates:
         where = Commit(new if new != ZERO else old, (), "", "", {})
         if new == ZERO:
             if ref == "refs/heads/main":
                 verifier.report(where, None, "不允许删除主分支 main")
             continue
-        if old != ZERO and not repo.is_ancestor(old, new):
+        if old != ZERO and not history.is_ancestor(old, new):
             verifier.report(where, None, f"不允许改写 {ref} 已有的历史（推送须是在原有记录之后追加）")
             continue
-        verifier.check(repo.commits(f"{old}..{new}") if old != ZERO else repo.commits(new, "--not", "--all"))
+        verifier.check(history.commits(f"{old}..{new}") if old != ZERO else history.commits(new, "--not", "--all"))
     return VerifyReport(verifier.checked, verifier.violations)
 
 
@@ -418,8 +321,7 @@ def install_hook(bare: Path) -> Path:
     import shlex
 
     root = bare.expanduser().resolve()
-    proc = run_git(root, "rev-parse", "--is-bare-repository", check=False)
-    if proc.returncode != 0 or proc.stdout.decode().strip() != "true":
+    if not is_bare_repository(root):
         raise StoreError(f"“{bare}”不是 git 裸仓库（git init --bare 建立的远端仓库）。")
     hook = root / "hooks" / "pre-receive"
     if hook.exists() and HOOK_MARK not in hook.read_text(encoding="utf-8", errors="replace"):
