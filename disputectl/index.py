@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -185,8 +186,9 @@ class CaseIndex:
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             if head:
                 paths = self._case_paths(head)
-                for done, (path, content) in enumerate(self._history.stream_blobs(head, paths), 1):
-                    self._upsert(path, content)
+                blobs = self._history.stream_blobs(head, paths)
+                for done, (path, rows) in enumerate(self._parse_all(blobs, len(paths)), 1):
+                    self._insert(_case_id(path), rows)
                     if progress and (done % 500 == 0 or done == len(paths)):
                         progress(done, len(paths))
                 if progress and not paths:
@@ -197,6 +199,18 @@ class CaseIndex:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def _parse_all(self, blobs: Iterable[tuple[str, bytes]], count: int) -> Iterator[tuple[str, _Rows | None]]:
+        """Parse and replay every case file, on all cores when there are many (a cold rebuild)."""
+        workers = min(os.cpu_count() or 1, 8)
+        if count < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            for path, content in blobs:
+                yield path, case_rows(path, content, self.config, self.calendar)
+            return
+        global _WORKER_SETTINGS
+        _WORKER_SETTINGS = (self.config, self.calendar)
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_worker_rows, blobs, chunksize=64)
 
     def _case_paths(self, commit: str) -> list[str]:
         return [p for p in self._history.tree(commit, [CASES_DIR + "/"]) if _is_case_path(p)]
@@ -219,37 +233,20 @@ class CaseIndex:
             db.execute(f"DELETE FROM {table} WHERE {column} = ?", (case_id,))  # noqa: S608
 
     def _upsert(self, path: str, content: bytes) -> None:
-        from .errors import ValidationError
-
-        # The schema check is left to writes, `show` of a missing row and `verify`: it would double
-        # the cost of a cold rebuild. A file that cannot be replayed is simply not indexed.
-        try:
-            case = parse_case(content, source=path, validate=False)
-            if case.get("id") != _case_id(path):
-                raise ValidationError(f"{path} 的编号与文件名不符")
-            self._store(path, case)
-        except (ValidationError, KeyError, TypeError, ValueError, AttributeError, IndexError):
-            self._delete(_case_id(path))
+        self._insert(_case_id(path), case_rows(path, content, self.config, self.calendar))
 
     def _store(self, path: str, case: dict[str, Any]) -> None:
+        self._insert(case["id"], _rows_for(path, case, self.config, self.calendar))
+
+    def _insert(self, case_id: str, rows: _Rows | None) -> None:
         db = self._open()
-        case = {k: v for k, v in case.items() if k != "state"}
-        state = derive_state(case, self.config, self.calendar)
-        reg = case["registration"]
-        self._delete(case["id"])
-        search = " ".join([case["id"], reg["payer"]["name"], reg["matter"], reg["request"]]).lower()
-        facts = case_facts(case, state, self.calendar)
-        db.execute(
-            "INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (case["id"], path, case["actions"][0]["at"], state["status"], state["unit"], reg["category"],
-             reg["region"], reg["first_unit"], search, json.dumps(case, ensure_ascii=False),
-             json.dumps(state, ensure_ascii=False), facts["registered"].isoformat(), _iso(facts["closed"]),
-             _iso(facts["reply"]), int(facts["late"]), facts["reply_days"],
-             ",".join(d.isoformat() for d in facts["objections"])),
-        )
-        db.executemany("INSERT INTO clocks VALUES (?, ?, ?, ?, ?, ?)",
-                       [(case["id"], c["name"], c["start"], c["due"], c["stopped"], c["late"]) for c in state["clocks"]])
-        db.executemany("INSERT INTO numbers VALUES (?, ?, ?, ?)", list(_number_rows(case)))
+        self._delete(case_id)
+        if rows is None:
+            return
+        case_row, clock_rows, number_rows = rows
+        db.execute("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", case_row)
+        db.executemany("INSERT INTO clocks VALUES (?, ?, ?, ?, ?, ?)", clock_rows)
+        db.executemany("INSERT INTO numbers VALUES (?, ?, ?, ?)", number_rows)
 
     def _rederive_all(self) -> None:
         db = self._open()
@@ -329,6 +326,48 @@ class CaseIndex:
 
     def count(self) -> int:
         return int(self._query("SELECT count(*) FROM cases")[0][0])
+
+
+_Rows = tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]
+PARALLEL_FROM = 2000
+_WORKER_SETTINGS: tuple[Config, WorkCalendar] | None = None
+
+
+def case_rows(path: str, content: bytes, config: Config, calendar: WorkCalendar) -> _Rows | None:
+    """The index rows of one case file, or None for a file that cannot be replayed.
+
+    The schema check is left to writes, to `show` of a case with no row and to `verify`: it
+    would double the cost of a cold rebuild. A file that cannot be replayed is not indexed.
+    """
+    from .errors import ValidationError
+
+    try:
+        case = parse_case(content, source=path, validate=False)
+        if case.get("id") != _case_id(path):
+            return None
+        return _rows_for(path, case, config, calendar)
+    except (ValidationError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return None
+
+
+def _worker_rows(item: tuple[str, bytes]) -> tuple[str, _Rows | None]:
+    assert _WORKER_SETTINGS is not None
+    return item[0], case_rows(item[0], item[1], *_WORKER_SETTINGS)
+
+
+def _rows_for(path: str, case: dict[str, Any], config: Config, calendar: WorkCalendar) -> _Rows:
+    case = {k: v for k, v in case.items() if k != "state"}
+    state = derive_state(case, config, calendar)
+    reg = case["registration"]
+    search = " ".join([case["id"], reg["payer"]["name"], reg["matter"], reg["request"]]).lower()
+    facts = case_facts(case, state, calendar)
+    case_row = (case["id"], path, case["actions"][0]["at"], state["status"], state["unit"], reg["category"],
+                reg["region"], reg["first_unit"], search, json.dumps(case, ensure_ascii=False),
+                json.dumps(state, ensure_ascii=False), facts["registered"].isoformat(), _iso(facts["closed"]),
+                _iso(facts["reply"]), int(facts["late"]), facts["reply_days"],
+                ",".join(d.isoformat() for d in facts["objections"]))
+    clock_rows = [(case["id"], c["name"], c["start"], c["due"], c["stopped"], c["late"]) for c in state["clocks"]]
+    return case_row, clock_rows, list(_number_rows(case))
 
 
 def _iso(day: date | None) -> str | None:
