@@ -134,20 +134,6 @@ class NoticeContext:
         return {**self.common(number), **self.specific(kind, unit)}
 
 
-# Which notices an action issues: kind, plus for opinion requests one per requested unit.
-ACTION_NOTICES: dict[str, Callable[[dict[str, Any]], list[tuple[str, str | None]]]] = {
-    "register": lambda data: [("receipt", None)],
-    "route_transfer": lambda data: [("transfer", None)],
-    "convene": lambda data: [("meeting", None)],
-    "request_opinions": lambda data: [("opinion_request", u) for u in data["units"]],
-    "triage_major": lambda data: [("approval_request", None)],
-    "approve": lambda data: [("referral", None)],
-    "extend": lambda data: [("extension", None)],
-    "reply": lambda data: [("result", None)],
-    "hand_over": lambda data: [("handover", None)],
-}
-
-
 EXTRA_TITLES = {"history": "案件经过", "manifest": "校验清单"}
 
 

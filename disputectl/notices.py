@@ -37,17 +37,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-
-from docx import Document
-from docx.opc.exceptions import PackageNotFoundError
-from docx.table import Table
-from docx.text.paragraph import Paragraph
-from docxtpl import DocxTemplate  # type: ignore[import-untyped]
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
-from lxml.etree import LxmlError  # type: ignore[import-untyped]
+from typing import TYPE_CHECKING
 
 from disputectl.errors import ValidationError
+
+if TYPE_CHECKING:
+    from jinja2 import UndefinedError
+    from jinja2.sandbox import SandboxedEnvironment
 from disputectl.resources import resource_dir
 
 COMMON_KEYS: tuple[str, ...] = (
@@ -321,6 +317,9 @@ def _text_part(text: object) -> str:
 
 
 def _environment() -> SandboxedEnvironment:
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
     env.filters["paragraphs"] = _paragraphs
     env.filters["clause"] = _clause
@@ -363,6 +362,12 @@ def _undefined_name(exc: UndefinedError) -> str:
 
 
 def render_docx(kind: str, context: Mapping[str, object], store_root: Path | None = None) -> bytes:
+    # python-docx and docxtpl are heavy to import: only commands that write a notice pay for them.
+    from docx.opc.exceptions import PackageNotFoundError
+    from docxtpl import DocxTemplate  # type: ignore[import-untyped]
+    from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+    from lxml.etree import LxmlError  # type: ignore[import-untyped]
+
     notice_kind = _kind(kind)
     prepared = _prepare(notice_kind, context)
     path = template_path(kind, store_root)
@@ -407,6 +412,10 @@ def render_docx(kind: str, context: Mapping[str, object], store_root: Path | Non
 
 def docx_lines(data: bytes) -> list[str]:
     """Body paragraphs and table rows (cells joined by `` | ``), in order, non-empty."""
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     document = Document(io.BytesIO(data))
     lines: list[str] = []
     for block in document.iter_inner_content():

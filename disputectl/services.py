@@ -278,15 +278,20 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any]) -> O
 
 
 def _wanted_notices(s: Session, case: dict[str, Any], action: str, data: dict[str, Any]) -> list[tuple[str, str | None]]:
-    from .issuing import ACTION_NOTICES, KINDS
-
+    """The notices an action issues (the kind is on its ActionSpec; one 征求意见函 per unit asked)."""
     if action == "issue_notice":
+        from .notices import KINDS
+
         kind, _, unit = str(data["kind"]).partition(":")
         if kind not in KINDS:
             raise ValidationError(f"没有“{kind[:20]}”这种文书，可用：" + "、".join(f"{k}（{v.title}）" for k, v in KINDS.items()))
         return [(kind, unit.upper() or None)]
-    make = ACTION_NOTICES.get(action)
-    return make(data) if make else []
+    produced = ACTIONS[action].notice
+    if produced is None:
+        return []
+    if action == "request_opinions":
+        return [(produced, unit) for unit in data["units"]]
+    return [(produced, None)]
 
 
 def _issue_notices(s: Session, case: dict[str, Any], entry: dict[str, Any], wanted: list[tuple[str, str | None]],
