@@ -39,6 +39,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from disputectl.config import NOTICE_PREFIX_DEFAULTS
 from disputectl.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -115,8 +116,9 @@ class NoticeKind:
     defaults: tuple[tuple[str, str], ...] = ()
 
 
-def _numbered(code: str, title: str, prefix: str, specific: str) -> NoticeKind:
-    return NoticeKind(code, title, prefix, COMMON_KEYS + tuple(specific.split()))
+def _numbered(code: str, title: str, specific: str) -> NoticeKind:
+    """A numbered kind; its default 发文字号 prefix is the config's (``numbering.notices``)."""
+    return NoticeKind(code, title, NOTICE_PREFIX_DEFAULTS[code], COMMON_KEYS + tuple(specific.split()))
 
 
 KINDS: dict[str, NoticeKind] = {
@@ -125,19 +127,18 @@ KINDS: dict[str, NoticeKind] = {
         _numbered(
             "receipt",
             "受理回执",
-            "社争受",
             "visit_time channel request first_officer phone route_due",
         ),
-        _numbered("transfer", "转办单", "社争转", "to_unit_name reason sign_due"),
-        _numbered("meeting", "联席会议通知", "社争会", "meeting_date meeting_place units agenda"),
-        _numbered("opinion_request", "征求意见函", "社争函", "to_unit_name opinion_due question"),
-        _numbered("approval_request", "重大疑难事项报批单", "社争批", "reason office_opinion"),
-        _numbered("referral", "移送函", "社争移", "platform_name sent_date reason"),
-        _numbered("extension", "延期告知书", "社争延", "original_due new_due reason"),
+        _numbered("transfer", "转办单", "to_unit_name reason sign_due"),
+        _numbered("meeting", "联席会议通知", "meeting_date meeting_place units agenda"),
+        _numbered("opinion_request", "征求意见函", "to_unit_name opinion_due question"),
+        _numbered("approval_request", "重大疑难事项报批单", "reason office_opinion"),
+        _numbered("referral", "移送函", "platform_name sent_date reason"),
+        _numbered("extension", "延期告知书", "original_due new_due reason"),
         _numbered(
-            "result", "处理结果告知书", "社争结", "facts basis decision remedy concluding_unit_name"
+            "result", "处理结果告知书", "facts basis decision remedy concluding_unit_name"
         ),
-        _numbered("handover", "移交告知书", "社争交", "authority reason"),
+        _numbered("handover", "移交告知书", "authority reason"),
         NoticeKind("archive_index", "卷内文件目录", None, ("case_id", "archive_code", "rows")),
         NoticeKind(
             "archive_note",
