@@ -281,6 +281,18 @@ class CaseIndex:
         sql += " ORDER BY registered_at DESC, id DESC" + (f" LIMIT {int(limit)}" if limit else "")
         return [(json.loads(c), json.loads(s)) for c, s in self._query(sql, params)]
 
+    def iter_case_states(self, where: str, params: Iterable[Any] = (), *,
+                         order: str = "registered_at DESC, id DESC") -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+        """Like ``case_states`` but one row at a time, for exports of the whole store."""
+        db = self._connect()  # its own connection: the caller may query the index meanwhile
+        try:
+            cursor = db.execute(f"SELECT case_json, state_json FROM cases WHERE {where} ORDER BY {order}",  # noqa: S608
+                                tuple(params))
+            for case_json, state_json in cursor:
+                yield json.loads(case_json), json.loads(state_json)
+        finally:
+            db.close()
+
     def case_state(self, case_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
         rows = self._query("SELECT case_json, state_json FROM cases WHERE id = ?", (case_id,))
         return (json.loads(rows[0][0]), json.loads(rows[0][1])) if rows else None

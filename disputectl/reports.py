@@ -11,7 +11,7 @@ import html
 import os
 import statistics
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -334,16 +334,24 @@ LEDGER_HEADERS = tuple(header for header, _, _ in LEDGER_COLUMNS)
 
 
 def ledger_rows(s: Session, today: date, *, start: date | None = None, end: date | None = None,
-                reveal: bool = False, records: list[Record] | None = None) -> list[dict[str, Any]]:
-    """One row per case registered in ``start``..``end`` (all when omitted), oldest first."""
-    out = []
-    for case, state in records if records is not None else load_records(s):
+                reveal: bool = False, records: list[Record] | None = None) -> Iterator[dict[str, Any]]:
+    """One row per case registered in ``start``..``end`` (all when omitted), oldest first.
+
+    Rows are produced one at a time straight from the index, so a ledger of 100,000 cases
+    never sits in memory whole.
+    """
+    if records is None:
+        s.index.refresh()
+        source: Iterable[Record] = s.index.iter_case_states(
+            "registered_on BETWEEN ? AND ?", ((start or date.min).isoformat(), (end or date.max).isoformat()),
+            order="registered_on, id")
+    else:
+        source = sorted(records, key=lambda r: (registered_on(r[0]), r[0]["id"]))
+    for case, state in source:
         registered = registered_on(case)
         if start and registered < start or end and registered > end:
             continue
-        out.append(_ledger_row(s, case, state, today, registered, reveal))
-    out.sort(key=lambda row: (row["受理日期"], row["案件编号"]))
-    return out
+        yield _ledger_row(s, case, state, today, registered, reveal)
 
 
 def _ledger_row(s: Session, case: dict[str, Any], state: dict[str, Any], today: date, registered: date,
@@ -394,42 +402,59 @@ def _case_late_workdays(s: Session, state: dict[str, Any], today: date) -> int:
     return total + opinions
 
 
-def write_ledger(rows: list[dict[str, Any]], path: Path, fmt: str, *, title: str = "工作台账") -> None:
+def write_ledger(rows: Iterable[dict[str, Any]], path: Path, fmt: str, *, title: str = "工作台账") -> int:
+    """Write the ledger; returns the number of rows written."""
+    written = [0]
+
+    def counted() -> Iterator[dict[str, Any]]:
+        for row in rows:
+            written[0] += 1
+            yield row
+
     if fmt == "xlsx":
-        _atomic_write(path, lambda tmp: _write_xlsx(rows, tmp, title))
+        _atomic_write(path, lambda tmp: _write_xlsx(counted(), tmp, title))
     elif fmt == "csv":
-        _atomic_write(path, lambda tmp: _write_csv(rows, tmp))
+        _atomic_write(path, lambda tmp: _write_csv(counted(), tmp))
     else:
         raise ValidationError(f"导出格式“{fmt[:10]}”无效，可用：xlsx、csv。")
+    return written[0]
 
 
-def _write_xlsx(rows: list[dict[str, Any]], path: Path, title: str) -> None:
+def _write_xlsx(rows: Iterable[dict[str, Any]], path: Path, title: str) -> None:
     from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
     from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(list(LEDGER_HEADERS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center")
+    book = Workbook(write_only=True)  # streams rows to the file instead of keeping every cell
+    sheet = book.create_sheet(title[:31])
+    for index, (_, width, _) in enumerate(LEDGER_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold, centred = Font(bold=True), Alignment(horizontal="center", vertical="center")
+    header = []
+    for name in LEDGER_HEADERS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font, cell.alignment = bold, centred
+        header.append(cell)
+    sheet.append(header)
+    count = 1
     for row in rows:
-        sheet.append([row[h] for h in LEDGER_HEADERS])
-        for (_, _, is_date), cell in zip(LEDGER_COLUMNS, sheet[sheet.max_row], strict=True):
+        cells = []
+        for header_name, _, is_date in LEDGER_COLUMNS:
+            cell = WriteOnlyCell(sheet, value=row[header_name])
             if is_date:
                 cell.number_format = "yyyy-mm-dd"
             elif isinstance(cell.value, str):
                 cell.data_type = "s"  # text a payer typed is never a formula
-    for index, (_, width, _) in enumerate(LEDGER_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(LEDGER_COLUMNS))}{max(1, sheet.max_row)}"
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(LEDGER_COLUMNS))}{count}"
     book.save(path)
 
 
-def _write_csv(rows: list[dict[str, Any]], path: Path) -> None:
+def _write_csv(rows: Iterable[dict[str, Any]], path: Path) -> None:
     # UTF-8 with BOM so Excel opens the Chinese text; text that Excel would run as a formula is quoted.
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)

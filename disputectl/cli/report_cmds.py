@@ -194,8 +194,8 @@ def export(
     first, last = _period(start, end)
     s = session(store, officer)
     rows = ledger_rows(s, day, start=first, end=last, reveal=may_reveal(s, reveal, purpose="导出工作台账"))
-    write_ledger(rows, output, kind)
-    ok(f"已导出工作台账 {len(rows)} 件：{output}")
+    count = write_ledger(rows, output, kind)
+    ok(f"已导出工作台账 {count} 件：{output}")
 
 
 def report(
