@@ -82,14 +82,34 @@ def read_log(root: Path, rev: str, *, path: str | None = None, reverse: bool = F
     proc = run_git(root, *args, check=False)
     if proc.returncode != 0:
         return []
-    commits = []
-    for record in proc.stdout.decode("utf-8", "replace").split("\x1f"):
-        record = record.strip("\n")
-        if not record:
-            continue
-        sha, name, email, when, subject, trailers = record.split("\x1e")
-        commits.append(CommitInfo(sha, name, email, when, subject, parse_trailers(trailers)))
-    return commits
+    return [_commit_info(record) for record in proc.stdout.decode("utf-8", "replace").split("\x1f")
+            if record.strip("\n")]
+
+
+def iter_log(root: Path, rev: str, *, reverse: bool = False) -> Iterator[CommitInfo]:
+    """Like ``read_log`` but streamed, for histories of hundreds of thousands of commits."""
+    args = ["log", f"--format={_LOG_FORMAT}"] + (["--reverse"] if reverse else []) + [rev]
+    proc = start_git(root, *args)
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.close()
+    pending = b""
+    try:
+        for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):  # type: ignore[union-attr]
+            pending += chunk
+            *records, pending = pending.split(b"\x1f")
+            for record in records:
+                if record.strip(b"\n"):
+                    yield _commit_info(record.decode("utf-8", "replace"))
+        if pending.strip(b"\n"):
+            yield _commit_info(pending.decode("utf-8", "replace"))
+    finally:
+        proc.stdout.close()
+        proc.wait()
+
+
+def _commit_info(record: str) -> CommitInfo:
+    sha, name, email, when, subject, trailers = record.strip("\n").split("\x1e")
+    return CommitInfo(sha, name, email, when, subject, parse_trailers(trailers))
 
 
 def count_commits(root: Path, rev_range: str) -> int:

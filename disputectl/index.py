@@ -25,7 +25,7 @@ from typing import Any
 from .calendar import WorkCalendar
 from .config import CONFIG_FILE, Config
 from .derive import case_facts, derive_state
-from .githistory import History
+from .githistory import History, iter_log
 from .gitstore import GitStore, is_ancestor
 from .numbering import parse_doc_number
 from .store import CASE_ID_RE, CASES_DIR, parse_case
@@ -257,11 +257,14 @@ class CaseIndex:
     def _add_commits(self, rev_range: str) -> None:
         db = self._open()
         start = db.execute("SELECT coalesce(max(ord), 0) FROM commits").fetchone()[0]
-        rows = []
-        for ord_, info in enumerate(self.git.log(rev=rev_range, reverse=True), start + 1):
+        rows: list[tuple[Any, ...]] = []
+        for ord_, info in enumerate(iter_log(self.git.root, rev_range, reverse=True), start + 1):
             t = info.trailers
             rows.append((info.sha, t.get("Case"), t.get("Action"), t.get("Actor"), t.get("Unit"), t.get("Action-Id"),
                          info.author, info.email, info.date, info.subject, ord_))
+            if len(rows) >= 5000:  # in batches: a full history does not sit in memory
+                db.executemany("INSERT OR REPLACE INTO commits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                rows.clear()
         db.executemany("INSERT OR REPLACE INTO commits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     # -- queries ----------------------------------------------------------------------------
