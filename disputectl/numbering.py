@@ -59,8 +59,9 @@ def parse_doc_number(number: str) -> tuple[str, int, int] | None:
 
 # Document numbers (文号) and 档号 件号 are per kind and year across the city; each clone
 # (station) draws from its own block so clones working apart never issue the same number:
-# station 0 (the store's first copy) uses 1–9999, station 2 uses 20001–29999, and so on.
-STATION_BLOCK = 10000
+# station 0 (the store's first copy) uses 1–999999, station 2 uses 2000001–2999999, and so on
+# (a city registers tens of thousands of cases a year, each with its 受理回执).
+STATION_BLOCK = 1_000_000
 
 
 def station_block(station: int) -> tuple[int, int]:
