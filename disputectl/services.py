@@ -10,9 +10,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from .authorize import authorize
 from .calendar import WorkCalendar
 from .config import CONFIG_FILE, Config, Officer, default_config
 from .derive import derive_state
@@ -20,7 +19,6 @@ from .errors import NotFound, PermissionDenied, StoreError, ValidationError
 from .faults import crash_point
 from .gitstore import GitStore, Identity, init_repository
 from .numbering import next_case_id
-from .registration import Attachment, build_registration
 from .store import (
     CASES_DIR,
     case_files_dir,
@@ -33,6 +31,9 @@ from .store import (
     serialize_case,
 )
 from .workflow import ACTIONS
+
+if TYPE_CHECKING:
+    from .registration import Attachment
 
 T = TypeVar("T")
 CALENDAR_DIR = "calendar"
@@ -202,6 +203,8 @@ class Outcome:
 
 def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment] | None = None, *,
              receipt: bool = True) -> Outcome:
+    from .registration import build_registration
+
     officer = s.officer()
     if not officer.has_role("registrar"):
         raise PermissionDenied(f"{officer.name}不是受理人员，不能受理登记。")
@@ -251,6 +254,8 @@ def current_state(s: Session, case: dict[str, Any]) -> dict[str, Any]:
 
 def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any]) -> Outcome:
     """Do one workflow action on one case as the session's officer: one commit or nothing."""
+    from .authorize import authorize  # only writers need the checks (and the ID validators)
+
     officer = s.officer()
     if action not in ACTIONS or action == "register":
         raise NotFound(f"没有“{action}”这项操作。")

@@ -232,7 +232,7 @@ def list_cases(
     category: Annotated[int | None, typer.Option(help="按争议类别筛选（1-10）。")] = None,
     region: Annotated[str | None, typer.Option(help="按属地区域筛选。")] = None,
     text: Annotated[str | None, typer.Option("--text", "-q", help="在编号、缴费人、事项、诉求中查找。")] = None,
-    limit: Annotated[int, typer.Option(help="最多显示条数（0 表示全部）。")] = 200,
+    limit: Annotated[int, typer.Option(help="最多显示条数（0 表示全部）。")] = 50,
     as_json: JsonOpt = False,
 ) -> None:
     """列出案件（新登记的在前），可按状态、单位、类别、区域和关键词筛选。"""
@@ -250,7 +250,8 @@ def list_cases(
     if not rows:
         out.print("没有符合条件的案件。")
         return
-    table = Table("编号", "登记时间", "缴费人", "类别", "区域", "状态", "承办", "最近期限", title=f"案件（{len(rows)} 件）")
+    title = f"案件（最新 {len(rows)} 件，用 --limit 0 显示全部）" if limit and len(rows) == limit else f"案件（{len(rows)} 件）"
+    table = Table("编号", "登记时间", "缴费人", "类别", "区域", "状态", "承办", "最近期限", title=title)
     for r in rows:
         nxt = min(r["open_clocks"], key=lambda c: c["due"], default=None)
         due = ""

@@ -77,6 +77,7 @@ def due(
     officer_filter: Annotated[str | None, typer.Option("--officer", help="只看该责任人（工号）。")] = None,
     today: TodayOpt = None,
     show_all: Annotated[bool, typer.Option("--all", help="列出全部未届满时限（默认只列超期和临期）。")] = False,
+    limit: Annotated[int, typer.Option(help="最多显示条数（0 表示全部；--json 总是全部）。")] = 100,
     as_json: JsonOpt = False,
 ) -> None:
     """督办清单：未办结案件的超期、临期时限，按单位和责任人，最紧急的在前。"""
@@ -97,13 +98,16 @@ def due(
     table = Table(title=f"督办清单（截至 {day}）：{summary}")
     for header in ("状态", "案件编号", "缴费人", "时限", "承办单位", "责任人", "届满日", "超期/剩余"):
         table.add_column(header, no_wrap=header in ("状态", "案件编号", "届满日"))
-    for r in result["rows"]:
+    shown = result["rows"][:limit] if limit > 0 else result["rows"]
+    for r in shown:
         unit_word = "日" if r["calendar_days"] else "个工作日"
         when = f"超期 {r['late']} {unit_word}" if r["state"] == "overdue" else f"剩 {r['remaining']} {unit_word}"
         style = _STYLE[r["state"]]
         table.add_row(f"[{style}]{r['state_label']}[/{style}]", r["case"], Text(r["payer"]), r["clock_label"],
                       r["unit_name"], r["officer_name"], r["due"], when)
     out.print(table)
+    if len(shown) < len(result["rows"]):
+        out.print(f"只显示最紧急的 {len(shown)} 项（共 {len(result['rows'])} 项）；用 --unit、--officer 筛选，或 --limit 0 显示全部。")
 
 
 def explain(
