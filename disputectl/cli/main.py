@@ -112,13 +112,14 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    from . import cases, report_cmds, store_cmds, sync_cmds, workflow_cmds
+    from . import cases, index_cmds, report_cmds, store_cmds, sync_cmds, workflow_cmds
 
     store_cmds.register(app)
     cases.register(app)
     workflow_cmds.register(app)
     report_cmds.register(app)
     sync_cmds.register(app)
+    index_cmds.register(app)
 
 
 _register_commands()

@@ -1,0 +1,247 @@
+"""The derived SQLite index: it agrees with the case files after every kind of change, catches up
+incrementally, rebuilds when damaged or when history is rewritten, and a commit that loses a
+race is retried without losing either action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import NOW, git, head, invoke
+
+from disputectl.derive import derive_state
+from disputectl.gitstore import GitStore, iter_tree_files
+from disputectl.index import INDEX_NAME
+from disputectl.services import Session, open_session, perform
+from disputectl.store import CASES_DIR, case_path, parse_case
+
+
+def session(store: Path) -> Session:
+    return open_session(store, now=datetime.fromisoformat(NOW))
+
+
+def refresh(store: Path) -> str:
+    s = session(store)
+    try:
+        return str(s.index.refresh())
+    finally:
+        s.index.close()
+        s.git.close()
+
+
+def assert_index_agrees(store: Path) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    """Every case file at HEAD is in the index with the state the workflow rules derive from it,
+    nothing else is, and each case's history is the commits carrying its trailers."""
+    s = session(store)
+    try:
+        s.index.refresh()
+        commit = s.git.head()
+        expected: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+        for path, content in iter_tree_files(s.git, commit, f"{CASES_DIR}/", ".yaml"):
+            if path.count("/") != 4:
+                continue  # notices and archive packages live in the case's own folder
+            case = parse_case(content, source=path)
+            record = {k: v for k, v in case.items() if k != "state"}
+            expected[case["id"]] = (record, derive_state(record, s.config, s.calendar))
+        assert s.index.count() == len(expected)
+        for case_id, (record, state) in expected.items():
+            assert s.index.case_state(case_id) == (record, state), case_id
+        trail: dict[str, list[str]] = {}
+        for info in s.git.log():
+            if "Case" in info.trailers:
+                trail.setdefault(info.trailers["Case"], []).append(info.trailers["Action-Id"])
+        for case_id in expected:
+            assert [row["action_id"] for row in s.index.history(case_id)] == trail.get(case_id, []), case_id
+        return expected
+    finally:
+        s.index.close()
+        s.git.close()
+
+
+def commit_all(store: Path, message: str) -> None:
+    git(store, "-c", "user.name=管理员", "-c", "user.email=admin@example.invalid", "commit", "-q", "-a", "-m", message)
+
+
+@pytest.fixture
+def two_cases(register: Callable[..., str], store: Path) -> tuple[str, str]:
+    a = register()
+    b = register(as_="rs-registrar", payer_kind="individual", payer_name="李四", payer_id="11010519491231002X",
+                 contact_person="", category="8", region="DQ")
+    return a, b
+
+
+def test_index_follows_every_action_through_archive(cli: Callable[..., Any], store: Path,
+                                                    two_cases: tuple[str, str]) -> None:
+    a, b = two_cases
+    assert refresh(store) in ("current", "incremental")
+    assert_index_agrees(store)
+    steps = [
+        (("route", a, "--self"), "sw-registrar"),
+        (("route", b, "--to", "SW", "--reason", "涉及缴费基数，转税务部门办理"), "rs-registrar"),
+        (("extend", a, "--reason", "需调取工资台账核对", "--days", "10"), "sw-handler"),
+        (("sign", b), "sw-handler"),
+        (("conclude", a, "--facts", "申报基数低于实际工资", "--basis", "《社会保险费征缴暂行条例》第十条",
+          "--decision", "维持原核定结果"), "sw-handler"),
+        (("note", b, "--body", "缴费人来电询问进度"), "bgs-office"),
+        (("reply", a, "--method", "直接送达", "--date", "2026-11-26"), "sw-handler"),
+        (("archive", a, "--retention", "30年"), "sw-archivist"),
+    ]
+    for args, officer in steps:
+        result = cli(*args, as_=officer)
+        assert result.exit_code == 0, result.output
+        assert refresh(store) == "incremental", args
+        cases = assert_index_agrees(store)
+    assert cases[a][1]["status"] == "archived"
+    assert cases[b][1]["status"] == "handling"
+
+
+def test_a_commit_made_outside_the_tool_is_picked_up(store: Path, two_cases: tuple[str, str]) -> None:
+    a, _ = two_cases
+    refresh(store)
+    path = store / case_path(a)
+    path.write_text(path.read_text(encoding="utf-8").replace("对2026年度缴费基数核定有异议", "对2025年度缴费基数核定有异议"),
+                    encoding="utf-8")
+    commit_all(store, "更正登记事项")
+    assert refresh(store) == "incremental"
+    cases = assert_index_agrees(store)
+    assert cases[a][0]["registration"]["matter"] == "对2025年度缴费基数核定有异议"
+
+
+def test_a_deleted_case_file_leaves_the_index(store: Path, two_cases: tuple[str, str]) -> None:
+    a, b = two_cases
+    refresh(store)
+    git(store, "rm", "-q", case_path(b))
+    commit_all(store, "删除案件")
+    assert refresh(store) == "incremental"
+    cases = assert_index_agrees(store)
+    assert set(cases) == {a}
+
+
+def test_a_changed_config_derives_every_case_again(store: Path, two_cases: tuple[str, str]) -> None:
+    a, _ = two_cases
+    before = assert_index_agrees(store)[a][1]["clocks"][0]
+    assert (before["name"], before["due"]) == ("route", "2026-11-27")
+    config = store / "disputectl.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "  route: 1\n" in text
+    config.write_text(text.replace("  route: 1\n", "  route: 3\n"), encoding="utf-8")
+    commit_all(store, "分类流转时限改为3个工作日")
+    assert refresh(store) == "incremental"
+    after = assert_index_agrees(store)[a][1]["clocks"][0]
+    assert after["due"] == "2026-12-01"
+
+
+def test_a_changed_calendar_derives_every_case_again(store: Path, two_cases: tuple[str, str]) -> None:
+    a, _ = two_cases
+    assert assert_index_agrees(store)[a][1]["clocks"][0]["due"] == "2026-11-27"
+    (store / "calendar" / "2026.yaml").write_text(
+        "year: 2026\nholidays:\n- date: 2026-11-27\n  name: 临时放假\n", encoding="utf-8")
+    git(store, "add", "calendar/2026.yaml")
+    commit_all(store, "补充2026年放假安排")
+    assert refresh(store) == "incremental"
+    assert assert_index_agrees(store)[a][1]["clocks"][0]["due"] == "2026-11-30"
+
+
+def test_a_stale_index_catches_up_incrementally(cli: Callable[..., Any], register: Callable[..., str],
+                                                store: Path) -> None:
+    a = register()
+    assert refresh(store) in ("current", "incremental")
+    assert refresh(store) == "current"
+    c = register()
+    assert cli("route", c, "--office", "--reason", "涉及多个部门", as_="sw-registrar").exit_code == 0
+    assert cli("route", a, "--self", as_="sw-registrar").exit_code == 0
+    assert refresh(store) == "incremental"
+    assert refresh(store) == "current"
+    cases = assert_index_agrees(store)
+    assert (cases[a][1]["status"], cases[c][1]["status"]) == ("handling", "coordinating")
+
+
+def test_a_damaged_index_file_is_rebuilt(store: Path, two_cases: tuple[str, str]) -> None:
+    refresh(store)
+    index = store / ".git" / INDEX_NAME
+    for suffix in ("-wal", "-shm"):
+        Path(str(index) + suffix).unlink(missing_ok=True)
+    index.write_bytes(b"\x00garbage, not SQLite\xff" * 512)
+    assert refresh(store) == "rebuilt"
+    assert set(assert_index_agrees(store)) == set(two_cases)
+
+
+def test_a_damaged_index_is_rebuilt_by_a_command(cli: Callable[..., Any], store: Path,
+                                                 two_cases: tuple[str, str]) -> None:
+    refresh(store)
+    (store / ".git" / INDEX_NAME).write_bytes(b"SQLite format 3\x00" + b"\xde\xad" * 4096)
+    result = cli("show", two_cases[0])
+    assert result.exit_code == 0, result.output
+    assert two_cases[0] in result.output
+    assert refresh(store) == "current"
+    assert_index_agrees(store)
+
+
+def test_a_history_rewrite_rebuilds_the_index(register: Callable[..., str], store: Path,
+                                              two_cases: tuple[str, str]) -> None:
+    older = head(store)
+    c = register()
+    assert c in assert_index_agrees(store)
+    git(store, "reset", "-q", "--hard", older)
+    assert refresh(store) == "rebuilt"
+    assert set(assert_index_agrees(store)) == set(two_cases)
+
+
+def test_reindex_rebuilds_with_a_progress_report(store: Path, two_cases: tuple[str, str]) -> None:
+    (store / ".git" / INDEX_NAME).write_bytes(b"garbage")
+    result = invoke("reindex", "--store", str(store))
+    assert result.exit_code == 0, result.output
+    assert "已重建索引：2 件案件" in result.output
+    assert refresh(store) == "current"
+    assert_index_agrees(store)
+
+
+def test_reindex_of_an_empty_store(store: Path) -> None:
+    result = invoke("reindex", "--store", str(store))
+    assert result.exit_code == 0, result.output
+    assert "已重建索引：0 件案件" in result.output
+
+
+def test_a_commit_racing_another_is_retried_and_both_actions_survive(
+        cli: Callable[..., Any], store: Path, two_cases: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    a, _ = two_cases
+    refresh(store)
+    real_swap = GitStore.compare_and_swap
+    calls: list[str] = []
+    # The writers' lock is per clone; the race here is with a writer it does not cover
+    # (another clone's push, a merge), so only the compare-and-swap can catch it.
+    monkeypatch.setattr(GitStore, "lock", lambda self, timeout=30.0: _no_lock())
+
+    def racing_swap(self: GitStore, new: str, old: str | None) -> bool:
+        calls.append(new)
+        if len(calls) == 1:
+            other = session(store)
+            other.officer_id = "bgs-office"
+            perform(other, a, "note", {"body": "同时记录的备注"})
+            other.git.close()
+        return real_swap(self, new, old)
+
+    monkeypatch.setattr(GitStore, "compare_and_swap", racing_swap)
+    result = cli("route", a, "--self", as_="sw-registrar")
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 3  # ours (lost), the other's, ours again on top of it
+
+    case = parse_case((store / case_path(a)).read_bytes(), source=a)
+    assert [x["action"] for x in case["actions"]] == ["register", "note", "route_self"]
+    assert case["state"]["status"] == "handling"
+    subjects = git(store, "log", "--format=%(trailers:key=Action,valueonly)", "-3").split()
+    assert subjects[:2] == ["route_self", "note"]
+    assert not git(store, "status", "--porcelain")
+    cases = assert_index_agrees(store)
+    assert [x["action"] for x in cases[a][0]["actions"]] == ["register", "note", "route_self"]
+
+
+class _no_lock:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
