@@ -210,7 +210,15 @@ class CaseIndex:
         global _WORKER_SETTINGS
         _WORKER_SETTINGS = (self.config, self.calendar)
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_worker_rows, blobs, chunksize=64)
+            # In batches: Pool.imap reads its whole input at once, which would hold every case
+            # file of the store in memory.
+            batch: list[tuple[str, bytes]] = []
+            for item in blobs:
+                batch.append(item)
+                if len(batch) >= PARALLEL_BATCH:
+                    yield from pool.imap(_worker_rows, batch, chunksize=64)
+                    batch = []
+            yield from pool.imap(_worker_rows, batch, chunksize=64)
 
     def _case_paths(self, commit: str) -> list[str]:
         return [p for p in self._history.tree(commit, [CASES_DIR + "/"]) if _is_case_path(p)]
@@ -345,6 +353,7 @@ class CaseIndex:
 
 _Rows = tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]
 PARALLEL_FROM = 2000
+PARALLEL_BATCH = 4000
 _WORKER_SETTINGS: tuple[Config, WorkCalendar] | None = None
 
 
