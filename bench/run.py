@@ -21,6 +21,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -100,13 +101,23 @@ class TimedOut(Exception):
         self.elapsed, self.cpu, self.rss_kb = elapsed, cpu, rss_kb
 
 
+TIME = shutil.which("time", path="/usr/bin:/bin")
+
+
 def run_once(argv: list[str], *, env: dict[str, str], cwd: Path | None = None,
              timeout: float = 3600) -> tuple[float, float, int, str]:
     """Wall time, CPU time (user + system, children included), peak RSS (KB, largest process of
-    the tree) and stdout of one run."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errf:
+    the tree) and stdout of one run.
+
+    A child's ``ru_maxrss`` starts at its parent's high-water mark (Linux keeps it across fork
+    and exec), and this process grows while it prepares stores; so the command runs under
+    ``/usr/bin/time``, a small process whose child starts clean, and its figure is the one kept.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errf, \
+            tempfile.NamedTemporaryFile(suffix=".rss") as rss_file:
+        wrapped = [TIME, "-q", "-f", "%M", "-o", rss_file.name, *argv] if TIME else argv
         started = time.perf_counter()
-        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=errf)
+        proc = subprocess.Popen(wrapped, env=env, cwd=cwd, stdout=out, stderr=errf, start_new_session=True)
         deadline = started + timeout
         killed = False
         while True:
@@ -114,20 +125,24 @@ def run_once(argv: list[str], *, env: dict[str, str], cwd: Path | None = None,
             if pid:
                 break
             if time.perf_counter() > deadline and not killed:
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)  # the group this run started, nothing else
                 killed = True
             time.sleep(0.002)
         elapsed = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
+        rss = usage.ru_maxrss
+        if TIME:
+            text = Path(rss_file.name).read_text().strip().splitlines()
+            rss = int(text[-1]) if text and text[-1].isdigit() else rss
         if killed:
-            raise TimedOut(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+            raise TimedOut(elapsed, usage.ru_utime + usage.ru_stime, rss)
         out.seek(0)
         errf.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         if proc.returncode != 0:
             raise Failed(f"failed ({proc.returncode}): {' '.join(argv)}\n{stdout[-2000:]}\n"
                          f"{errf.read().decode('utf-8', 'replace')[-2000:]}")
-        return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, stdout
+        return elapsed, usage.ru_utime + usage.ru_stime, rss, stdout
 
 
 class Bench:
@@ -138,7 +153,13 @@ class Bench:
         self.only = only
         self.store, self.meta = generate.ensure_store(size, regenerate=regenerate)
         self.work = generate.store_dir(size) / "work"
-        shutil.rmtree(self.work, ignore_errors=True)
+        # Deleting a clone of 690,000 files takes minutes (this disk discards every block): the
+        # last run's work folder is set aside now and removed after the measurements.
+        self.trash = generate.store_dir(size) / "work.old"
+        if self.work.exists():
+            if self.trash.exists():
+                shutil.rmtree(self.trash)
+            self.work.rename(self.trash)
         self.work.mkdir(parents=True)
         home = self.work / "home"
         home.mkdir()
@@ -469,6 +490,7 @@ def main(argv: list[str] | None = None) -> int:
         bench = Bench(size, args.runs, only, args.regenerate, args.limit)
         bench.run()
         bench.merge_saved()
+        shutil.rmtree(bench.trash, ignore_errors=True)
         text = section(bench, (load_before, os.getloadavg()[0]))
         print("\n" + text, flush=True)
         sections[size] = text
