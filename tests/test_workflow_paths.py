@@ -464,7 +464,7 @@ def test_dates_are_recorded_after_the_fact_and_in_order(walk):
 def test_actions_table_shows_commands_that_exist(cli, monkeypatch):
     from disputectl.cli import common
 
-    monkeypatch.setattr(common.out, "_width", 300)
+    monkeypatch.setattr(common.out.get(), "_width", 300)
     text = cli("actions").stdout
     shown = {line.split("│")[3].strip() for line in text.splitlines() if line.count("│") >= 5}
     assert shown, text

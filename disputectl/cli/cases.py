@@ -1,13 +1,10 @@
 """``register``, ``route``, ``show``, ``list``, ``log``: taking in a case and reading it back."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from ..errors import ValidationError
 from .common import (
@@ -19,8 +16,10 @@ from .common import (
     interactive,
     ok,
     out,
+    plain,
     print_json,
     session,
+    table,
     warn,
 )
 
@@ -188,23 +187,23 @@ def render_case(view: dict[str, Any]) -> None:
                   markup=False)
     if view["archive"]:
         out.print(f"档号：{view['archive'].get('code', '')}  保管期限：{view['archive'].get('retention', '')}")
-    clocks = Table("时限", "起算", "期限", "办结", "状态", title="时限")
+    clocks = table("时限", "起算", "期限", "办结", "状态", title="时限")
     for c in view["clock_details"]:
         style = _STATE_STYLE.get(c["state"], "")
         late = f"（超期 {c['late']} 日）" if c["late"] else ""
         clocks.add_row(c["label"], c["start"], c["due"], (c["stopped"] or "—") + late,
                        f"[{style}]{c['state_label']}[/{style}]" if style else c["state_label"])
     out.print(clocks)
-    timeline = Table("时间", "事项", "人员", "单位", "内容", title="经过")
+    timeline = table("时间", "事项", "人员", "单位", "内容", title="经过")
     for t in view["timeline"]:
         timeline.add_row(t["at"][:16].replace("T", " "), t["action_label"], t["actor_name"], t["unit_name"],
-                         Text(describe_data(t["data"], _ConfigLabels(view))
+                         plain(describe_data(t["data"], _ConfigLabels(view))
                               + (" " + "、".join(t["notices"]) if t["notices"] else "")))
     out.print(timeline)
     if view["notices"]:
         from ..issuing import notice_title
 
-        notices = Table("文书", "日期", "文件", "SHA-256", title="文书")
+        notices = table("文书", "日期", "文件", "SHA-256", title="文书")
         notices.columns[0].no_wrap = True
         for n in view["notices"]:
             number = n.get("number")
@@ -251,16 +250,16 @@ def list_cases(
         out.print("没有符合条件的案件。")
         return
     title = f"案件（最新 {len(rows)} 件，用 --limit 0 显示全部）" if limit and len(rows) == limit else f"案件（{len(rows)} 件）"
-    table = Table("编号", "登记时间", "缴费人", "类别", "区域", "状态", "承办", "最近期限", title=title)
+    grid = table("编号", "登记时间", "缴费人", "类别", "区域", "状态", "承办", "最近期限", title=title)
     for r in rows:
         nxt = min(r["open_clocks"], key=lambda c: c["due"], default=None)
         due = ""
         if nxt:
             style = _STATE_STYLE.get(nxt["state"], "")
             due = f"[{style}]{nxt['label']} {nxt['due']} {nxt['state_label']}[/{style}]"
-        table.add_row(r["id"], r["registered_at"][:16].replace("T", " "), Text(r["payer"]["name"]), r["category_name"],
+        grid.add_row(r["id"], r["registered_at"][:16].replace("T", " "), plain(r["payer"]["name"]), r["category_name"],
                       r["region_name"], r["status_label"], r["unit_name"], due)
-    out.print(table)
+    out.print(grid)
 
 
 def log(case_id: CaseArg, store: StoreOpt = DEFAULT_STORE, officer: AsOpt = None, as_json: JsonOpt = False) -> None:
@@ -272,10 +271,10 @@ def log(case_id: CaseArg, store: StoreOpt = DEFAULT_STORE, officer: AsOpt = None
     if as_json:
         print_json(rows)
         return
-    table = Table("时间", "人员", "单位", "事项", "提交", title=f"{case_id.upper()} 审计记录")
+    grid = table("时间", "人员", "单位", "事项", "提交", title=f"{case_id.upper()} 审计记录")
     for r in rows:
-        table.add_row(r["when"][:19].replace("T", " "), f"{r['author']}（{r['actor']}）", r["unit_name"], r["subject"], r["commit"][:10])
-    out.print(table)
+        grid.add_row(r["when"][:19].replace("T", " "), f"{r['author']}（{r['actor']}）", r["unit_name"], r["subject"], r["commit"][:10])
+    out.print(grid)
 
 
 def register(app: typer.Typer) -> None:

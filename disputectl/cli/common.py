@@ -1,6 +1,5 @@
 """Options every command shares, the clock read at the edge, and output helpers."""
 
-from __future__ import annotations
 
 import json
 import os
@@ -11,7 +10,6 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.console import Console
 
 from ..errors import ValidationError
 
@@ -28,8 +26,41 @@ AsOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出（字段名稳定，供其他程序读取）。")]
 CaseArg = Annotated[str, typer.Argument(help="案件编号，如 SW-20261126-001。", show_default=False)]
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+class _Console:
+    """rich's Console, imported on first use: ``--help`` and quiet paths never load rich."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Any = None
+
+    def get(self) -> Any:
+        """The Console itself (for rich objects that take one, like a progress bar)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.get(), name)
+
+
+out: Any = _Console(highlight=False, soft_wrap=True)
+err: Any = _Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def table(*columns: str, **options: Any) -> Any:
+    """A rich Table (imported here, when a command has rows to show)."""
+    from rich.table import Table
+
+    return Table(*columns, **options)
+
+
+def plain(value: str) -> Any:
+    """Plain text for a table cell: square brackets in it are not read as markup."""
+    from rich.text import Text
+
+    return Text(value)
 
 
 def now() -> datetime:

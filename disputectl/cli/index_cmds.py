@@ -1,6 +1,5 @@
 """``reindex``: rebuild the derived SQLite index from the case files, with a progress bar."""
 
-from __future__ import annotations
 
 import time
 
@@ -16,7 +15,7 @@ def reindex(store: StoreOpt = DEFAULT_STORE) -> None:
     s = session(store)
     started = time.monotonic()
     columns = (TextColumn("重建索引"), BarColumn(), MofNCompleteColumn(), TextColumn("件"), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
+    with Progress(*columns, console=err.get(), transient=True) as bar:
         task = bar.add_task("reindex", total=None)
 
         def progress(done: int, total: int) -> None:

@@ -1,6 +1,5 @@
 """The ``disputectl`` command: parses arguments and maps errors to one Chinese message."""
 
-from __future__ import annotations
 
 import os
 import re
@@ -11,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.markup import escape
 from typer.core import TyperGroup
 
 from ..errors import DisputeError
@@ -63,6 +61,8 @@ def _printable(text: str) -> str:
     Messages quote what the officer typed; a ``[/x]`` must not be read as markup and an
     ``ESC`` must not reach the terminal, so both are shown as written (``\\x1b``).
     """
+    from rich.markup import escape
+
     return escape(_UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text))
 
 

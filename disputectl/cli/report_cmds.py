@@ -1,14 +1,11 @@
 """``due``, ``explain``, ``stats``, ``export``, ``report``: oversight lists, statistics and the 工作台账."""
 
-from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from ..errors import ValidationError
 from .common import (
@@ -20,8 +17,10 @@ from .common import (
     now,
     ok,
     out,
+    plain,
     print_json,
     session,
+    table,
     warn,
 )
 
@@ -95,17 +94,17 @@ def due(
     if not result["rows"]:
         out.print(f"截至 {day}：没有{'未届满的时限' if show_all else '超期或临期的时限'}。")
         return
-    table = Table(title=f"督办清单（截至 {day}）：{summary}")
+    grid = table(title=f"督办清单（截至 {day}）：{summary}")
     for header in ("状态", "案件编号", "缴费人", "时限", "承办单位", "责任人", "届满日", "超期/剩余"):
-        table.add_column(header, no_wrap=header in ("状态", "案件编号", "届满日"))
+        grid.add_column(header, no_wrap=header in ("状态", "案件编号", "届满日"))
     shown = result["rows"][:limit] if limit > 0 else result["rows"]
     for r in shown:
         unit_word = "日" if r["calendar_days"] else "个工作日"
         when = f"超期 {r['late']} {unit_word}" if r["state"] == "overdue" else f"剩 {r['remaining']} {unit_word}"
         style = _STYLE[r["state"]]
-        table.add_row(f"[{style}]{r['state_label']}[/{style}]", r["case"], Text(r["payer"]), r["clock_label"],
+        grid.add_row(f"[{style}]{r['state_label']}[/{style}]", r["case"], plain(r["payer"]), r["clock_label"],
                       r["unit_name"], r["officer_name"], r["due"], when)
-    out.print(table)
+    out.print(grid)
     if len(shown) < len(result["rows"]):
         out.print(f"只显示最紧急的 {len(shown)} 项（共 {len(result['rows'])} 项）；用 --unit、--officer 筛选，或 --limit 0 显示全部。")
 
@@ -165,16 +164,16 @@ def stats(
         out.print(_stats_table("合计", [], result["totals"]))
 
 
-def _stats_table(label: str, rows: list[dict[str, Any]], totals: dict[str, Any]) -> Table:
-    table = Table(label, "受理", "办结", "按期办结", "按期率", "未办结", "当前超期", "平均工作日", "中位工作日", "异议",
+def _stats_table(label: str, rows: list[dict[str, Any]], totals: dict[str, Any]) -> Any:
+    grid = table(label, "受理", "办结", "按期办结", "按期率", "未办结", "当前超期", "平均工作日", "中位工作日", "异议",
                   title=f"按{label}")
     for r in [*rows, {"name": "合计", **totals}]:
         rate = "—" if r["on_time_rate"] is None else f"{r['on_time_rate'] * 100:.1f}%"
         avg = "—" if r["avg_reply_workdays"] is None else f"{r['avg_reply_workdays']:g}"
         median = "—" if r["median_reply_workdays"] is None else f"{r['median_reply_workdays']:g}"
-        table.add_row(r["name"], str(r["received"]), str(r["closed"]), str(r["closed_on_time"]), rate, str(r["open"]),
+        grid.add_row(r["name"], str(r["received"]), str(r["closed"]), str(r["closed_on_time"]), rate, str(r["open"]),
                       str(r["overdue_now"]), avg, median, str(r["objections"]))
-    return table
+    return grid
 
 
 def export(

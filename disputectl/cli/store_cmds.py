@@ -1,14 +1,12 @@
 """``init``, ``officers`` and ``actions``: the store and who may do what."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from .common import DEFAULT_STORE, AsOpt, JsonOpt, StoreOpt, ok, out, print_json, warn
+from .common import DEFAULT_STORE, AsOpt, JsonOpt, StoreOpt, ok, out, print_json, table, warn
 
 
 def init(path: Annotated[Path, typer.Argument(help="新案件库的位置（默认 ./cases）。")] = DEFAULT_STORE) -> None:
@@ -39,11 +37,11 @@ def officers(store: StoreOpt = DEFAULT_STORE, as_json: JsonOpt = False) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table("工号", "姓名", "单位", "角色", title="工作人员")
+    grid = table("工号", "姓名", "单位", "角色", title="工作人员")
     for r in rows:
-        table.add_row(r["id"], r["name"], r["unit_name"],
+        grid.add_row(r["id"], r["name"], r["unit_name"],
                       "、".join(ROLES[x] for x in r["roles"]))
-    out.print(table)
+    out.print(grid)
     if any(r["sample"] for r in rows):
         warn("名单中有样例人员（sample: true），正式使用前请在 disputectl.yaml 中替换。")
 
@@ -57,11 +55,11 @@ def actions(store: StoreOpt = DEFAULT_STORE, officer: AsOpt = None, as_json: Jso
     if as_json:
         print_json(rows)
         return
-    table = Table("当前状态", "事项", "命令", "办理人", "办理后状态", title="状态流转表")
+    grid = table("当前状态", "事项", "命令", "办理人", "办理后状态", title="状态流转表")
     for row, t in zip(rows, TABLE, strict=True):
-        table.add_row(row["status_label"], row["action_label"], command_for(row["action"]),
+        grid.add_row(row["status_label"], row["action_label"], command_for(row["action"]),
                       describe_who(t), row["next_label"])
-    out.print(table)
+    out.print(grid)
 
 
 def register(app: typer.Typer) -> None:

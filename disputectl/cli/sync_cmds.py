@@ -1,6 +1,5 @@
 """``sync``, ``clone``, ``setup`` and ``verify``: several offices sharing one store."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated

@@ -4,7 +4,6 @@ Each command takes the case number and one option per field of the action (``--r
 ``--facts`` …); the checks, the commit and the notices all happen in ``services.perform``.
 """
 
-from __future__ import annotations
 
 import inspect
 from pathlib import Path
