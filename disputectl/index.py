@@ -29,8 +29,9 @@ from .githistory import History, iter_log
 from .gitstore import GitStore, is_ancestor
 from .numbering import parse_doc_number
 from .store import CASE_ID_RE, CASES_DIR, parse_case
+from .workflow import CLOSED_STATUSES as _CLOSED_STATUSES
 
-INDEX_VERSION = "5"
+INDEX_VERSION = "6"
 INDEX_NAME = "disputectl-index.sqlite"
 _CASE_DEPTH = 4  # cases/YYYY/MM/DD/<id>.yaml
 
@@ -39,9 +40,10 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS cases (
   id TEXT PRIMARY KEY, path TEXT NOT NULL, registered_at TEXT NOT NULL, status TEXT NOT NULL,
   unit TEXT NOT NULL, category INTEGER NOT NULL, region TEXT NOT NULL, first_unit TEXT NOT NULL,
-  search TEXT NOT NULL, case_json TEXT NOT NULL, state_json TEXT NOT NULL,
-  registered_on TEXT NOT NULL, closed_on TEXT, reply_on TEXT, late INTEGER NOT NULL, reply_days INTEGER,
-  objections TEXT NOT NULL);
+  search TEXT NOT NULL, registered_on TEXT NOT NULL, closed_on TEXT, reply_on TEXT, late INTEGER NOT NULL,
+  reply_days INTEGER, objections TEXT NOT NULL);
+-- the records themselves apart: scans of the narrow rows above (stats, filters) stay quick
+CREATE TABLE IF NOT EXISTS docs (case_id TEXT PRIMARY KEY, case_json TEXT NOT NULL, state_json TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS cases_status ON cases(status);
 CREATE INDEX IF NOT EXISTS cases_unit ON cases(unit);
 CREATE INDEX IF NOT EXISTS cases_registered ON cases(registered_at);
@@ -150,6 +152,9 @@ class CaseIndex:
 
     def _refresh(self, head: str | None, *, force: bool, progress: Callable[[int, int], None] | None) -> str:
         db = self._open()
+        if self.meta("version") not in (None, INDEX_VERSION):  # an older layout: start from an empty file
+            self._discard()
+            db = self._open()
         built = self.meta("built_from")
         print_ = self.meta("fingerprint")
         current_print = fingerprint(self.git.root)
@@ -182,7 +187,7 @@ class CaseIndex:
         db = self._open()
         db.execute("BEGIN IMMEDIATE")
         try:
-            for table in ("cases", "clocks", "numbers", "commits", "meta"):
+            for table in ("cases", "docs", "clocks", "numbers", "commits", "meta"):
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             if head:
                 paths = self._case_paths(head)
@@ -237,7 +242,7 @@ class CaseIndex:
 
     def _delete(self, case_id: str) -> None:
         db = self._open()
-        for table, column in (("cases", "id"), ("clocks", "case_id"), ("numbers", "case_id")):
+        for table, column in (("cases", "id"), ("docs", "case_id"), ("clocks", "case_id"), ("numbers", "case_id")):
             db.execute(f"DELETE FROM {table} WHERE {column} = ?", (case_id,))  # noqa: S608
 
     def _upsert(self, path: str, content: bytes) -> None:
@@ -251,14 +256,15 @@ class CaseIndex:
         self._delete(case_id)
         if rows is None:
             return
-        case_row, clock_rows, number_rows = rows
-        db.execute("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", case_row)
+        case_row, doc_row, clock_rows, number_rows = rows
+        db.execute("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", case_row)
+        db.execute("INSERT INTO docs VALUES (?, ?, ?)", doc_row)
         db.executemany("INSERT INTO clocks VALUES (?, ?, ?, ?, ?, ?)", clock_rows)
         db.executemany("INSERT INTO numbers VALUES (?, ?, ?, ?)", number_rows)
 
     def _rederive_all(self) -> None:
         db = self._open()
-        rows = db.execute("SELECT path, case_json FROM cases").fetchall()
+        rows = db.execute("SELECT c.path, d.case_json FROM cases c JOIN docs d ON d.case_id = c.id").fetchall()
         for path, case_json in rows:
             self._store(path, json.loads(case_json))
 
@@ -276,19 +282,21 @@ class CaseIndex:
         db.executemany("INSERT OR REPLACE INTO commits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     # -- queries ----------------------------------------------------------------------------
-    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+    def _query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[Any]:
         """Run a read; a damaged index found here is thrown away, rebuilt and asked again."""
+        if not isinstance(params, dict):
+            params = tuple(params)
         try:
-            return self._open().execute(sql, tuple(params)).fetchall()
+            return self._open().execute(sql, params).fetchall()
         except sqlite3.DatabaseError:
             with self._lock():
                 self._discard()
                 self._refresh(self.git.head(), force=True, progress=None)
-            return self._open().execute(sql, tuple(params)).fetchall()
+            return self._open().execute(sql, params).fetchall()
 
     def case_states(self, where: str = "", params: Iterable[Any] = (), *,
                     limit: int = 0) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-        sql = "SELECT case_json, state_json FROM cases" + (f" WHERE {where}" if where else "")
+        sql = "SELECT d.case_json, d.state_json FROM cases JOIN docs d ON d.case_id = cases.id" + (f" WHERE {where}" if where else "")
         sql += " ORDER BY registered_at DESC, id DESC" + (f" LIMIT {int(limit)}" if limit else "")
         return [(json.loads(c), json.loads(s)) for c, s in self._query(sql, params)]
 
@@ -297,7 +305,8 @@ class CaseIndex:
         """Like ``case_states`` but one row at a time, for exports of the whole store."""
         db = self._connect()  # its own connection: the caller may query the index meanwhile
         try:
-            cursor = db.execute(f"SELECT case_json, state_json FROM cases WHERE {where} ORDER BY {order}",  # noqa: S608
+            cursor = db.execute(f"SELECT d.case_json, d.state_json FROM cases JOIN docs d ON d.case_id = cases.id "  # noqa: S608
+                                f"WHERE {where} ORDER BY {order}",
                                 tuple(params))
             for case_json, state_json in cursor:
                 yield json.loads(case_json), json.loads(state_json)
@@ -305,28 +314,32 @@ class CaseIndex:
             db.close()
 
     def case_state(self, case_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        rows = self._query("SELECT case_json, state_json FROM cases WHERE id = ?", (case_id,))
+        rows = self._query("SELECT case_json, state_json FROM docs WHERE case_id = ?", (case_id,))
         return (json.loads(rows[0][0]), json.loads(rows[0][1])) if rows else None
 
-    def facts(self, registered_by: str) -> list[dict[str, Any]]:
-        """Per-case statistics figures (see ``derive.case_facts``) without loading case JSON."""
-        rows = self._query(
-            "SELECT id, registered_on, closed_on, reply_on, late, reply_days, objections, status, unit, category,"
-            " region FROM cases WHERE registered_on <= ?", (registered_by,))
-        return [{
-            "id": r[0], "registered": date.fromisoformat(r[1]), "closed": _day(r[2]), "reply": _day(r[3]),
-            "late": bool(r[4]), "reply_days": r[5],
-            "objections": [date.fromisoformat(d) for d in r[6].split(",") if d],
-            "status": r[7], "unit": r[8], "category": r[9], "region": r[10],
-        } for r in rows]
+    def stats_cells(self, start: str, end: str, cutoff: str, today: str) -> list[tuple[Any, ...]]:
+        """Statistics summed in SQL per (category, unit, region): see ``reports.period_stats``.
 
-    def overdue_cases(self, today: str) -> set[str]:
-        """Open cases with an open clock past its end on ``today``."""
-        rows = self._query(
-            "SELECT DISTINCT c.case_id FROM clocks c JOIN cases k ON k.id = c.case_id "
-            "WHERE c.stopped IS NULL AND c.due < ? AND k.status NOT IN "
-            "('replied', 'handed_over', 'withdrawn', 'archived')", (today,))
-        return {r[0] for r in rows}
+        Each row: category, unit, region, received, closed, closed_on_time, closed_late, open,
+        overdue_now, replied, reply workdays (comma-joined), objection dates (comma-joined, of
+        the cases that have any). A case counts where ``reports.fact_counts`` says it does; the
+        two are checked against each other by the tests.
+        """
+        closed_statuses = ", ".join(f"'{status}'" for status in sorted(_CLOSED_STATUSES))
+        return self._query(
+            "WITH f AS (SELECT category, unit, region, late, reply_days, objections,"
+            " registered_on >= :start AS received,"
+            " closed_on IS NOT NULL AND closed_on BETWEEN :start AND :end AS closed_in,"
+            " registered_on <= :cutoff AND (closed_on IS NULL OR closed_on > :cutoff) AS open_,"
+            " id IN (SELECT c.case_id FROM clocks c JOIN cases k ON k.id = c.case_id WHERE c.stopped IS NULL"
+            f"  AND c.due < :today AND k.status NOT IN ({closed_statuses})) AS overdue,"  # noqa: S608
+            " reply_on IS NOT NULL AND reply_on BETWEEN :start AND :end AND reply_days IS NOT NULL AS replied"
+            " FROM cases WHERE registered_on <= :end)"
+            " SELECT category, unit, region, sum(received), sum(closed_in), sum(closed_in AND NOT late),"
+            " sum(closed_in AND late), sum(open_), sum(overdue), sum(replied),"
+            " group_concat(CASE WHEN replied THEN reply_days END), group_concat(nullif(objections, ''))"
+            " FROM f GROUP BY category, unit, region",
+            {"start": start, "end": end, "cutoff": cutoff, "today": today})
 
     def clock_spans(self, start: str, end: str) -> list[tuple[str, str, str | None]]:
         """(start, due, stopped) of clocks that could be overdue at some day in ``start``..``end``."""
@@ -351,7 +364,7 @@ class CaseIndex:
         return int(self._query("SELECT count(*) FROM cases")[0][0])
 
 
-_Rows = tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]
+_Rows = tuple[tuple[Any, ...], tuple[str, str, str], list[tuple[Any, ...]], list[tuple[Any, ...]]]
 PARALLEL_FROM = 2000
 PARALLEL_BATCH = 4000
 _WORKER_SETTINGS: tuple[Config, WorkCalendar] | None = None
@@ -386,12 +399,12 @@ def _rows_for(path: str, case: dict[str, Any], config: Config, calendar: WorkCal
     search = " ".join([case["id"], reg["payer"]["name"], reg["matter"], reg["request"]]).lower()
     facts = case_facts(case, state, calendar)
     case_row = (case["id"], path, case["actions"][0]["at"], state["status"], state["unit"], reg["category"],
-                reg["region"], reg["first_unit"], search, json.dumps(case, ensure_ascii=False),
-                json.dumps(state, ensure_ascii=False), facts["registered"].isoformat(), _iso(facts["closed"]),
+                reg["region"], reg["first_unit"], search, facts["registered"].isoformat(), _iso(facts["closed"]),
                 _iso(facts["reply"]), int(facts["late"]), facts["reply_days"],
                 ",".join(d.isoformat() for d in facts["objections"]))
+    doc_row = (case["id"], json.dumps(case, ensure_ascii=False), json.dumps(state, ensure_ascii=False))
     clock_rows = [(case["id"], c["name"], c["start"], c["due"], c["stopped"], c["late"]) for c in state["clocks"]]
-    return case_row, clock_rows, list(_number_rows(case))
+    return case_row, doc_row, clock_rows, list(_number_rows(case))
 
 
 def _iso(day: date | None) -> str | None:

@@ -11,7 +11,8 @@ import disputectl.index as index_module
 from disputectl.services import open_session
 
 TABLES = {
-    "cases": "SELECT id, status, unit, state_json, registered_on, closed_on, late, reply_days FROM cases ORDER BY id",
+    "cases": "SELECT id, status, unit, registered_on, closed_on, late, reply_days FROM cases ORDER BY id",
+    "docs": "SELECT case_id, case_json, state_json FROM docs ORDER BY case_id",
     "clocks": "SELECT case_id, name, start, due, stopped, late FROM clocks ORDER BY case_id, name, start",
     "numbers": "SELECT case_id, prefix, year, seq FROM numbers ORDER BY case_id, prefix, seq",
 }
