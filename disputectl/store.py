@@ -83,32 +83,57 @@ def _strict_loader() -> Any:
     """libyaml's safe loader, refusing aliases, explicit tags and duplicate keys.
 
     Only plain data is ever built: mappings, lists, strings, numbers, booleans, null and dates.
+    The document is built in one direct walk over libyaml's nodes (PyYAML's generic
+    constructor spends most of a case file's load in bookkeeping this data never needs), and
+    the implicit type of a plain scalar is remembered by its text: a store's files repeat the
+    same keys and values thousands of times.
     """
     import yaml
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    scalar, sequence = yaml.ScalarNode, yaml.SequenceNode
+    str_tag, merge_tag = "tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"
+    resolved: dict[tuple[str, Any], str] = {}
 
     class StrictLoader(base):  # type: ignore[misc, valid-type]
-        def construct_object(self, node: Any, deep: bool = False) -> Any:
-            if node in self.constructed_objects or node in self.recursive_objects:
-                raise ValidationError("使用了 YAML 锚点或别名（& / *），本工具不接受。")
-            if node.tag not in _ALLOWED_TAGS:
-                raise ValidationError("使用了 YAML 标签（!…），本工具不接受。")
-            return super().construct_object(node, deep=deep)
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is not scalar:
+                return super().resolve(kind, value, implicit)
+            key = (value, implicit)
+            tag = resolved.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(resolved) > 200_000:
+                    resolved.clear()
+                resolved[key] = tag
+            return tag
 
-        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-            seen: set[Any] = set()
-            for key_node, _ in node.value:
+        def construct_document(self, node: Any) -> Any:
+            return self._build(node, set())
+
+        def _build(self, node: Any, seen: set[int]) -> Any:
+            if id(node) in seen:  # the composer hands an alias back as the very node it names
+                raise ValidationError("使用了 YAML 锚点或别名（& / *），本工具不接受。")
+            seen.add(id(node))
+            tag = node.tag
+            if tag not in _ALLOWED_TAGS:
+                raise ValidationError("使用了 YAML 标签（!…），本工具不接受。")
+            if node.__class__ is scalar:
+                return node.value if tag == str_tag else self.yaml_constructors[tag](self, node)
+            if node.__class__ is sequence:
+                return [self._build(child, seen) for child in node.value]
+            mapping: dict[Any, Any] = {}
+            raw_keys: set[str] = set()
+            for key_node, value_node in node.value:
                 line = key_node.start_mark.line + 1
-                if key_node.tag == "tag:yaml.org,2002:merge":
+                if key_node.tag == merge_tag:
                     raise ValidationError(f"第 {line} 行：使用了 YAML 合并键（<<），本工具不接受。")
-                if not isinstance(key_node, yaml.ScalarNode):
+                if key_node.__class__ is not scalar:
                     raise ValidationError(f"第 {line} 行：键应为简单的文字或数字。")
-                key = key_node.value
-                if key in seen:
-                    raise ValidationError(f"第 {line} 行：有重复的键“{str(key)[:30]}”")
-                seen.add(key)
-            mapping = super().construct_mapping(node, deep=deep)
+                if key_node.value in raw_keys:
+                    raise ValidationError(f"第 {line} 行：有重复的键“{str(key_node.value)[:30]}”")
+                raw_keys.add(key_node.value)
+                mapping[self._build(key_node, seen)] = self._build(value_node, seen)
             if len(mapping) != len(node.value):  # different spellings of one key: 1 / 0x1, yes / true
                 raise ValidationError(f"第 {node.start_mark.line + 1} 行起：有重复的键（写法不同但值相同）")
             return mapping
