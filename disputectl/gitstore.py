@@ -82,9 +82,26 @@ def init_repository(root: Path) -> None:
     # Readers see Chinese paths as they are; the store never needs line-ending conversion.
     run_git(root, "config", "core.quotePath", "false")
     run_git(root, "config", "core.autocrlf", "false")
-    # Keeping the worktree's index in step after each commit then rewrites only a small split
-    # file, not an entry for every one of 100,000 case files.
-    run_git(root, "config", "core.splitIndex", "true")
+    make_sparse(root)
+
+
+# Checked out in a store's worktree: the files at its top (config, README, .gitattributes) and
+# these folders. ``cases/`` stays a single "sparse directory" entry in git's index, so keeping
+# the index in step with a commit costs the same at 100 cases as at 100,000 (a full index of
+# a large store is 700,000 entries, about a second to read and write on every action).
+CHECKED_OUT = ("calendar", "templates", "stations")
+
+
+def make_sparse(root: Path) -> None:
+    """Cone-mode sparse checkout with a sparse index; case files are read through disputectl."""
+    # disputectl itself leaves copies of the files its actions wrote under cases/; git is to
+    # take them for what they are, not as checked-out files (git 2.38+).
+    run_git(root, "config", "sparse.expectFilesOutsideOfPatterns", "true")
+    run_git(root, "sparse-checkout", "set", "--cone", "--sparse-index", *CHECKED_OUT)
+
+
+def is_sparse(root: Path) -> bool:
+    return config_get(root, "index.sparse") == "true" and config_get(root, "core.sparseCheckoutCone") == "true"
 
 
 class GitStore:
@@ -93,6 +110,14 @@ class GitStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._repo: Any = None
+        self._sparse: bool | None = None
+
+    @property
+    def sparse(self) -> bool:
+        """Whether git's index holds ``cases/`` as one entry (stores made by this version)."""
+        if self._sparse is None:
+            self._sparse = is_sparse(self.root)
+        return self._sparse
 
     # -- objects ---------------------------------------------------------------------------
     @property
@@ -230,31 +255,42 @@ class GitStore:
         return proc.returncode == 0
 
     def sync_worktree(self, paths: Mapping[str, bytes | None]) -> None:
-        """Bring the working tree and the index in line with a commit just made.
+        """Bring the working tree and git's index in line with a commit just made.
 
-        The commit is already on the branch; this only keeps ``git status`` clean for people
-        who look at the files.
+        The commit is already on the branch; this only keeps ``git status`` clean and leaves a
+        copy of every file an action wrote (a notice to print, the case file) in the worktree.
+        In a sparse store (``cases/`` is not checked out) the copies under ``cases/`` are not
+        git's concern, and ``read-tree -m HEAD`` on the small sparse index records the new
+        commit; a store checked out in full updates the index entries of ``paths``.
         """
-        infos: list[str] = []
         for rel, content in paths.items():
             target = self.root / rel
             if content is None:
                 target.unlink(missing_ok=True)
-                infos.append(f"0 {'0' * 40}\t{rel}")
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(target, content)
         crash_point("after_worktree_files")
-        if paths:
-            index_lines = []
-            for rel, content in paths.items():
-                if content is None:
-                    continue
-                sha = _blob_sha(content)
-                index_lines.append(f"100644 {sha}\t{rel}")
-            index_lines += infos
-            run_git(self.root, "update-index", "-z", "--index-info",
-                    input="\0".join(index_lines).encode("utf-8") + b"\0", check=False)
+        if not paths:
+            return
+        if self.sparse:
+            run_git(self.root, "read-tree", "-m", "-i", REF, check=False)  # -i: no stat of the copies
+            return
+        index_lines = [f"100644 {_blob_sha(content)}\t{rel}" if content is not None else f"0 {'0' * 40}\t{rel}"
+                       for rel, content in paths.items()]
+        run_git(self.root, "update-index", "-z", "--index-info",
+                input="\0".join(index_lines).encode("utf-8") + b"\0", check=False)
+
+    def refresh_copies(self, old: str | None, new: str) -> None:
+        """After a merge in a sparse store: the worktree copies under ``cases/`` of what it changed."""
+        if not self.sparse or old == new:
+            return
+        from .githistory import History
+
+        history = History(self.root)
+        changes = history.changes(old, new, "cases/")
+        written = dict(history.stream_blobs(new, [c.path for c in changes if c.new is not None]))
+        self.sync_worktree({c.path: written.get(c.path) for c in changes})
 
     # -- locking -----------------------------------------------------------------------------
     @contextmanager
@@ -351,9 +387,19 @@ def worktree_differences(store: GitStore, prefix: str) -> list[tuple[str, str]]:
 
 def restore_from_head(store: GitStore, paths: list[str]) -> None:
     """Make the index match HEAD, then put ``paths`` back as HEAD has them."""
-    run_git(store.root, "reset", "--quiet", "--", ".", check=False)
-    if paths:
-        run_git(store.root, "checkout", "HEAD", "--", *paths)
+    if store.sparse:
+        run_git(store.root, "read-tree", "-m", "-i", REF, check=False)
+    else:
+        run_git(store.root, "reset", "--quiet", "--", ".", check=False)
+    head = store.head()
+    for rel in paths:
+        content = store.read_file(head, rel)
+        target = store.root / rel
+        if content is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, content)
 
 
 # -- remotes (used by `disputectl sync`, `clone` and `setup`) ---------------------------------
@@ -465,10 +511,13 @@ def reset_branch(root: Path, new: str, old: str) -> bool:
 
 
 def clone_repository(url: str, path: Path) -> None:
-    proc = run_git(path.parent, "clone", "--quiet", "--no-tags", "--origin", "origin", "--branch", BRANCH, url, str(path),
-                   env=REMOTE_ENV, check=False)
+    """A sparse clone (see :data:`CHECKED_OUT`): only the config, calendar and templates are checked out."""
+    proc = run_git(path.parent, "clone", "--quiet", "--no-tags", "--no-checkout", "--origin", "origin",
+                   "--branch", BRANCH, url, str(path), env=REMOTE_ENV, check=False)
     if proc.returncode != 0:
         raise StoreError(f"无法复制案件库“{url}”：{git_message(proc)}")
+    make_sparse(path)
+    run_git(path, "checkout", "--quiet", BRANCH)
 
 
 # -- the merge driver (``python -m disputectl.merge``, run by git) ------------------------------

@@ -34,6 +34,8 @@ from .gitstore import (
     fetch,
     has_remotes,
     is_ancestor,
+    is_sparse,
+    make_sparse,
     merge_into_head,
     push,
     remote_url,
@@ -228,6 +230,8 @@ def _merge(root: Path, remote: str, theirs: str, head: str | None, author: Ident
     message = (f"同步合并：收到远端“{remote}”的记录\n\n"
                f"Action: merge\nActor: {author.email.split('@')[0]}\nUnit: -\n")
     done, text = merge_into_head(root, theirs, message, author, now)
+    if done:
+        GitStore(root).refresh_copies(head, rev_parse(root, f"refs/heads/{BRANCH}") or theirs)
     if not done:
         reasons = [line.split("disputectl：", 1)[1] for line in text.splitlines() if "disputectl：" in line]
         detail = "\n".join(f"  - {r}" for r in reasons) or text[-400:]
@@ -276,6 +280,8 @@ def setup(store: Path, *, remote: str = DEFAULT_REMOTE, name: str | None = None,
 
     root = find_store_root(store)
     configure_clone(root)
+    if not is_sparse(root):  # made by a plain `git clone`: case files are read through disputectl
+        make_sparse(root)
     current = config_get(root, STATION_KEY)
     if current is not None and current.isdigit():
         return SetupReport(root, int(current), False)

@@ -72,6 +72,12 @@ def head(store: Path) -> str:
                           check=True).stdout.strip()
 
 
+def check_out(store: Path, rel: str) -> Path:
+    """Check a file's folder out of the sparse store, as someone editing it by hand would; its path."""
+    git(store, "sparse-checkout", "add", rel.rsplit("/", 1)[0])
+    return store / rel
+
+
 def git(store: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(store), *args], capture_output=True, text=True, check=True).stdout
 

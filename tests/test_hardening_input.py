@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EMPLOYER, INDIVIDUAL, NOW, git, head, invoke
+from conftest import EMPLOYER, INDIVIDUAL, NOW, check_out, git, head, invoke
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
@@ -390,7 +390,7 @@ def test_loading_yaml_never_constructs_objects(tmp_path_factory, value, injectio
 
 
 def _commit_file(store: Path, rel: str, content: bytes) -> None:
-    (store / rel).write_bytes(content)
+    check_out(store, rel).write_bytes(content)
     git(store, "add", rel)
     git(store, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "手工改动", "--", rel)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NOW, git, head, invoke
+from conftest import NOW, check_out, git, head, invoke
 
 from disputectl.derive import derive_state
 from disputectl.gitstore import GitStore, iter_tree_files
@@ -101,7 +101,7 @@ def test_index_follows_every_action_through_archive(cli: Callable[..., Any], sto
 def test_a_commit_made_outside_the_tool_is_picked_up(store: Path, two_cases: tuple[str, str]) -> None:
     a, _ = two_cases
     refresh(store)
-    path = store / case_path(a)
+    path = check_out(store, case_path(a))
     path.write_text(path.read_text(encoding="utf-8").replace("对2026年度缴费基数核定有异议", "对2025年度缴费基数核定有异议"),
                     encoding="utf-8")
     commit_all(store, "更正登记事项")
@@ -113,6 +113,7 @@ def test_a_commit_made_outside_the_tool_is_picked_up(store: Path, two_cases: tup
 def test_a_deleted_case_file_leaves_the_index(store: Path, two_cases: tuple[str, str]) -> None:
     a, b = two_cases
     refresh(store)
+    check_out(store, case_path(b))
     git(store, "rm", "-q", case_path(b))
     commit_all(store, "删除案件")
     assert refresh(store) == "incremental"

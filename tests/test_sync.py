@@ -162,7 +162,9 @@ def test_merge_refused_keeps_local_work_and_says_why(tmp_path: Path) -> None:
     two.ok("sync")
     one.ok("route", case, "--self", as_="sw-registrar")
     one.ok("sync")
-    path = two.root / case_path(case)  # someone edits the registration by hand in one office
+    # someone checks the case's folder out (stores keep cases/ sparse) and edits it by hand
+    git(two.root, "sparse-checkout", "add", case_path(case).rsplit("/", 1)[0])
+    path = two.root / case_path(case)
     path.write_text(path.read_text(encoding="utf-8").replace("对2026年度缴费基数核定有异议", "手工改动"), encoding="utf-8")
     git(two.root, "-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qam", "手工修改")
     before = two.head()

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import git
+from conftest import check_out, git
 from test_sync import DECISION, Office, central, clone
 
 from disputectl.derive import derive_state
@@ -44,7 +44,7 @@ def plain_commit(root: Path, message: str, *, name: str = "某人", email: str =
 
 
 def edit_status(office: Office, case: str) -> str:
-    path = office.root / case_path(case)
+    path = check_out(office.root, case_path(case))
     path.write_text(path.read_text(encoding="utf-8").replace("status: handling", "status: concluded"), encoding="utf-8")
     return plain_commit(office.root, "改为已办结")
 
@@ -57,14 +57,14 @@ def conclude_for_another_unit(office: Office, case: str) -> str:
              "unit": "RS", "data": {"facts": "查明", "basis": "依据", "decision": "撤销原核定"}}
     record["actions"].append(entry)
     record["state"] = derive_state(record, s.config, s.calendar)
-    (office.root / case_path(case)).write_bytes(serialize_case(record))
+    check_out(office.root, case_path(case)).write_bytes(serialize_case(record))
     trailers = f"Case: {case}\nAction: conclude\nActor: rs-handler\nUnit: RS\nAction-Id: {entry['id']}"
     return plain_commit(office.root, f"办结 {case}\n\n{trailers}", name="人社局承办员（样例）",
                         email="rs-handler@rs.disputectl.invalid")
 
 
 def touch_archived(office: Office, case: str) -> str:
-    path = office.root / case_path(case)
+    path = check_out(office.root, case_path(case))
     path.write_text(path.read_text(encoding="utf-8").replace("对2026年度缴费基数核定有异议", "对缴费金额有异议"),
                     encoding="utf-8")
     return plain_commit(office.root, "更正反映事项")
