@@ -177,12 +177,21 @@ class Bench:
         with tempfile.TemporaryDirectory() as tmp:
             init_repository(Path(tmp))
             fresh = self.git("config", "--local", "--list", repo=Path(tmp)).splitlines()
+        from disputectl.gitstore import is_sparse, make_sparse
+
+        if not is_sparse(self.store):
+            print("  (store: cases/ taken out of the checkout, as `init` makes stores now; once, a few minutes)")
+            make_sparse(self.store)
         have = set(self.git("config", "--local", "--list").splitlines())
         for line in fresh:
             key, _, value = line.partition("=")
-            if line not in have and not key.startswith(("core.bare", "core.repositoryformatversion")):
+            if line not in have and not key.startswith(("core.bare", "core.repositoryformatversion", "extensions.")):
                 self.git("config", key, value)
                 print(f"  (store config: {key}={value}, as `init` sets it now)")
+        # Installed code is compiled to bytecode (pip does it); an editable checkout is not until
+        # first run, and with PYTHONDONTWRITEBYTECODE never: every command would compile it again.
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(__file__).resolve().parents[1] / "disputectl")],
+                       check=True)
 
     # -- helpers -------------------------------------------------------------------------------
     def merge_saved(self) -> None:

@@ -252,3 +252,33 @@ def test_the_json_schemas_are_valid_schemas():
 
     for path in sorted(resource_dir("schemas").glob("*.schema.json")):
         Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _index_entries(store: Path) -> list[str]:
+    return git(store, "ls-files", "--sparse").splitlines()
+
+
+def test_cases_stay_out_of_gits_index_and_the_worktree_copies_match_the_record(cli, store, register):
+    from disputectl.store import case_path
+
+    case = register()
+    assert cli("route", case, "--self", as_="sw-registrar").exit_code == 0
+    # git's index holds cases/ as one sparse-directory entry, however many case files there are
+    entries = _index_entries(store)
+    assert "cases/" in entries and [e for e in entries if e.startswith("cases")] == ["cases/"]
+    assert git(store, "ls-files", "--sparse", "-s", "cases/").split()[1] == git(store, "rev-parse", "HEAD:cases").strip()
+    assert git(store, "status", "--porcelain", "--untracked-files=all") == ""
+    # the files the actions wrote are in the worktree, as committed
+    committed = subprocess.run(["git", "-C", str(store), "show", f"HEAD:{case_path(case)}"], capture_output=True,
+                               check=True).stdout
+    assert (store / case_path(case)).read_bytes() == committed
+    assert any((store / case_path(case)).parent.joinpath(case, "文书").iterdir())
+
+
+def test_a_store_checked_out_in_full_keeps_its_index_in_step_too(cli, store, register):
+    """A store made by an earlier version (every file checked out) works as before."""
+    git(store, "sparse-checkout", "disable")
+    case = register()
+    assert cli("route", case, "--self", as_="sw-registrar").exit_code == 0
+    assert any(e.startswith("cases/2026/") for e in _index_entries(store))
+    assert git(store, "status", "--porcelain", "--untracked-files=all") == ""
