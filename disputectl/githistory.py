@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from .errors import StoreError
-from .gitstore import git_message, is_ancestor, quarantine_env, run_git, start_git
+from .gitstore import git_message, is_ancestor, no_index, quarantine_env, run_git, start_git
 
 ZERO = "0" * 40
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -79,7 +79,7 @@ def read_log(root: Path, rev: str, *, path: str | None = None, reverse: bool = F
     args.append(rev)
     if path:
         args += ["--", path]
-    proc = run_git(root, *args, check=False)
+    proc = run_git(root, *args, env=no_index(root), check=False)
     if proc.returncode != 0:
         return []
     return [_commit_info(record) for record in proc.stdout.decode("utf-8", "replace").split("\x1f")
@@ -89,7 +89,7 @@ def read_log(root: Path, rev: str, *, path: str | None = None, reverse: bool = F
 def iter_log(root: Path, rev: str, *, reverse: bool = False) -> Iterator[CommitInfo]:
     """Like ``read_log`` but streamed, for histories of hundreds of thousands of commits."""
     args = ["log", f"--format={_LOG_FORMAT}"] + (["--reverse"] if reverse else []) + [rev]
-    proc = start_git(root, *args)
+    proc = start_git(root, *args, env=no_index(root))
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.close()
     pending = b""
@@ -123,7 +123,7 @@ class History:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.env = quarantine_env()
+        self.env = {**quarantine_env(), **no_index(root)}
 
     def _git(self, *args: str, input: bytes | None = None) -> bytes:
         proc = run_git(self.root, *args, input=input, env=self.env, check=False)

@@ -52,6 +52,13 @@ def _clean_env() -> dict[str, str]:
     return env
 
 
+def no_index(root: Path) -> dict[str, str]:
+    """For reading history: with a pathspec, git would otherwise load the worktree's index and,
+    in a sparse store, expand it to every file of the tree (0.5 s at 10,000 cases, 1.5 GB at
+    100,000) for commands that never use it. An index file that does not exist is an empty one."""
+    return {"GIT_INDEX_FILE": str(root / ".git" / "disputectl-no-index")}
+
+
 def run_git(root: Path, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None,
             check: bool = True) -> subprocess.CompletedProcess[bytes]:
     full_env = _clean_env()
@@ -362,7 +369,7 @@ def iter_tree_files(store: GitStore, commit: str | None, prefix: str, suffix: st
     """Every file under ``prefix`` at ``commit`` (path, content), read straight from objects."""
     if commit is None:
         return
-    proc = run_git(store.root, "ls-tree", "-r", "-z", commit, "--", prefix, check=False)
+    proc = run_git(store.root, "ls-tree", "-r", "-z", commit, "--", prefix, env=no_index(store.root), check=False)
     for record in proc.stdout.split(b"\0"):
         if not record:
             continue
