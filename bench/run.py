@@ -295,7 +295,7 @@ class Bench:
                   "--channel", "来访", "--category", "3", "--region", "SBJ",
                   "--matter", "对2026年度社会保险费缴费基数申报核定结果有异议", "--request", "请求按实际工资总额重新核定缴费基数"]
         yard = Result("yardstick", "bare `git add` + `git commit` (yardstick)",
-                      note="`git add` + `git commit` of one small file in the same store, index of every file")
+                      note="`git add` + `git commit` of one small file in the same store (a sparse store: git's index holds config, calendar and templates, `cases/` as one entry)")
         register = Result("register", "`register` (with 受理回执)", target=ACTION_TARGET, yardstick=True)
         route = Result("route", "`route --self`", target=ACTION_TARGET, yardstick=True)
         note = Result("note", "`note`", target=ACTION_TARGET, yardstick=True)
