@@ -97,6 +97,7 @@ _STORE_README = """\
 
 - `disputectl.yaml`：单位、人员、区域、争议类别、时限和编号配置
 - `cases/年/月/日/<案件编号>.yaml`：案件记录；同名目录存放文书、附件和归档材料
+  （为使大案件库也操作迅速，`cases/` 不由 git 检出：这里只有本处操作写出的文件副本，全部案件请用 `disputectl show`、`list`、`export` 查看；确需手工查看某日文件可 `git sparse-checkout add cases/年/月/日`）
 - `calendar/<年份>.yaml`：可选，补充或覆盖该年节假日和调休安排
 - `templates/<文书种类>.docx`：可选，本地修改过的文书模板，优先于默认模板
 """
