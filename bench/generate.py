@@ -595,7 +595,8 @@ class Emitter:
     """Turns each step into the files, message and author of one commit."""
 
     def __init__(self, world: World, verify_every: int) -> None:
-        from disputectl.issuing import ACTION_NOTICES, NOTICES_FOLDER, notice_file_name
+        from disputectl.issuing import NOTICES_FOLDER, notice_file_name
+        from disputectl.workflow import produced_notices
         from disputectl.notices import KINDS, format_doc_number
 
         self.w = world
@@ -603,7 +604,7 @@ class Emitter:
         self.versions = 0
         self.verified = 0
         self.fallbacks = 0
-        self._notices = ACTION_NOTICES
+        self._notices = produced_notices
         self._folder = NOTICES_FOLDER
         self._file_name = notice_file_name
         self._kinds = KINDS
@@ -634,8 +635,7 @@ class Emitter:
                                  "at": step.at.isoformat(timespec="seconds"), "action": step.action,
                                  "actor": officer.id, "unit": officer.unit, "data": data}
         notices = []
-        make = self._notices.get(step.action)
-        for kind, unit in make(data) if make else []:
+        for kind, unit in self._notices(step.action, data):
             prefix = config.notice_prefixes.get(kind) or self._kinds[kind].prefix
             number = self._doc_number(prefix, step.at.year, self._next(prefix, step.at.year)) if prefix else None
             path = f"{case_files_dir(case.id)}/{self._folder}/{self._file_name(kind, number, unit, config)}"

@@ -30,7 +30,7 @@ from .store import (
     parse_case,
     serialize_case,
 )
-from .workflow import ACTIONS
+from .workflow import ACTIONS, produced_notices
 
 if TYPE_CHECKING:
     from .registration import Attachment
@@ -292,12 +292,7 @@ def _wanted_notices(s: Session, case: dict[str, Any], action: str, data: dict[st
         if kind not in KINDS:
             raise ValidationError(f"没有“{kind[:20]}”这种文书，可用：" + "、".join(f"{k}（{v.title}）" for k, v in KINDS.items()))
         return [(kind, unit.upper() or None)]
-    produced = ACTIONS[action].notice
-    if produced is None:
-        return []
-    if action == "request_opinions":
-        return [(produced, unit) for unit in data["units"]]
-    return [(produced, None)]
+    return produced_notices(action, data)
 
 
 def _issue_notices(s: Session, case: dict[str, Any], entry: dict[str, Any], wanted: list[tuple[str, str | None]],

@@ -167,6 +167,16 @@ assert len(TRANSITIONS) == len(TABLE), "duplicate (status, action) row"
 assert all(t.action in ACTIONS for t in TABLE) and all(t.status in STATUSES for t in TABLE)
 
 
+def produced_notices(action: str, data: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """The notices an action issues by itself: its ActionSpec's kind, one 征求意见函 per unit asked."""
+    produced = ACTIONS[action].notice
+    if produced is None:
+        return []
+    if action == "request_opinions":
+        return [(produced, unit) for unit in data["units"]]
+    return [(produced, None)]
+
+
 def allowed_from(status: str) -> list[Transition]:
     return [t for t in TABLE if t.status == status]
 
