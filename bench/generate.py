@@ -596,8 +596,8 @@ class Emitter:
 
     def __init__(self, world: World, verify_every: int) -> None:
         from disputectl.issuing import NOTICES_FOLDER, notice_file_name
-        from disputectl.workflow import produced_notices
         from disputectl.notices import KINDS, format_doc_number
+        from disputectl.workflow import produced_notices
 
         self.w = world
         self.verify_every = verify_every
