@@ -5,9 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from stdnum.cn import ric, uscc
-from stdnum.exceptions import ValidationError as StdnumError
-
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$", re.ASCII)
 # C0 and C1 controls (tab and line breaks allowed), line/paragraph separators, bidi overrides
@@ -22,6 +19,10 @@ CHANNELS = ("来访", "来电", "来信", "网上", "其他部门转来")
 
 def check_uscc(value: str) -> str | None:
     """Return a problem (Chinese) or None for a 统一社会信用代码."""
+    # python-stdnum is imported here: only registering needs it, every action imports this module
+    from stdnum.cn import uscc
+    from stdnum.exceptions import ValidationError as StdnumError
+
     try:
         uscc.validate(value)
     except StdnumError:
@@ -30,6 +31,9 @@ def check_uscc(value: str) -> str | None:
 
 
 def check_ric(value: str) -> str | None:
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError as StdnumError
+
     try:
         ric.validate(value)
     except StdnumError:

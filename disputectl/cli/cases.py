@@ -18,6 +18,7 @@ from .common import (
     out,
     plain,
     print_json,
+    say,
     session,
     table,
     warn,
@@ -71,13 +72,13 @@ def register_case(
     outcome = register(s, fields, attachments, receipt=receipt)
     case = outcome.case
     route = next(c for c in case["state"]["clocks"] if c["name"] == "route")
-    ok(f"已受理登记，案件编号 [bold]{case['id']}[/bold]")
-    out.print(f"首问责任人：{s.officer().name}（{s.config.unit_label(s.officer().unit)}）")
-    out.print(f"分类流转期限：{route['due']}（{route['days']} 个工作日内）")
+    ok(f"已受理登记，案件编号 {case['id']}")
+    say(f"首问责任人：{s.officer().name}（{s.config.unit_label(s.officer().unit)}）")
+    say(f"分类流转期限：{route['due']}（{route['days']} 个工作日内）")
     from ..issuing import notice_title
 
     for notice in outcome.action.get("notices", []):
-        out.print(f"已出具{notice_title(notice['kind'])}：{notice['number'] or ''} {notice['path']}")
+        say(f"已出具{notice_title(notice['kind'])}：{notice['number'] or ''} {notice['path']}")
     _warn_missing_years(s, case)
 
 

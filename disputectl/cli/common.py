@@ -85,12 +85,25 @@ def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+def say(message: str, *, mark: str = "", color: str = "", stderr: bool = False) -> None:
+    """One line of plain text, written as it is (no markup: brackets in case data print as typed).
+
+    Actions print a few such lines; rich (~50 ms to import) is kept for tables and progress bars.
+    ``mark`` is coloured on a terminal unless NO_COLOR is set.
+    """
+    stream = sys.stderr if stderr else sys.stdout
+    if mark and color and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb" and stream.isatty():
+        mark = f"\x1b[{color}m{mark}\x1b[0m"
+    stream.write(f"{mark}{message}\n")
+    stream.flush()
+
+
 def ok(message: str) -> None:
-    out.print(f"[green]✔[/green] {message}")
+    say(message, mark="✔ ", color="32")
 
 
 def warn(message: str) -> None:
-    err.print(f"[yellow]提示：[/yellow]{message}")
+    say(message, mark="提示：", color="33", stderr=True)
 
 
 def interactive() -> bool:

@@ -100,15 +100,19 @@ def _log_internal_error() -> Path:
     return path
 
 
-app = typer.Typer(
-    cls=ChineseErrorsGroup,
-    name="disputectl",
-    help="社会保险费征缴争议联合处置：受理登记、分类流转、事项办理、回复反馈、案卷归档。",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-)
+def _new_app() -> typer.Typer:
+    return typer.Typer(
+        cls=ChineseErrorsGroup,
+        name="disputectl",
+        help="社会保险费征缴争议联合处置：受理登记、分类流转、事项办理、回复反馈、案卷归档。",
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+    )
+
+
+app = _new_app()
 
 
 def _register_commands() -> None:
@@ -125,8 +129,28 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def _app_for(argv: list[str]) -> typer.Typer:
+    """The app to run for these arguments: when they name a command, an app holding only it.
+
+    typer turns every registered command into a click command (signature, options, types) on
+    each run; for the one command being run, the other forty are wasted start-up time.
+    """
+    chosen = [c for c in app.registered_commands if argv and c.name == argv[0]]
+    if not chosen:
+        return app
+    single = _new_app()
+    single.registered_commands = chosen
+    # with a callback the app stays a group of commands (`disputectl note …`), as with all of them
+    single.callback()(_group)
+    return single
+
+
+def _group() -> None:
+    """社会保险费征缴争议联合处置：受理登记、分类流转、事项办理、回复反馈、案卷归档。"""
+
+
 def run() -> None:
-    app()
+    _app_for(sys.argv[1:])()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from ..workflow import ACTIONS, ActionSpec, Field
-from .common import DEFAULT_STORE, AsOpt, CaseArg, StoreOpt, ok, out, session
+from .common import DEFAULT_STORE, AsOpt, CaseArg, StoreOpt, ok, out, say, session
 
 # Actions with a command of their own elsewhere (register, route) or none.
 _OWN_COMMANDS = {"register", "route_self", "route_transfer", "route_office", "issue_notice"}
@@ -28,16 +28,16 @@ def perform_and_report(store: Path, officer: str | None, case_id: str, action: s
     outcome = perform(s, case_id, action, data)
     state = outcome.case["state"]
     ok(f"{ACTIONS[action].label}：{outcome.case['id']} → {STATUSES[state['status']]}（{s.config.unit_label(state['unit'])}）")
-    out.print(f"等待：{waiting_for(state, s.config)}")
+    say(f"等待：{waiting_for(state, s.config)}")
     for clock in state["clocks"]:
         if clock["stopped"] is None:
             from ..derive import clock_label
 
-            out.print(f"期限：{clock_label(clock['name'], s.config)} {clock['due']}")
+            say(f"期限：{clock_label(clock['name'], s.config)} {clock['due']}")
     from ..issuing import notice_title
 
     for notice in outcome.action.get("notices", []):
-        out.print(f"已出具{notice_title(notice['kind'])}：{notice['number'] or ''} {notice['path']}")
+        say(f"已出具{notice_title(notice['kind'])}：{notice['number'] or ''} {notice['path']}")
 
 
 def _option_for(field: Field) -> tuple[Any, Any]:
