@@ -1,4 +1,11 @@
-"""JSON Schema validation of config and case files, with problems worded in Chinese."""
+"""JSON Schema validation of config and case files, with problems worded in Chinese.
+
+Every action checks a case file twice (as read and as written). jsonschema takes ~0.1 s to
+import, more than the rest of an action, so case files are first checked by a validator
+generated from ``schemas/case.schema.json`` with fastjsonschema (``disputectl/case_check.py``,
+``python -m disputectl.schema`` writes it again; a test keeps it in step with the schema). Only a
+file it refuses is checked again by jsonschema, whose errors are worded for the officer.
+"""
 
 from __future__ import annotations
 
@@ -66,4 +73,72 @@ def _describe(error: Any) -> str:
 def schema_errors(name: str, instance: Mapping[str, Any] | Any) -> list[str]:
     validator = _validator(name)
     errors = sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path])
-    return [_describe(e) for e in errors]
+    return list(dict.fromkeys(_describe(e) for e in errors))  # one "缺少" line per object, not per key
+
+
+class SchemaViolation(ValueError):
+    """Raised by the generated validator (it calls it JsonSchemaValueException)."""
+
+    def __init__(self, message: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def case_errors(case: Mapping[str, Any] | Any) -> list[str]:
+    """Problems of a case record against the case schema ([] when it conforms)."""
+    from .case_check import validate
+
+    try:
+        validate(case)
+    except SchemaViolation as exc:
+        # jsonschema words the problems; the generated check is the stricter of the two (a
+        # pattern's ``$`` does not match before a final line break there), so keep its word.
+        where = exc.message.split(" ", 1)[0].removeprefix("data").lstrip(".") or "（顶层）"
+        return schema_errors("case", case) or [f"{where}：格式不对（含多余的换行等）"]
+    return []
+
+
+def _generated_header(schema_bytes: bytes) -> str:
+    import hashlib
+
+    return ("# Generated from schemas/case.schema.json by `python -m disputectl.schema` (fastjsonschema).\n"
+            "# Do not edit: change the schema and generate again (tests/test_schema_check.py checks).\n"
+            f"# schema sha256: {hashlib.sha256(schema_bytes).hexdigest()}\n"
+            "# ruff: noqa\n"
+            "# mypy: ignore-errors\n")
+
+
+def generate_case_check() -> str:
+    """The source of ``disputectl/case_check.py``."""
+    import fastjsonschema
+
+    raw = (resource_dir("schemas") / "case.schema.json").read_bytes()
+    schema = json.loads(raw)
+    schema.pop("$id", None)  # a relative $id would be fetched as a URL
+    code = fastjsonschema.compile_to_code(_const_as_enum(schema), use_default=False, detailed_exceptions=False)
+    imports = "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException"
+    if imports not in code:
+        raise RuntimeError("fastjsonschema's generated code changed shape: review generate_case_check")
+    code = code.replace(imports, "from .schema import SchemaViolation as JsonSchemaValueException")
+    code = "\n".join(line for line in code.splitlines() if not line.startswith("VERSION = "))
+    return _generated_header(raw) + code.strip() + "\n"
+
+
+def _const_as_enum(node: Any) -> Any:
+    # {"const": x} is {"enum": [x]}; fastjsonschema words a failed const only in detailed mode
+    if isinstance(node, dict):
+        out = {k: _const_as_enum(v) for k, v in node.items() if k != "const"}
+        if "const" in node:
+            out["enum"] = [node["const"]]
+        return out
+    if isinstance(node, list):
+        return [_const_as_enum(v) for v in node]
+    return node
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    target = Path(__file__).with_name("case_check.py")
+    target.write_text(generate_case_check(), encoding="utf-8")
+    print(f"wrote {target.name}")

@@ -172,9 +172,9 @@ def _yaml_problem(exc: Exception) -> str:
 
 
 def validate_case(case: Mapping[str, Any], *, source: str) -> None:
-    from .schema import schema_errors
+    from .schema import case_errors
 
-    problems = schema_errors("case", case)
+    problems = case_errors(case)
     if problems:
         raise ValidationError(f"{source} 不符合案件文件格式：", details=problems[:20])
 
