@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -37,13 +39,31 @@ def test_no_command_or_an_unknown_one_gets_the_whole_app() -> None:
 def test_the_rest_of_the_commands_are_not_built() -> None:
     # the installed entry point: `note --help` must not turn the other commands into click commands
     code = ("import sys, typer.main as tm\n"
-            "built = []\n"
             "orig = tm.get_command_from_info\n"
-            "tm.get_command_from_info = lambda command_info, **kw: (built.append(command_info.name), orig(command_info, **kw))[1]\n"
+            "def spy(command_info, **kw):\n"
+            "    sys.stderr.write('BUILT ' + command_info.name + '\\n')\n"
+            "    return orig(command_info, **kw)\n"
+            "tm.get_command_from_info = spy\n"
             "from disputectl.cli.main import run\n"
             "sys.argv = ['disputectl', 'note', '--help']\n"
-            "try:\n    run()\nexcept SystemExit:\n    pass\n"
-            "print('BUILT', built, file=sys.stderr)\n")
+            "run()\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert "备注" in result.stdout
-    assert "BUILT ['note']" in result.stderr
+    assert result.returncode == 0 and "备注" in result.stdout
+    assert [line for line in result.stderr.splitlines() if line.startswith("BUILT")] == ["BUILT note"]
+
+
+def _entry(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    code = "import sys; from disputectl.cli.main import run; sys.argv = ['disputectl'] + sys.argv[1:]; run()"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env)
+
+
+def test_the_entry_point_exits_with_the_commands_code_and_all_its_output(store: Path) -> None:
+    # run() leaves with os._exit: the exit status and every line printed must still come out
+    bad = _entry("nosuch")
+    assert bad.returncode == 2 and "没有这个命令：nosuch" in bad.stderr and "Traceback" not in bad.stderr
+    missing = _entry("show", "SW-20990101-001", "--store", str(store))
+    assert missing.returncode != 0 and "没有找到案件 SW-20990101-001" in missing.stderr
+    listed = _entry("officers", "--json", "--store", str(store))
+    assert listed.returncode == 0
+    officers = json.loads(listed.stdout)  # the whole document: nothing lost in a buffer at exit
+    assert len(officers) > 10 and listed.stdout.endswith("]\n")

@@ -150,7 +150,27 @@ def _group() -> None:
 
 
 def run() -> None:
-    _app_for(sys.argv[1:])()
+    """The installed command: run, write out what was printed, and leave at once.
+
+    Tearing the interpreter down (clearing every module, collecting every object) took 50–80 ms
+    after each command. Nothing is left for it to do: commits and index writes are complete,
+    files are closed by their ``with`` blocks, locks and pipes are released by the system.
+    """
+    try:
+        _app_for(sys.argv[1:])()
+        code = 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:
+            sys.stderr.write(f"{exc.code}\n")
+            code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that went away (`| head`), a closed stream
+            pass
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,9 +34,9 @@ def perform_and_report(store: Path, officer: str | None, case_id: str, action: s
             from ..derive import clock_label
 
             say(f"期限：{clock_label(clock['name'], s.config)} {clock['due']}")
-    from ..issuing import notice_title
-
     for notice in outcome.action.get("notices", []):
+        from ..issuing import notice_title
+
         say(f"已出具{notice_title(notice['kind'])}：{notice['number'] or ''} {notice['path']}")
 
 
