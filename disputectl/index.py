@@ -47,6 +47,9 @@ CREATE TABLE IF NOT EXISTS docs (case_id TEXT PRIMARY KEY, case_json TEXT NOT NU
 CREATE INDEX IF NOT EXISTS cases_status ON cases(status);
 CREATE INDEX IF NOT EXISTS cases_unit ON cases(unit);
 CREATE INDEX IF NOT EXISTS cases_registered ON cases(registered_at);
+-- covers stats_cells: read in (category, unit, region) order, no table rows, no sort for GROUP BY
+CREATE INDEX IF NOT EXISTS cases_cells ON cases(category, unit, region, registered_on, closed_on, reply_on, late,
+  reply_days, objections, id);
 CREATE TABLE IF NOT EXISTS clocks (
   case_id TEXT NOT NULL, name TEXT NOT NULL, start TEXT NOT NULL, due TEXT NOT NULL,
   stopped TEXT, late INTEGER);
@@ -60,6 +63,7 @@ CREATE TABLE IF NOT EXISTS commits (
   sha TEXT PRIMARY KEY, case_id TEXT, action TEXT, actor TEXT, unit TEXT, action_id TEXT,
   author TEXT, email TEXT, at TEXT, subject TEXT, ord INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS commits_case ON commits(case_id, ord);
+CREATE INDEX IF NOT EXISTS commits_ord ON commits(ord);  -- max(ord) on each catch-up, not a scan
 """
 
 
