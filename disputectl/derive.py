@@ -297,6 +297,27 @@ _EFFECTS = {
 CLOSING_ACTIONS = ("reply", "hand_over", "withdraw", "archive")
 
 
+CASEWORK_ROLES = frozenset({"registrar", "handler", "office"})
+_NOT_CASEWORK = frozenset({"supervise", "note", "issue_notice"})
+
+
+def due_facts(case: dict[str, Any], config: Config) -> dict[str, Any]:
+    """What a due list shows of a case besides its clocks (the derived index keeps these apart:
+    a list of two thousand open clocks then reads ~200 bytes a case, not the whole record).
+
+    ``acted``: for each unit, the last officer of a casework role who acted for it on the case
+    (supervising, notes and reissued notices aside), the 责任人 of a clock that waits on that unit.
+    """
+    reg = case["registration"]
+    acted: dict[str, str] = {}
+    for action in case["actions"]:
+        actor = config.officers.get(action["actor"])
+        if actor is not None and actor.roles & CASEWORK_ROLES and action["action"] not in _NOT_CASEWORK:
+            acted[action["unit"]] = actor.id
+    return {"id": case["id"], "payer": reg["payer"]["name"], "category": reg["category"], "region": reg["region"],
+            "first_officer": reg["first_officer"], "acted": acted}
+
+
 def case_facts(case: dict[str, Any], state: dict[str, Any], calendar: WorkCalendar) -> dict[str, Any]:
     """The few per-case figures statistics need, so they can be kept as index columns."""
     registered = action_day(case["actions"][0])

@@ -24,14 +24,14 @@ from typing import Any
 
 from .calendar import WorkCalendar
 from .config import CONFIG_FILE, Config
-from .derive import case_facts, derive_state
+from .derive import case_facts, derive_state, due_facts
 from .githistory import History, iter_log
 from .gitstore import GitStore, is_ancestor
 from .numbering import parse_doc_number
 from .store import CASE_ID_RE, CASES_DIR, parse_case
 from .workflow import CLOSED_STATUSES as _CLOSED_STATUSES
 
-INDEX_VERSION = "6"
+INDEX_VERSION = "7"
 INDEX_NAME = "disputectl-index.sqlite"
 _CASE_DEPTH = 4  # cases/YYYY/MM/DD/<id>.yaml
 
@@ -42,8 +42,10 @@ CREATE TABLE IF NOT EXISTS cases (
   unit TEXT NOT NULL, category INTEGER NOT NULL, region TEXT NOT NULL, first_unit TEXT NOT NULL,
   search TEXT NOT NULL, registered_on TEXT NOT NULL, closed_on TEXT, reply_on TEXT, late INTEGER NOT NULL,
   reply_days INTEGER, objections TEXT NOT NULL);
--- the records themselves apart: scans of the narrow rows above (stats, filters) stay quick
-CREATE TABLE IF NOT EXISTS docs (case_id TEXT PRIMARY KEY, case_json TEXT NOT NULL, state_json TEXT NOT NULL);
+-- the records themselves apart: scans of the narrow rows above (stats, filters) stay quick;
+-- due_json: derive.due_facts, all a due list needs of the record
+CREATE TABLE IF NOT EXISTS docs (case_id TEXT PRIMARY KEY, case_json TEXT NOT NULL, state_json TEXT NOT NULL,
+  due_json TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS cases_status ON cases(status);
 CREATE INDEX IF NOT EXISTS cases_unit ON cases(unit);
 CREATE INDEX IF NOT EXISTS cases_registered ON cases(registered_at);
@@ -262,7 +264,7 @@ class CaseIndex:
             return
         case_row, doc_row, clock_rows, number_rows = rows
         db.execute("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", case_row)
-        db.execute("INSERT INTO docs VALUES (?, ?, ?)", doc_row)
+        db.execute("INSERT INTO docs VALUES (?, ?, ?, ?)", doc_row)
         db.executemany("INSERT INTO clocks VALUES (?, ?, ?, ?, ?, ?)", clock_rows)
         db.executemany("INSERT INTO numbers VALUES (?, ?, ?, ?)", number_rows)
 
@@ -303,6 +305,12 @@ class CaseIndex:
         sql = "SELECT d.case_json, d.state_json FROM cases JOIN docs d ON d.case_id = cases.id" + (f" WHERE {where}" if where else "")
         sql += " ORDER BY registered_at DESC, id DESC" + (f" LIMIT {int(limit)}" if limit else "")
         return [(json.loads(c), json.loads(s)) for c, s in self._query(sql, params)]
+
+    def due_states(self, where: str, params: Iterable[Any] = ()) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """(``derive.due_facts``, state) of the cases ``where`` selects, newest first."""
+        sql = f"SELECT d.due_json, d.state_json FROM cases JOIN docs d ON d.case_id = cases.id WHERE {where}"  # noqa: S608
+        sql += " ORDER BY registered_at DESC, id DESC"
+        return [(json.loads(f), json.loads(s)) for f, s in self._query(sql, params)]
 
     def iter_case_states(self, where: str, params: Iterable[Any] = (), *,
                          order: str = "registered_at DESC, id DESC") -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
@@ -368,7 +376,7 @@ class CaseIndex:
         return int(self._query("SELECT count(*) FROM cases")[0][0])
 
 
-_Rows = tuple[tuple[Any, ...], tuple[str, str, str], list[tuple[Any, ...]], list[tuple[Any, ...]]]
+_Rows = tuple[tuple[Any, ...], tuple[str, str, str, str], list[tuple[Any, ...]], list[tuple[Any, ...]]]
 PARALLEL_FROM = 2000
 PARALLEL_BATCH = 4000
 _WORKER_SETTINGS: tuple[Config, WorkCalendar] | None = None
@@ -406,7 +414,8 @@ def _rows_for(path: str, case: dict[str, Any], config: Config, calendar: WorkCal
                 reg["region"], reg["first_unit"], search, facts["registered"].isoformat(), _iso(facts["closed"]),
                 _iso(facts["reply"]), int(facts["late"]), facts["reply_days"],
                 ",".join(d.isoformat() for d in facts["objections"]))
-    doc_row = (case["id"], json.dumps(case, ensure_ascii=False), json.dumps(state, ensure_ascii=False))
+    doc_row = (case["id"], json.dumps(case, ensure_ascii=False), json.dumps(state, ensure_ascii=False),
+               json.dumps(due_facts(case, config), ensure_ascii=False))
     clock_rows = [(case["id"], c["name"], c["start"], c["due"], c["stopped"], c["late"]) for c in state["clocks"]]
     return case_row, doc_row, clock_rows, list(_number_rows(case))
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .calendar import format_day
-from .derive import CLOSING_ACTIONS, action_day, case_facts, clock_label
+from .derive import CLOSING_ACTIONS, action_day, case_facts, clock_label, due_facts
 from .errors import NotFound, ValidationError
 from .registration import payer_kind_label
 from .services import Session, case_states, current_state, load_case
@@ -30,7 +30,6 @@ Record = tuple[dict[str, Any], dict[str, Any]]  # a case and its state replayed 
 _URGENCY = {"overdue": 0, "due_soon": 1, "ok": 2}
 _ROUTING = {"route_self": "本单位办理", "route_transfer": "转办", "route_office": "流转领导组办公室"}
 _TRIAGE = {"general": "一般事项", "major": "重大疑难事项"}
-_CASEWORK_ROLES = frozenset({"registrar", "handler", "office"})
 GROUPINGS = {"category": "争议类别", "unit": "承办单位", "region": "属地"}
 
 
@@ -38,14 +37,16 @@ def load_records(s: Session) -> list[Record]:
     return case_states(s)
 
 
-def _open_records(s: Session, today: date, include_all: bool) -> list[Record]:
-    """Only the cases a due list can show: open ones, and unless ``--all`` only near their limits."""
+def _open_due_facts(s: Session, today: date, include_all: bool) -> list[Record]:
+    """(due facts, state) of the cases a due list can show: open ones, and unless ``--all`` only
+    those with a clock near its limit."""
     closed = ", ".join(f"'{status}'" for status in sorted(CLOSED_STATUSES))
+    s.index.refresh()
     if include_all:
-        return case_states(s, f"status NOT IN ({closed})")
+        return s.index.due_states(f"status NOT IN ({closed})")
     horizon = s.calendar.add_workdays(today, s.config.clocks["warn_days"] + 1).isoformat()
-    return case_states(s, f"status NOT IN ({closed}) AND id IN "
-                          "(SELECT case_id FROM clocks WHERE stopped IS NULL AND due <= ?)", (horizon,))
+    return s.index.due_states(f"status NOT IN ({closed}) AND id IN "
+                              "(SELECT case_id FROM clocks WHERE stopped IS NULL AND due <= ?)", (horizon,))
 
 
 def registered_on(case: dict[str, Any]) -> date:
@@ -70,19 +71,15 @@ def clock_unit(clock: dict[str, Any], state: dict[str, Any]) -> str:
     return unit or state["unit"]
 
 
-def responsible_officer(s: Session, case: dict[str, Any], state: dict[str, Any], unit: str) -> str | None:
-    """The 首问责任人 while registered; else whoever last acted for ``unit`` on the case."""
+def responsible_officer(s: Session, facts: dict[str, Any], state: dict[str, Any], unit: str) -> str | None:
+    """The 首问责任人 while registered; else whoever last acted for ``unit`` (``derive.due_facts``)."""
     if state["status"] == "registered":
-        return str(case["registration"]["first_officer"])
+        return str(facts["first_officer"])
     known = s.config.units.get(unit)
     if known is not None and known.external:  # the platform is followed up by the office
         unit = s.config.office_unit
-    for action in reversed(case["actions"]):
-        actor = s.config.officers.get(action["actor"])
-        if action["unit"] == unit and actor is not None and actor.roles & _CASEWORK_ROLES \
-                and action["action"] not in ("supervise", "note", "issue_notice"):
-            return actor.id
-    return None
+    acted: dict[str, str] = facts["acted"]
+    return acted.get(unit)
 
 
 def _late_now(s: Session, clock: dict[str, Any], today: date) -> int:
@@ -117,26 +114,27 @@ def due_list(s: Session, today: date, *, unit: str | None = None, officer: str |
     rows: list[dict[str, Any]] = []
     used: list[dict[str, Any]] = []
     if records is None:
-        records = _open_records(s, today, include_all)
-    for case, state in records:
+        items = _open_due_facts(s, today, include_all)
+    else:
+        items = [(due_facts(case, s.config), state) for case, state in records]
+    for facts, state in items:
         if state["status"] in CLOSED_STATUSES:
             continue
-        reg = case["registration"]
         for clock in state["clocks"]:
             if clock["stopped"] is not None:
                 continue
             view = clock_view(clock, s.config, s.calendar, today)
             holder = clock_unit(clock, state)
-            who = responsible_officer(s, case, state, holder)
+            who = responsible_officer(s, facts, state, holder)
             if unit and holder != unit.upper() or officer and who != officer:
                 continue
             if not include_all and view["state"] == "ok":
                 continue
             used.append(clock)
             rows.append({
-                "case": case["id"], "payer": reg["payer"]["name"],
-                "category": reg["category"], "category_name": _category_name(s, reg["category"]),
-                "region": reg["region"], "region_name": s.config.regions.get(reg["region"], reg["region"]),
+                "case": facts["id"], "payer": facts["payer"],
+                "category": facts["category"], "category_name": _category_name(s, facts["category"]),
+                "region": facts["region"], "region_name": s.config.regions.get(facts["region"], facts["region"]),
                 "status": state["status"], "status_label": STATUSES[state["status"]],
                 "unit": holder, "unit_name": s.config.unit_label(holder),
                 "officer": who, "officer_name": officer_name(s, who),

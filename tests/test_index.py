@@ -4,6 +4,7 @@ race is retried without losing either action."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 from conftest import NOW, check_out, git, head, invoke
 
-from disputectl.derive import derive_state
+from disputectl.derive import derive_state, due_facts
 from disputectl.gitstore import GitStore, iter_tree_files
 from disputectl.index import INDEX_NAME
 from disputectl.services import Session, open_session, perform
@@ -49,6 +50,9 @@ def assert_index_agrees(store: Path) -> dict[str, tuple[dict[str, Any], dict[str
         assert s.index.count() == len(expected)
         for case_id, (record, state) in expected.items():
             assert s.index.case_state(case_id) == (record, state), case_id
+        due = s.index.due_states("1")
+        assert sorted(due, key=lambda fs: fs[0]["id"]) == sorted(
+            ((due_facts(record, s.config), state) for record, state in expected.values()), key=lambda fs: fs[0]["id"])
         trail: dict[str, list[str]] = {}
         for info in s.git.log():
             if "Case" in info.trailers:
@@ -246,3 +250,34 @@ class _no_lock:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+def test_a_changed_role_changes_who_answers_for_a_clock(cli: Callable[..., Any], store: Path,
+                                                        two_cases: tuple[str, str]) -> None:
+    # the due list's 责任人 is read from the index (derive.due_facts), which depends on the roles
+    a, _ = two_cases
+    assert cli("route", a, "--self", as_="sw-registrar").exit_code == 0
+    facts = {f["id"]: f for f, _ in session_due(store)}
+    assert facts[a]["acted"] == {"SW": "sw-registrar"}
+    config = store / "disputectl.yaml"
+    text = config.read_text(encoding="utf-8")
+    old = "- id: sw-registrar\n  name: 税务局受理员（样例）\n  unit: SW\n  roles:\n  - registrar\n"
+    assert old in text
+    config.write_text(text.replace(old, old.replace("  - registrar\n", "  - archivist\n")), encoding="utf-8")
+    commit_all(store, "税务局受理员改任档案员")
+    assert refresh(store) == "incremental"
+    assert_index_agrees(store)
+    assert {f["id"]: f for f, _ in session_due(store)}[a]["acted"] == {}
+    due = cli("due", "--json", "--today", "2026-12-31")
+    rows = [r for r in json.loads(due.output)["rows"] if r["case"] == a]
+    assert rows and all(r["officer"] is None for r in rows)
+
+
+def session_due(store: Path) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    s = session(store)
+    try:
+        s.index.refresh()
+        return s.index.due_states("1")
+    finally:
+        s.index.close()
+        s.git.close()

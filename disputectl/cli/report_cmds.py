@@ -76,7 +76,7 @@ def due(
     officer_filter: Annotated[str | None, typer.Option("--officer", help="只看该责任人（工号）。")] = None,
     today: TodayOpt = None,
     show_all: Annotated[bool, typer.Option("--all", help="列出全部未届满时限（默认只列超期和临期）。")] = False,
-    limit: Annotated[int, typer.Option(help="最多显示条数（0 表示全部；--json 总是全部）。")] = 100,
+    limit: Annotated[int, typer.Option(help="最多显示条数（0 表示全部；--json 总是全部）。")] = 50,
     as_json: JsonOpt = False,
 ) -> None:
     """督办清单：未办结案件的超期、临期时限，按单位和责任人，最紧急的在前。"""
