@@ -10,6 +10,7 @@ stored JSON, not from YAML).
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import hashlib
 import json
@@ -112,6 +113,10 @@ class CaseIndex:
 
     def _open(self) -> sqlite3.Connection:
         if self._db is None:
+            # Closed at exit even when the command leaves with os._exit (cli.main.run): the last
+            # connection to close folds the write-ahead log into the file and removes it; a log
+            # left behind is read again in full by the next command to open the index.
+            atexit.register(self.close)
             try:
                 self._db = self._connect()
                 self._db.execute("SELECT count(*) FROM meta").fetchone()
@@ -131,6 +136,7 @@ class CaseIndex:
         if self._db is not None:
             self._db.close()
             self._db = None
+            atexit.unregister(self.close)
 
     def meta(self, key: str) -> str | None:
         row = self._open().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -207,6 +213,7 @@ class CaseIndex:
                 self._add_commits(head)
             self._set_meta(head, fingerprint(self.git.root))
             db.execute("COMMIT")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the whole index went through the log
         except BaseException:
             db.execute("ROLLBACK")
             raise

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import EMPLOYER, field_args
 from typer.testing import CliRunner
 
 from disputectl.cli.main import _app_for, app
@@ -67,3 +68,15 @@ def test_the_entry_point_exits_with_the_commands_code_and_all_its_output(store: 
     assert listed.returncode == 0
     officers = json.loads(listed.stdout)  # the whole document: nothing lost in a buffer at exit
     assert len(officers) > 10 and listed.stdout.endswith("]\n")
+
+
+def test_the_index_is_closed_properly_before_the_quick_exit(store: Path) -> None:
+    # a write-ahead log left behind is read again in full by every later command
+    index = store / ".git" / "disputectl-index.sqlite"
+    for command in (["register", *field_args(EMPLOYER), "--no-input", "--as", "sw-registrar", "--store", str(store)],
+                    ["list", "--store", str(store)], ["reindex", "--store", str(store)]):
+        result = _entry(*command)
+        assert result.returncode == 0, result.stderr
+        assert index.is_file()
+        wal = index.with_name(index.name + "-wal")
+        assert not wal.exists() or wal.stat().st_size == 0, command
