@@ -7,6 +7,7 @@ duplicate keys, aliases and tags, and validates against ``schemas/case.schema.js
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -211,20 +212,37 @@ def load_config_file(root: Path) -> Config:
         data = path.read_bytes()
     except OSError as exc:
         raise StoreError(f"无法读取配置文件 {CONFIG_FILE}：{exc.strerror}") from None
-    raw = load_yaml(data, source=CONFIG_FILE)
-    if not isinstance(raw, dict):
-        raise ValidationError(f"配置文件 {CONFIG_FILE} 应为映射。")
-    # The schema check costs more than the rest of a command; it is repeated only when the
-    # file's bytes change (the cross-reference checks always run).
+    # Parsing the YAML and the schema check cost more than the rest of a reading command: the
+    # checked config is kept as JSON beside the repository (keyed by the file's sha256) and read
+    # from there until the file's bytes change. The cross-reference checks always run.
     import hashlib
+    import json
 
-    stamp = root / ".git" / "disputectl-config.checked"
     digest = hashlib.sha256(data).hexdigest()
-    checked = stamp.is_file() and stamp.read_text(encoding="ascii", errors="replace").strip() == digest
+    cache = root / ".git" / "disputectl-config.json"
+    raw: Any = None
+    try:
+        saved = json.loads(cache.read_bytes())
+        if isinstance(saved, dict) and saved.get("sha256") == digest and isinstance(saved.get("config"), dict):
+            raw = saved["config"]
+    except (OSError, ValueError):
+        pass
+    checked = raw is not None
+    if raw is None:
+        raw = load_yaml(data, source=CONFIG_FILE)
+        if not isinstance(raw, dict):
+            raise ValidationError(f"配置文件 {CONFIG_FILE} 应为映射。")
     config = parse_config(raw, schema_checked=checked)
     if not checked:
         try:
-            stamp.write_text(digest, encoding="ascii")
-        except OSError:
-            pass
+            text = json.dumps({"sha256": digest, "config": raw}, ensure_ascii=False)
+        except (TypeError, ValueError):
+            return config  # e.g. a YAML date in it: read it from the file each time
+        if json.loads(text)["config"] == raw:  # only what JSON gives back unchanged
+            partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+            try:
+                partial.write_text(text, encoding="utf-8")
+                os.replace(partial, cache)
+            except OSError:
+                partial.unlink(missing_ok=True)
     return config
