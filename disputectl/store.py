@@ -243,6 +243,7 @@ def load_config_file(root: Path) -> Config:
             try:
                 partial.write_text(text, encoding="utf-8")
                 os.replace(partial, cache)
+                cache.with_name("disputectl-config.checked").unlink(missing_ok=True)  # what earlier versions kept
             except OSError:
                 partial.unlink(missing_ok=True)
     return config
