@@ -56,3 +56,30 @@ def test_a_generated_store_verifies_and_matches_the_tool(generator: ModuleType, 
                 transferred += 1
                 assert [n["kind"] for n in action["notices"]] == ["transfer"]
     assert transferred > 0
+
+
+def test_index_figures_agree_with_a_replay_over_years_of_cases(generator: ModuleType, tmp_path: Path) -> None:
+    """stats, the overdue trend and due lists from the index match replaying every case, on a
+    store whose cases span three years (most registered, closed and replied before the period)."""
+    from datetime import date, datetime
+
+    from disputectl.reports import due_list, load_records, overdue_trend, period_stats
+    from disputectl.services import open_session
+
+    store = tmp_path / "bench-store"
+    generator.generate(150, store, verify_every=0, quiet=True)
+    s = open_session(store, now=datetime.fromisoformat("2026-12-01T10:00:00+08:00"))
+    records = load_records(s)
+    today = date(2026, 12, 1)
+    periods = [(date(2024, 3, 1), date(2024, 3, 31)), (date(2025, 1, 1), date(2025, 12, 31)),
+               (date(2026, 1, 1), date(2026, 12, 1)), (date(2026, 11, 1), date(2026, 11, 30)),
+               (date(2026, 12, 1), date(2027, 1, 31))]
+    for start, end in periods:
+        from_index = period_stats(s, start, end, today)
+        assert from_index == period_stats(s, start, end, today, records=records), (start, end)
+        assert overdue_trend(s, start, end, today) == overdue_trend(s, start, end, today, records=records)
+    assert period_stats(s, *periods[1], today)["totals"]["closed"] > 0
+    assert period_stats(s, *periods[2], today)["totals"]["overdue_now"] > 0
+    for include_all in (False, True):
+        assert due_list(s, today, include_all=include_all) == due_list(s, today, include_all=include_all,
+                                                                       records=records)

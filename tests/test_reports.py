@@ -317,3 +317,23 @@ def test_index_figures_agree_with_a_full_replay(loaded: tuple[Session, list[Any]
         assert due_list(s, today, include_all=include_all) == due_list(s, today, include_all=include_all,
                                                                        records=records)
     assert period_stats(s, date(2026, 10, 1), date(2026, 11, 30), today)["totals"]["received"] > 0
+
+
+def test_a_case_closed_before_the_period_still_counts_what_happened_in_it(tmp_path: Path) -> None:
+    """The index sums only cases that can count for the period; an objection or an overdue clock
+    of a case replied before it must still be counted, as the case-by-case count does."""
+    root, _ = init_store(tmp_path / "store", now=datetime(2026, 10, 1, 9, tzinfo=TZ))
+    b = Builder(open_session(root, now=datetime(2026, 10, 1, 9, tzinfo=TZ)))
+    b.new("P", "2026-10-12", category="3", region="SBJ")
+    b.do("P", "2026-10-12", "sw-registrar", "route_self")
+    b.do("P", "2026-10-14", "sw-handler", "conclude", **DECISION)
+    b.do("P", "2026-10-15", "sw-handler", "reply", method="邮寄", date="2026-10-15")
+    b.do("P", "2026-11-10", "sw-handler", "object", channel="行政复议", body="示例省税务局", date="2026-11-10")
+    b.new("U", "2026-10-12", category="4", region="DQ")  # untouched since: closed nothing, open throughout
+    s = open_session(root, now=datetime(2026, 11, 26, 10, tzinfo=TZ))
+    records = load_records(s)
+    today = date(2026, 11, 26)
+    november = period_stats(s, date(2026, 11, 1), date(2026, 11, 30), today)
+    assert november == period_stats(s, date(2026, 11, 1), date(2026, 11, 30), today, records=records)
+    assert november["totals"]["objections"] == 1 and november["totals"]["received"] == 0
+    assert november["totals"]["open"] == 1 and november["totals"]["overdue_now"] == 1
