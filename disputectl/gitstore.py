@@ -90,7 +90,19 @@ def init_repository(root: Path) -> None:
     # Readers see Chinese paths as they are; the store never needs line-ending conversion.
     run_git(root, "config", "core.quotePath", "false")
     run_git(root, "config", "core.autocrlf", "false")
+    limit_pack_memory(root)
     make_sparse(root)
+
+
+# git maps pack files into memory in windows and by default keeps up to 8 GiB of them mapped:
+# at 100,000 cases (a 1.2 GB pack) `git log` over the history, `cat-file --batch` and fetch grew
+# to 1.3-1.5 GB resident. With these limits `git log` stays under 300 MB and is no slower.
+PACK_MEMORY = {"core.packedGitLimit": "64m", "core.packedGitWindowSize": "8m", "core.deltaBaseCacheLimit": "32m"}
+
+
+def limit_pack_memory(root: Path) -> None:
+    for key, value in PACK_MEMORY.items():
+        run_git(root, "config", key, value)
 
 
 # Checked out in a store's worktree: the files at its top (config, README, .gitattributes) and
@@ -541,6 +553,7 @@ def clone_repository(url: str, path: Path) -> None:
                    "--branch", BRANCH, url, str(path), env=REMOTE_ENV, check=False)
     if proc.returncode != 0:
         raise StoreError(f"无法复制案件库“{url}”：{git_message(proc)}")
+    limit_pack_memory(path)
     make_sparse(path)
     run_git(path, "checkout", "--quiet", BRANCH)
 

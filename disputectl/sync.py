@@ -35,6 +35,7 @@ from .gitstore import (
     has_remotes,
     is_ancestor,
     is_sparse,
+    limit_pack_memory,
     make_sparse,
     merge_into_head,
     push,
@@ -280,6 +281,7 @@ def setup(store: Path, *, remote: str = DEFAULT_REMOTE, name: str | None = None,
 
     root = find_store_root(store)
     configure_clone(root)
+    limit_pack_memory(root)
     if not is_sparse(root):  # made by a plain `git clone`: case files are read through disputectl
         make_sparse(root)
     current = config_get(root, STATION_KEY)

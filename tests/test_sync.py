@@ -230,3 +230,17 @@ def test_notice_numbers_and_archive_codes_never_collide_between_clones(tmp_path:
     for office in (first, sw1, sw2, first, sw1):
         office.ok("sync")
     assert first.head() == sw1.head()
+
+
+def test_every_copy_limits_the_memory_git_maps_for_packs(tmp_path: Path) -> None:
+    # unlimited, git log and cat-file over a large store's pack grew past 1 GB resident
+    from disputectl.gitstore import PACK_MEMORY
+
+    bare, first = central(tmp_path)
+    cloned = clone(bare, tmp_path / "second", "第二副本")
+    subprocess.run(["git", "clone", "--quiet", "--branch", "main", str(bare), str(tmp_path / "plain")], check=True)
+    plain = Office(tmp_path / "plain")
+    plain.ok("setup", "--name", "补设")
+    for office in (first, cloned, plain):
+        for key, value in PACK_MEMORY.items():
+            assert git(office.root, "config", "--get", key).strip() == value, (office.root.name, key)
