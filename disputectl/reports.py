@@ -337,17 +337,17 @@ def overdue_trend(s: Session, start: date, end: date, today: date,
 
 # --------------------------------------------------------------------------- 工作台账
 
-# (header, column width in characters, is a date)
-LEDGER_COLUMNS: tuple[tuple[str, int, bool], ...] = (
-    ("案件编号", 18, False), ("受理日期", 12, True), ("来访方式", 10, False), ("缴费人类型", 10, False),
-    ("缴费人", 28, False), ("证件号码", 22, False), ("联系电话", 16, False), ("争议类别", 24, False),
-    ("属地", 10, False), ("首问单位", 12, False), ("首问责任人", 16, False), ("反映事项", 40, False),
-    ("诉求", 40, False), ("流转方式", 18, False), ("当前状态", 16, False), ("当前承办单位", 14, False),
-    ("梳理类型", 12, False), ("办结日期", 12, True), ("处理意见", 40, False), ("回复日期", 12, True),
-    ("送达方式", 10, False), ("是否超期", 8, False), ("超期工作日", 10, False), ("异议", 30, False),
-    ("归档日期", 12, True), ("档号", 30, False),
+# (header, column width in characters); the dates are date values, shown as yyyy-mm-dd
+LEDGER_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("案件编号", 18), ("受理日期", 12), ("来访方式", 10), ("缴费人类型", 10),
+    ("缴费人", 28), ("证件号码", 22), ("联系电话", 16), ("争议类别", 24),
+    ("属地", 10), ("首问单位", 12), ("首问责任人", 16), ("反映事项", 40),
+    ("诉求", 40), ("流转方式", 18), ("当前状态", 16), ("当前承办单位", 14),
+    ("梳理类型", 12), ("办结日期", 12), ("处理意见", 40), ("回复日期", 12),
+    ("送达方式", 10), ("是否超期", 8), ("超期工作日", 10), ("异议", 30),
+    ("归档日期", 12), ("档号", 30),
 )
-LEDGER_HEADERS = tuple(header for header, _, _ in LEDGER_COLUMNS)
+LEDGER_HEADERS = tuple(header for header, _ in LEDGER_COLUMNS)
 
 
 def ledger_rows(s: Session, today: date, *, start: date | None = None, end: date | None = None,
@@ -440,12 +440,13 @@ def write_ledger(rows: Iterable[dict[str, Any]], path: Path, fmt: str, *, title:
 def _write_xlsx(rows: Iterable[dict[str, Any]], path: Path, title: str) -> None:
     from openpyxl import Workbook  # type: ignore[import-untyped]
     from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl.cell.cell import ERROR_CODES  # type: ignore[import-untyped]
     from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
     book = Workbook(write_only=True)  # streams rows to the file instead of keeping every cell
     sheet = book.create_sheet(title[:31])
-    for index, (_, width, _) in enumerate(LEDGER_COLUMNS, start=1):
+    for index, (_, width) in enumerate(LEDGER_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     bold, centred = Font(bold=True), Alignment(horizontal="center", vertical="center")
@@ -456,16 +457,18 @@ def _write_xlsx(rows: Iterable[dict[str, Any]], path: Path, title: str) -> None:
         header.append(cell)
     sheet.append(header)
     count = 1
+    # Plain values let openpyxl reuse one cell object for a whole row (a cell object per value
+    # was most of the time of a ledger of 100,000 cases); dates get "yyyy-mm-dd" from openpyxl.
+    # Text that Excel would read as a formula or an error value gets a cell of its own, as text.
     for row in rows:
-        cells = []
-        for header_name, _, is_date in LEDGER_COLUMNS:
-            cell = WriteOnlyCell(sheet, value=row[header_name])
-            if is_date:
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(cell.value, str):
-                cell.data_type = "s"  # text a payer typed is never a formula
-            cells.append(cell)
-        sheet.append(cells)
+        values: list[Any] = []
+        for header_name in LEDGER_HEADERS:
+            value = row[header_name]
+            if isinstance(value, str) and (value[:1] == "=" or value[:1] == "#" and value in ERROR_CODES):
+                value = WriteOnlyCell(sheet, value=value)
+                value.data_type = "s"  # text a payer typed is never a formula
+            values.append(value)
+        sheet.append(values)
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(LEDGER_COLUMNS))}{count}"
     book.save(path)
