@@ -359,6 +359,11 @@ class Bench:
         clone = folder / "office-b"
         folder.mkdir()
         self.git("clone", "--quiet", "--bare", str(self.store), str(hub), repo=folder)
+        # the hub as `disputectl verify --install-hook` leaves one (without the hook itself, which
+        # would time verifying each push too): git's pack memory limited
+        from disputectl.gitstore import limit_pack_memory
+
+        limit_pack_memory(hub)
         has_sync = subprocess.run([DISPUTECTL, "sync", "--help"], env=self.env, capture_output=True).returncode == 0
         real = False
         if has_sync:

@@ -29,7 +29,7 @@ from .config import CONFIG_FILE, Config, parse_config
 from .derive import action_day, derive_state, stored_state
 from .errors import DisputeError, StoreError
 from .githistory import ZERO, Change, Commit, History
-from .gitstore import is_bare_repository, rev_parse
+from .gitstore import is_bare_repository, limit_pack_memory, rev_parse
 from .merge import MergeConflict, is_case_file, merge_case_bytes
 from .store import CASE_ID_RE, CASES_DIR, case_dir, load_yaml, parse_case
 from .workflow import ACTIONS, STATUSES
@@ -329,6 +329,8 @@ def install_hook(bare: Path) -> Path:
     hook.parent.mkdir(parents=True, exist_ok=True)
     hook.write_text(HOOK_SCRIPT.format(mark=HOOK_MARK, python=shlex.quote(sys.executable)), encoding="utf-8")
     hook.chmod(0o755)
+    # the hub serves every fetch and takes every push: its git must not map the whole pack either
+    limit_pack_memory(root)
     return hook
 
 

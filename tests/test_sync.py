@@ -236,11 +236,11 @@ def test_every_copy_limits_the_memory_git_maps_for_packs(tmp_path: Path) -> None
     # unlimited, git log and cat-file over a large store's pack grew past 1 GB resident
     from disputectl.gitstore import PACK_MEMORY
 
-    bare, first = central(tmp_path)
+    bare, first = central(tmp_path, hook=True)
     cloned = clone(bare, tmp_path / "second", "第二副本")
     subprocess.run(["git", "clone", "--quiet", "--branch", "main", str(bare), str(tmp_path / "plain")], check=True)
     plain = Office(tmp_path / "plain")
     plain.ok("setup", "--name", "补设")
-    for office in (first, cloned, plain):
+    for root in (first.root, cloned.root, plain.root, bare):  # the hub too, set up by verify --install-hook
         for key, value in PACK_MEMORY.items():
-            assert git(office.root, "config", "--get", key).strip() == value, (office.root.name, key)
+            assert git(root, "config", "--get", key).strip() == value, (root.name, key)
