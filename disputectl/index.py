@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import fcntl
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -210,7 +211,7 @@ class CaseIndex:
                         progress(done, len(paths))
                 if progress and not paths:
                     progress(0, 0)
-                self._add_commits(head)
+                self._add_commits(head, whole_history=True)
             self._set_meta(head, fingerprint(self.git.root))
             db.execute("COMMIT")
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the whole index went through the log
@@ -281,11 +282,21 @@ class CaseIndex:
         for path, case_json in rows:
             self._store(path, json.loads(case_json))
 
-    def _add_commits(self, rev_range: str) -> None:
+    def _add_commits(self, rev_range: str, *, whole_history: bool = False) -> None:
+        """Record the commits of ``rev_range``; ``ord`` grows from older to newer commits.
+
+        A whole history is read newest first and numbered down from -1 (`git log --reverse`
+        holds every commit of the history in memory first: 550 MB at 564,000 commits); the
+        commits caught up with later are few, read oldest first and numbered up from there.
+        """
         db = self._open()
-        start = db.execute("SELECT coalesce(max(ord), 0) FROM commits").fetchone()[0]
+        if whole_history:
+            numbered: Iterable[tuple[int, Any]] = zip(itertools.count(-1, -1), iter_log(self.git.root, rev_range))
+        else:
+            start = db.execute("SELECT coalesce(max(ord), 0) FROM commits").fetchone()[0]
+            numbered = enumerate(iter_log(self.git.root, rev_range, reverse=True), start + 1)
         rows: list[tuple[Any, ...]] = []
-        for ord_, info in enumerate(iter_log(self.git.root, rev_range, reverse=True), start + 1):
+        for ord_, info in numbered:
             t = info.trailers
             rows.append((info.sha, t.get("Case"), t.get("Action"), t.get("Actor"), t.get("Unit"), t.get("Action-Id"),
                          info.author, info.email, info.date, info.subject, ord_))

@@ -204,6 +204,21 @@ def test_reindex_rebuilds_with_a_progress_report(store: Path, two_cases: tuple[s
     assert_index_agrees(store)
 
 
+def test_history_keeps_its_order_across_a_rebuild_and_later_commits(cli: Callable[..., Any], store: Path,
+                                                                    two_cases: tuple[str, str]) -> None:
+    # a rebuild numbers the whole history newest first, down from -1; later commits count up
+    a, b = two_cases
+    assert cli("route", a, "--self", as_="sw-registrar").exit_code == 0
+    assert invoke("reindex", "--store", str(store)).exit_code == 0
+    for body in ("第一次来电", "第二次来电"):
+        assert cli("note", a, "--body", body, as_="bgs-office").exit_code == 0
+    assert cli("route", b, "--office", as_="rs-registrar").exit_code == 0
+    assert refresh(store) == "incremental"  # the later commits are caught up with, not rebuilt
+    assert_index_agrees(store)  # each case's history is its commits, newest first
+    log = json.loads(cli("log", a, "--json").output)
+    assert [row["action"] for row in log] == ["note", "note", "route_self", "register"]
+
+
 def test_reindex_of_an_empty_store(store: Path) -> None:
     result = invoke("reindex", "--store", str(store))
     assert result.exit_code == 0, result.output
