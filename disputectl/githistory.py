@@ -171,6 +171,23 @@ class History:
                     found[path.decode("utf-8")] = meta.split()[2].decode()
         return found
 
+    def iter_tree(self, commit: str, folder: str) -> Iterator[tuple[str, str]]:
+        """(path, blob sha) of every file under ``folder`` at ``commit``, streamed: a store's
+        ``cases/`` lists 690,000 files at 100,000 cases, which read at once took 300 MB."""
+        proc = start_git(self.root, "ls-tree", "-r", "-z", commit, "--", folder, env=self.env)
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.close()
+        pending = b""
+        try:
+            for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):  # type: ignore[union-attr]
+                *records, pending = (pending + chunk).split(b"\0")
+                for record in records:
+                    meta, _, path = record.partition(b"\t")
+                    yield path.decode("utf-8"), meta.split()[2].decode()
+        finally:
+            proc.stdout.close()
+            proc.wait()
+
     def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         """{sha: content} of the objects that exist, read in one ``git cat-file --batch``."""
         wanted = sorted(set(shas))
@@ -188,23 +205,30 @@ class History:
 
         Unlike :meth:`blobs` nothing is held in memory, so a whole store can be read this way.
         """
-        if not paths:
+        return self.stream_objects([(path, f"{commit}:{path}") for path in paths])
+
+    def stream_objects(self, wanted: list[tuple[str, str]]) -> Iterator[tuple[str, bytes]]:
+        """(label, content) for each (label, object name) in ``wanted`` that names a blob, streamed.
+
+        Named by blob sha (from :meth:`iter_tree`), git need not walk the trees down to each file.
+        """
+        if not wanted:
             return
         proc = start_git(self.root, "cat-file", "--batch", env=self.env)
         assert proc.stdin is not None and proc.stdout is not None
         requests = proc.stdin
 
         def feed() -> None:
-            for path in paths:
-                requests.write(f"{commit}:{path}\n".encode())
+            for _, name in wanted:
+                requests.write(f"{name}\n".encode())
             requests.close()
 
         # Fed from a thread: git answers while it reads, and a full pipe either way would stall.
         writer = threading.Thread(target=feed, daemon=True)
         writer.start()
-        for path, (kind, content) in zip(paths, _batch_answers(proc.stdout, len(paths)), strict=True):
+        for (label, _), (kind, content) in zip(wanted, _batch_answers(proc.stdout, len(wanted)), strict=True):
             if kind == b"blob" and content is not None:
-                yield path, content
+                yield label, content
         writer.join()
         proc.wait()
 

@@ -203,13 +203,14 @@ class CaseIndex:
             for table in ("cases", "docs", "clocks", "numbers", "commits", "meta"):
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             if head:
-                paths = self._case_paths(head)
-                blobs = self._history.stream_blobs(head, paths)
-                for done, (path, rows) in enumerate(self._parse_all(blobs, len(paths)), 1):
+                files = [(path, sha) for path, sha in self._history.iter_tree(head, CASES_DIR + "/")
+                         if _is_case_path(path)]
+                blobs = self._history.stream_objects(files)
+                for done, (path, rows) in enumerate(self._parse_all(blobs, len(files)), 1):
                     self._insert(_case_id(path), rows)
-                    if progress and (done % 500 == 0 or done == len(paths)):
-                        progress(done, len(paths))
-                if progress and not paths:
+                    if progress and (done % 500 == 0 or done == len(files)):
+                        progress(done, len(files))
+                if progress and not files:
                     progress(0, 0)
                 self._add_commits(head, whole_history=True)
             self._set_meta(head, fingerprint(self.git.root))
@@ -238,9 +239,6 @@ class CaseIndex:
                     yield from pool.imap(_worker_rows, batch, chunksize=64)
                     batch = []
             yield from pool.imap(_worker_rows, batch, chunksize=64)
-
-    def _case_paths(self, commit: str) -> list[str]:
-        return [p for p in self._history.tree(commit, [CASES_DIR + "/"]) if _is_case_path(p)]
 
     def _apply_diff(self, old: str, new: str) -> None:
         changed: list[str] = []
