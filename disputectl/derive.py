@@ -301,12 +301,13 @@ CASEWORK_ROLES = frozenset({"registrar", "handler", "office"})
 _NOT_CASEWORK = frozenset({"supervise", "note", "issue_notice"})
 
 
-def due_facts(case: dict[str, Any], config: Config) -> dict[str, Any]:
-    """What a due list shows of a case besides its clocks (the derived index keeps these apart:
-    a list of two thousand open clocks then reads ~200 bytes a case, not the whole record).
+def due_facts(case: dict[str, Any], state: dict[str, Any], config: Config) -> dict[str, Any]:
+    """All a due list needs of a case (the derived index keeps these apart: a list of two
+    thousand open clocks then reads ~500 bytes a case, not the record and its whole state).
 
-    ``acted``: for each unit, the last officer of a casework role who acted for it on the case
-    (supervising, notes and reissued notices aside), the 责任人 of a clock that waits on that unit.
+    The payer, the status, the holding unit and the open clocks; ``acted``: for each unit, the
+    last officer of a casework role who acted for it on the case (supervising, notes and
+    reissued notices aside), the 责任人 of a clock that waits on that unit.
     """
     reg = case["registration"]
     acted: dict[str, str] = {}
@@ -315,7 +316,8 @@ def due_facts(case: dict[str, Any], config: Config) -> dict[str, Any]:
         if actor is not None and actor.roles & CASEWORK_ROLES and action["action"] not in _NOT_CASEWORK:
             acted[action["unit"]] = actor.id
     return {"id": case["id"], "payer": reg["payer"]["name"], "category": reg["category"], "region": reg["region"],
-            "first_officer": reg["first_officer"], "acted": acted}
+            "first_officer": reg["first_officer"], "acted": acted, "status": state["status"], "unit": state["unit"],
+            "clocks": [clock for clock in state["clocks"] if clock["stopped"] is None]}
 
 
 def case_facts(case: dict[str, Any], state: dict[str, Any], calendar: WorkCalendar) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from .numbering import parse_doc_number
 from .store import CASE_ID_RE, CASES_DIR, parse_case
 from .workflow import CLOSED_STATUSES as _CLOSED_STATUSES
 
-INDEX_VERSION = "7"
+INDEX_VERSION = "8"
 INDEX_NAME = "disputectl-index.sqlite"
 _CASE_DEPTH = 4  # cases/YYYY/MM/DD/<id>.yaml
 
@@ -322,11 +322,11 @@ class CaseIndex:
         sql += " ORDER BY registered_at DESC, id DESC" + (f" LIMIT {int(limit)}" if limit else "")
         return [(json.loads(c), json.loads(s)) for c, s in self._query(sql, params)]
 
-    def due_states(self, where: str, params: Iterable[Any] = ()) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-        """(``derive.due_facts``, state) of the cases ``where`` selects, newest first."""
-        sql = f"SELECT d.due_json, d.state_json FROM cases JOIN docs d ON d.case_id = cases.id WHERE {where}"  # noqa: S608
+    def due_facts(self, where: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        """``derive.due_facts`` of the cases ``where`` selects, newest first."""
+        sql = f"SELECT d.due_json FROM cases JOIN docs d ON d.case_id = cases.id WHERE {where}"  # noqa: S608
         sql += " ORDER BY registered_at DESC, id DESC"
-        return [(json.loads(f), json.loads(s)) for f, s in self._query(sql, params)]
+        return [json.loads(facts) for (facts,) in self._query(sql, params)]
 
     def iter_case_states(self, where: str, params: Iterable[Any] = (), *,
                          order: str = "registered_at DESC, id DESC") -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
@@ -444,7 +444,7 @@ def _rows_for(path: str, case: dict[str, Any], config: Config, calendar: WorkCal
                 _iso(facts["reply"]), int(facts["late"]), facts["reply_days"],
                 ",".join(d.isoformat() for d in facts["objections"]))
     doc_row = (case["id"], json.dumps(case, ensure_ascii=False), json.dumps(state, ensure_ascii=False),
-               json.dumps(due_facts(case, config), ensure_ascii=False))
+               json.dumps(due_facts(case, state, config), ensure_ascii=False))
     clock_rows = [(case["id"], c["name"], c["start"], c["due"], c["stopped"], c["late"]) for c in state["clocks"]]
     return case_row, doc_row, clock_rows, list(_number_rows(case))
 

@@ -37,16 +37,16 @@ def load_records(s: Session) -> list[Record]:
     return case_states(s)
 
 
-def _open_due_facts(s: Session, today: date, include_all: bool) -> list[Record]:
-    """(due facts, state) of the cases a due list can show: open ones, and unless ``--all`` only
-    those with a clock near its limit."""
+def _open_due_facts(s: Session, today: date, include_all: bool) -> list[dict[str, Any]]:
+    """``derive.due_facts`` of the cases a due list can show: open ones, and unless ``--all``
+    only those with a clock near its limit."""
     closed = ", ".join(f"'{status}'" for status in sorted(CLOSED_STATUSES))
     s.index.refresh()
     if include_all:
-        return s.index.due_states(f"status NOT IN ({closed})")
+        return s.index.due_facts(f"status NOT IN ({closed})")
     horizon = s.calendar.add_workdays(today, s.config.clocks["warn_days"] + 1).isoformat()
-    return s.index.due_states(f"status NOT IN ({closed}) AND id IN "
-                              "(SELECT case_id FROM clocks WHERE stopped IS NULL AND due <= ?)", (horizon,))
+    return s.index.due_facts(f"status NOT IN ({closed}) AND id IN "
+                             "(SELECT case_id FROM clocks WHERE stopped IS NULL AND due <= ?)", (horizon,))
 
 
 def registered_on(case: dict[str, Any]) -> date:
@@ -71,9 +71,9 @@ def clock_unit(clock: dict[str, Any], state: dict[str, Any]) -> str:
     return unit or state["unit"]
 
 
-def responsible_officer(s: Session, facts: dict[str, Any], state: dict[str, Any], unit: str) -> str | None:
+def responsible_officer(s: Session, facts: dict[str, Any], unit: str) -> str | None:
     """The 首问责任人 while registered; else whoever last acted for ``unit`` (``derive.due_facts``)."""
-    if state["status"] == "registered":
+    if facts["status"] == "registered":
         return str(facts["first_officer"])
     known = s.config.units.get(unit)
     if known is not None and known.external:  # the platform is followed up by the office
@@ -116,16 +116,14 @@ def due_list(s: Session, today: date, *, unit: str | None = None, officer: str |
     if records is None:
         items = _open_due_facts(s, today, include_all)
     else:
-        items = [(due_facts(case, s.config), state) for case, state in records]
-    for facts, state in items:
-        if state["status"] in CLOSED_STATUSES:
+        items = [due_facts(case, state, s.config) for case, state in records]
+    for facts in items:
+        if facts["status"] in CLOSED_STATUSES:
             continue
-        for clock in state["clocks"]:
-            if clock["stopped"] is not None:
-                continue
+        for clock in facts["clocks"]:
             view = clock_view(clock, s.config, s.calendar, today)
-            holder = clock_unit(clock, state)
-            who = responsible_officer(s, facts, state, holder)
+            holder = clock_unit(clock, facts)
+            who = responsible_officer(s, facts, holder)
             if unit and holder != unit.upper() or officer and who != officer:
                 continue
             if not include_all and view["state"] == "ok":
@@ -135,7 +133,7 @@ def due_list(s: Session, today: date, *, unit: str | None = None, officer: str |
                 "case": facts["id"], "payer": facts["payer"],
                 "category": facts["category"], "category_name": _category_name(s, facts["category"]),
                 "region": facts["region"], "region_name": s.config.regions.get(facts["region"], facts["region"]),
-                "status": state["status"], "status_label": STATUSES[state["status"]],
+                "status": facts["status"], "status_label": STATUSES[facts["status"]],
                 "unit": holder, "unit_name": s.config.unit_label(holder),
                 "officer": who, "officer_name": officer_name(s, who),
                 "clock": clock["name"], "clock_label": view["label"], "start": clock["start"],

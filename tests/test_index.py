@@ -50,9 +50,9 @@ def assert_index_agrees(store: Path) -> dict[str, tuple[dict[str, Any], dict[str
         assert s.index.count() == len(expected)
         for case_id, (record, state) in expected.items():
             assert s.index.case_state(case_id) == (record, state), case_id
-        due = s.index.due_states("1")
-        assert sorted(due, key=lambda fs: fs[0]["id"]) == sorted(
-            ((due_facts(record, s.config), state) for record, state in expected.values()), key=lambda fs: fs[0]["id"])
+        due = s.index.due_facts("1")
+        assert sorted(due, key=lambda f: f["id"]) == sorted(
+            (due_facts(record, state, s.config) for record, state in expected.values()), key=lambda f: f["id"])
         trail: dict[str, list[str]] = {}
         for info in s.git.log():
             if "Case" in info.trailers:
@@ -272,7 +272,7 @@ def test_a_changed_role_changes_who_answers_for_a_clock(cli: Callable[..., Any],
     # the due list's 责任人 is read from the index (derive.due_facts), which depends on the roles
     a, _ = two_cases
     assert cli("route", a, "--self", as_="sw-registrar").exit_code == 0
-    facts = {f["id"]: f for f, _ in session_due(store)}
+    facts = {f["id"]: f for f in session_due(store)}
     assert facts[a]["acted"] == {"SW": "sw-registrar"}
     config = store / "disputectl.yaml"
     text = config.read_text(encoding="utf-8")
@@ -282,17 +282,17 @@ def test_a_changed_role_changes_who_answers_for_a_clock(cli: Callable[..., Any],
     commit_all(store, "税务局受理员改任档案员")
     assert refresh(store) == "incremental"
     assert_index_agrees(store)
-    assert {f["id"]: f for f, _ in session_due(store)}[a]["acted"] == {}
+    assert {f["id"]: f for f in session_due(store)}[a]["acted"] == {}
     due = cli("due", "--json", "--today", "2026-12-31")
     rows = [r for r in json.loads(due.output)["rows"] if r["case"] == a]
     assert rows and all(r["officer"] is None for r in rows)
 
 
-def session_due(store: Path) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+def session_due(store: Path) -> list[dict[str, Any]]:
     s = session(store)
     try:
         s.index.refresh()
-        return s.index.due_states("1")
+        return s.index.due_facts("1")
     finally:
         s.index.close()
         s.git.close()
