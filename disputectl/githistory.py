@@ -186,7 +186,9 @@ class History:
                     yield path.decode("utf-8"), meta.split()[2].decode()
         finally:
             proc.stdout.close()
-            proc.wait()
+            failed = proc.wait() != 0
+        if failed:  # a damaged or missing tree: a listing cut short must not pass for the store
+            raise StoreError(f"无法列出提交 {commit[:10]} 中 {folder} 的文件（git ls-tree 失败），案件库可能已损坏，请运行 disputectl doctor。")
 
     def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         """{sha: content} of the objects that exist, read in one ``git cat-file --batch``."""

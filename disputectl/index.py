@@ -10,7 +10,6 @@ stored JSON, not from YAML).
 
 from __future__ import annotations
 
-import atexit
 import fcntl
 import hashlib
 import itertools
@@ -18,6 +17,7 @@ import json
 import multiprocessing
 import os
 import sqlite3
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -103,6 +103,7 @@ class CaseIndex:
         self.calendar = calendar
         self.path = git.git_dir() / INDEX_NAME
         self._db: sqlite3.Connection | None = None
+        self._closer: Any = None  # weakref.finalize closing the connection
 
     # -- connection -------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -114,30 +115,31 @@ class CaseIndex:
 
     def _open(self) -> sqlite3.Connection:
         if self._db is None:
-            # Closed at exit even when the command leaves with os._exit (cli.main.run): the last
-            # connection to close folds the write-ahead log into the file and removes it; a log
-            # left behind is read again in full by the next command to open the index.
-            atexit.register(self.close)
             try:
                 self._db = self._connect()
                 self._db.execute("SELECT count(*) FROM meta").fetchone()
             except sqlite3.DatabaseError:
                 self._discard()
                 self._db = self._connect()
+            # Closed when this index is dropped, or at exit: also when the command leaves with
+            # os._exit (cli.main.run runs the exit handlers first). The last connection to close
+            # folds the write-ahead log into the file and removes it; a log left behind is read
+            # again in full by the next command to open the index.
+            self._closer = weakref.finalize(self, self._db.close)
         return self._db
 
     def _discard(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        self.close()
         for suffix in ("", "-wal", "-shm"):
             Path(str(self.path) + suffix).unlink(missing_ok=True)
 
     def close(self) -> None:
         if self._db is not None:
-            self._db.close()
-            self._db = None
-            atexit.unregister(self.close)
+            db, self._db = self._db, None
+            if self._closer is not None and self._closer.alive:
+                self._closer()  # closes db
+            else:
+                db.close()
 
     def meta(self, key: str) -> str | None:
         row = self._open().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -215,10 +217,13 @@ class CaseIndex:
                 self._add_commits(head, whole_history=True)
             self._set_meta(head, fingerprint(self.git.root))
             db.execute("COMMIT")
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the whole index went through the log
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        try:  # the whole index went through the log: fold it in now (a reader may hold it back)
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
 
     def _parse_all(self, blobs: Iterable[tuple[str, bytes]], count: int) -> Iterator[tuple[str, _Rows | None]]:
         """Parse and replay every case file, on all cores when there are many (a cold rebuild)."""

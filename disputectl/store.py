@@ -218,7 +218,13 @@ def load_config_file(root: Path) -> Config:
     import hashlib
     import json
 
-    digest = hashlib.sha256(data).hexdigest()
+    # keyed by what the checks depend on too: the config schema, and this code (its version and
+    # the cache's layout), so a copy checked by an older disputectl is not trusted after an upgrade
+    from . import __version__
+    from .resources import resource_dir
+
+    digest = hashlib.sha256(b"\0".join([
+        data, (resource_dir("schemas") / "config.schema.json").read_bytes(), f"{__version__}/1".encode()])).hexdigest()
     cache = root / ".git" / "disputectl-config.json"
     raw: Any = None
     try:

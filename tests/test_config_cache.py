@@ -11,6 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+import disputectl
+from disputectl import __version__
+
 CACHE = Path(".git") / "disputectl-config.json"
 
 
@@ -23,8 +28,21 @@ def _names(cli: Callable[..., Any]) -> dict[str, str]:
 def test_the_checked_config_is_kept_with_the_sha256_of_the_file(cli: Callable[..., Any], store: Path) -> None:
     _names(cli)
     saved = json.loads((store / CACHE).read_text(encoding="utf-8"))
-    assert saved["sha256"] == hashlib.sha256((store / "disputectl.yaml").read_bytes()).hexdigest()
+    schema = (Path(__file__).resolve().parent.parent / "schemas" / "config.schema.json").read_bytes()
+    keyed = b"\0".join([(store / "disputectl.yaml").read_bytes(), schema, f"{__version__}/1".encode()])
+    assert saved["sha256"] == hashlib.sha256(keyed).hexdigest()
     assert any(o["id"] == "sw-registrar" for o in saved["config"]["officers"])
+
+
+def test_a_copy_kept_by_another_version_is_not_trusted(cli: Callable[..., Any], store: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    _names(cli)
+    saved = json.loads((store / CACHE).read_text(encoding="utf-8"))
+    saved["config"]["officers"][0]["name"] = "只在旧副本里"
+    (store / CACHE).write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    assert "只在旧副本里" in _names(cli).values()  # same key: the copy is used
+    monkeypatch.setattr(disputectl, "__version__", "9.9.9")
+    assert "只在旧副本里" not in _names(cli).values()  # another version: read from the file again
 
 
 def test_an_edited_config_is_read_again(cli: Callable[..., Any], store: Path) -> None:
@@ -58,7 +76,9 @@ def test_reading_commands_then_need_no_yaml(cli: Callable[..., Any], store: Path
     code = ("import sys\n"
             "from disputectl.cli.main import _app_for\n"
             "args = ['list', '--store', sys.argv[1]]\n"
-            "try:\n    _app_for(args)(args=args, prog_name='disputectl')\nexcept SystemExit:\n    pass\n"
+            "try:\n    _app_for(args)(args=args, prog_name='disputectl')\nexcept SystemExit as exc:\n"
+            "    print('EXIT', exc.code)\n"
             "print('YAML', 'yaml' in sys.modules)\n")
     result = subprocess.run([sys.executable, "-c", code, str(store)], capture_output=True, text=True)
+    assert "EXIT 0" in result.stdout and "没有符合条件的案件" in result.stdout, result.stdout + result.stderr
     assert "YAML False" in result.stdout, result.stdout + result.stderr

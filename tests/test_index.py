@@ -296,3 +296,25 @@ def session_due(store: Path) -> list[dict[str, Any]]:
     finally:
         s.index.close()
         s.git.close()
+
+
+def test_a_dropped_session_closes_its_index(store: Path, two_cases: tuple[str, str]) -> None:
+    # closed at exit or when dropped: a long-running process does not pile connections up
+    import gc
+
+    s = session(store)
+    s.index.refresh()
+    closer = s.index._closer
+    assert closer is not None and closer.alive
+    s.git.close()
+    del s
+    gc.collect()
+    assert not closer.alive
+
+
+def test_a_tree_git_cannot_list_is_an_error_not_an_empty_store(store: Path) -> None:
+    from disputectl.errors import StoreError
+    from disputectl.githistory import History
+
+    with pytest.raises(StoreError, match="git ls-tree 失败"):
+        list(History(store.resolve()).iter_tree("0" * 40, "cases/"))
