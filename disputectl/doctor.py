@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .gitstore import restore_from_head, stale_git_locks, worktree_differences
+from .gitstore import (
+    PACK_MEMORY,
+    config_get,
+    limit_pack_memory,
+    restore_from_head,
+    stale_git_locks,
+    worktree_differences,
+)
 
 if TYPE_CHECKING:
     from .services import Session
@@ -40,6 +47,9 @@ def run_doctor(s: Session) -> list[str]:
         untracked = [path for status, path in changes if status == "??" and not path.endswith(".tmp")]
         for name in untracked:
             done.append(f"发现不在记录中的文件 {name}（未删除，请核实后处理）")
+        if any(config_get(s.root, key) != value for key, value in PACK_MEMORY.items()):
+            limit_pack_memory(s.root)  # a store made by an earlier version
+            done.append("为 git 设置了读取打包文件的内存上限（大的案件库读取历史时不再占用过多内存）")
     outcome = s.index.refresh()
     if outcome != "current":
         done.append("派生索引落后于记录或已损坏，已" + ("追上最新提交" if outcome == "incremental" else "重建"))

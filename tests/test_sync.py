@@ -244,3 +244,16 @@ def test_every_copy_limits_the_memory_git_maps_for_packs(tmp_path: Path) -> None
     for root in (first.root, cloned.root, plain.root, bare):  # the hub too, set up by verify --install-hook
         for key, value in PACK_MEMORY.items():
             assert git(root, "config", "--get", key).strip() == value, (root.name, key)
+
+
+def test_doctor_gives_an_older_store_the_pack_memory_limits(tmp_path: Path) -> None:
+    from disputectl.gitstore import PACK_MEMORY
+
+    _, first = central(tmp_path)
+    for key in PACK_MEMORY:
+        git(first.root, "config", "--unset", key)
+    repaired = first.ok("doctor")
+    assert "内存上限" in repaired.output
+    for key, value in PACK_MEMORY.items():
+        assert git(first.root, "config", "--get", key).strip() == value
+    assert "内存上限" not in first.ok("doctor").output
