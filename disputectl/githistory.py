@@ -15,10 +15,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from .errors import StoreError
 from .gitstore import git_message, is_ancestor, no_index, quarantine_env, run_git, start_git
+
+if TYPE_CHECKING:
+    import subprocess
 
 ZERO = "0" * 40
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -89,19 +92,23 @@ def read_log(root: Path, rev: str, *, path: str | None = None, reverse: bool = F
 def iter_log(root: Path, rev: str, *, reverse: bool = False) -> Iterator[CommitInfo]:
     """Like ``read_log`` but streamed, for histories of hundreds of thousands of commits."""
     args = ["log", f"--format={_LOG_FORMAT}"] + (["--reverse"] if reverse else []) + [rev]
-    proc = start_git(root, *args, env=no_index(root))
+    for record in _streamed_records(start_git(root, *args, env=no_index(root)), b"\x1f"):
+        if record.strip(b"\n"):
+            yield _commit_info(record.decode("utf-8", "replace"))
+
+
+def _streamed_records(proc: subprocess.Popen[bytes], separator: bytes) -> Iterator[bytes]:
+    """The ``separator``-delimited records a running git writes, read 1 MiB at a time (nothing
+    whole in memory); afterwards git has been waited for (``proc.returncode``)."""
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.close()
     pending = b""
     try:
         for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):  # type: ignore[union-attr]
-            pending += chunk
-            *records, pending = pending.split(b"\x1f")
-            for record in records:
-                if record.strip(b"\n"):
-                    yield _commit_info(record.decode("utf-8", "replace"))
-        if pending.strip(b"\n"):
-            yield _commit_info(pending.decode("utf-8", "replace"))
+            *records, pending = (pending + chunk).split(separator)
+            yield from records
+        if pending:
+            yield pending
     finally:
         proc.stdout.close()
         proc.wait()
@@ -175,19 +182,10 @@ class History:
         """(path, blob sha) of every file under ``folder`` at ``commit``, streamed: a store's
         ``cases/`` lists 690,000 files at 100,000 cases, which read at once took 300 MB."""
         proc = start_git(self.root, "ls-tree", "-r", "-z", commit, "--", folder, env=self.env)
-        assert proc.stdin is not None and proc.stdout is not None
-        proc.stdin.close()
-        pending = b""
-        try:
-            for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):  # type: ignore[union-attr]
-                *records, pending = (pending + chunk).split(b"\0")
-                for record in records:
-                    meta, _, path = record.partition(b"\t")
-                    yield path.decode("utf-8"), meta.split()[2].decode()
-        finally:
-            proc.stdout.close()
-            failed = proc.wait() != 0
-        if failed:  # a damaged or missing tree: a listing cut short must not pass for the store
+        for record in _streamed_records(proc, b"\0"):
+            meta, _, path = record.partition(b"\t")
+            yield path.decode("utf-8"), meta.split()[2].decode()
+        if proc.returncode != 0:  # a damaged or missing tree: a listing cut short must not pass for the store
             raise StoreError(f"无法列出提交 {commit[:10]} 中 {folder} 的文件（git ls-tree 失败），案件库可能已损坏，请运行 disputectl doctor。")
 
     def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:

@@ -103,7 +103,7 @@ class CaseIndex:
         self.calendar = calendar
         self.path = git.git_dir() / INDEX_NAME
         self._db: sqlite3.Connection | None = None
-        self._closer: Any = None  # weakref.finalize closing the connection
+        self._closer: Any = None  # weakref.finalize closing the connection (see _open)
 
     # -- connection -------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -135,11 +135,10 @@ class CaseIndex:
 
     def close(self) -> None:
         if self._db is not None:
-            db, self._db = self._db, None
-            if self._closer is not None and self._closer.alive:
-                self._closer()  # closes db
-            else:
-                db.close()
+            self._db.close()
+            self._db = None
+            if self._closer is not None:
+                self._closer.detach()
 
     def meta(self, key: str) -> str | None:
         row = self._open().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -213,13 +213,12 @@ def load_config_file(root: Path) -> Config:
     except OSError as exc:
         raise StoreError(f"无法读取配置文件 {CONFIG_FILE}：{exc.strerror}") from None
     # Parsing the YAML and the schema check cost more than the rest of a reading command: the
-    # checked config is kept as JSON beside the repository (keyed by the file's sha256) and read
-    # from there until the file's bytes change. The cross-reference checks always run.
+    # checked config is kept as JSON beside the repository and read from there until the file,
+    # the config schema or this code (its version, the copy's layout) changes. The
+    # cross-reference checks always run.
     import hashlib
     import json
 
-    # keyed by what the checks depend on too: the config schema, and this code (its version and
-    # the cache's layout), so a copy checked by an older disputectl is not trusted after an upgrade
     from . import __version__
     from .resources import resource_dir
 
