@@ -479,8 +479,9 @@ class WorkCalendar:
                 works = day in schedule.workdays or (
                     day.weekday() < 5 and day not in schedule.holidays
                 )
-            elif library:
-                works = chinese_calendar.is_workday(day)
+            elif library:  # chinese_calendar.is_workday's rule, read from its tables directly
+                # (is_workday checks the year against every holiday it knows, on each call)
+                works = day in chinese_calendar.workdays or (day.weekday() < 5 and day not in chinese_calendar.holidays)
             else:
                 works = day.weekday() < 5
             flags.append(1 if works else 0)

@@ -368,3 +368,18 @@ def test_far_years_are_weekday_based_and_reported(cal: WorkCalendar) -> None:
     assert cal.missing_years(date(1900, 1, 1), date(2100, 1, 1)) == tuple(
         [*range(1900, 2004), *range(2027, 2101)]
     )
+
+
+def test_every_day_the_library_knows_agrees_with_its_is_workday(cal: WorkCalendar) -> None:
+    # the year tables read chinese_calendar's holiday and workday tables directly (its
+    # is_workday checks the year on every call); they must give its answer for every day
+    import chinese_calendar
+
+    first, last = min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year
+    day = date(first, 1, 1)
+    checked = 0
+    while day.year <= last:
+        assert cal.is_workday(day) == chinese_calendar.is_workday(day), day
+        day += timedelta(days=1)
+        checked += 1
+    assert checked > 365 * 20
