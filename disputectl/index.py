@@ -37,7 +37,7 @@ INDEX_VERSION = "8"
 INDEX_NAME = "disputectl-index.sqlite"
 _CASE_DEPTH = 4  # cases/YYYY/MM/DD/<id>.yaml
 
-_SCHEMA = """
+_TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS cases (
   id TEXT PRIMARY KEY, path TEXT NOT NULL, registered_at TEXT NOT NULL, status TEXT NOT NULL,
@@ -48,27 +48,33 @@ CREATE TABLE IF NOT EXISTS cases (
 -- due_json: derive.due_facts, all a due list needs of the record
 CREATE TABLE IF NOT EXISTS docs (case_id TEXT PRIMARY KEY, case_json TEXT NOT NULL, state_json TEXT NOT NULL,
   due_json TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS cases_status ON cases(status);
-CREATE INDEX IF NOT EXISTS cases_unit ON cases(unit);
-CREATE INDEX IF NOT EXISTS cases_registered ON cases(registered_at);
--- covers stats_cells: read in (category, unit, region) order, no table rows, no sort for GROUP BY
-CREATE INDEX IF NOT EXISTS cases_cells ON cases(category, unit, region, registered_on, closed_on, reply_on, late,
-  reply_days, objections, id);
 CREATE TABLE IF NOT EXISTS clocks (
   case_id TEXT NOT NULL, name TEXT NOT NULL, start TEXT NOT NULL, due TEXT NOT NULL,
   stopped TEXT, late INTEGER);
-CREATE INDEX IF NOT EXISTS clocks_open ON clocks(stopped, due);
-CREATE INDEX IF NOT EXISTS clocks_case ON clocks(case_id);
 CREATE TABLE IF NOT EXISTS numbers (case_id TEXT NOT NULL, prefix TEXT NOT NULL, year INTEGER NOT NULL,
   seq INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS numbers_key ON numbers(prefix, year);
-CREATE INDEX IF NOT EXISTS numbers_case ON numbers(case_id);
 CREATE TABLE IF NOT EXISTS commits (
   sha TEXT PRIMARY KEY, case_id TEXT, action TEXT, actor TEXT, unit TEXT, action_id TEXT,
   author TEXT, email TEXT, at TEXT, subject TEXT, ord INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS commits_case ON commits(case_id, ord);
-CREATE INDEX IF NOT EXISTS commits_ord ON commits(ord);  -- max(ord) on each catch-up, not a scan
 """
+# The secondary indexes, apart: a rebuild drops them, loads the rows and builds them once.
+_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS cases_status ON cases(status)",
+    "CREATE INDEX IF NOT EXISTS cases_unit ON cases(unit)",
+    "CREATE INDEX IF NOT EXISTS cases_registered ON cases(registered_at)",
+    # covers stats_cells: read in (category, unit, region) order, no table rows, no sort for GROUP BY
+    "CREATE INDEX IF NOT EXISTS cases_cells ON cases(category, unit, region, registered_on, closed_on, reply_on, "
+    "late, reply_days, objections, id)",
+    "CREATE INDEX IF NOT EXISTS clocks_open ON clocks(stopped, due)",
+    "CREATE INDEX IF NOT EXISTS clocks_case ON clocks(case_id)",
+    # max_number: one seek for the highest number of a block, not a walk over a year's notices
+    "CREATE INDEX IF NOT EXISTS numbers_seq ON numbers(prefix, year, seq)",
+    "CREATE INDEX IF NOT EXISTS numbers_case ON numbers(case_id)",
+    "CREATE INDEX IF NOT EXISTS commits_case ON commits(case_id, ord)",
+    "CREATE INDEX IF NOT EXISTS commits_ord ON commits(ord)",  # max(ord) on each catch-up, not a scan
+)
+_RETIRED_INDEXES = ("numbers_key",)  # replaced by numbers_seq; dropped from an index made before
+_SCHEMA = _TABLES + "".join(f"{statement};\n" for statement in _INDEXES)
 
 
 def fingerprint(root: Path) -> str:
@@ -111,6 +117,10 @@ class CaseIndex:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.executescript(_SCHEMA)
+        retired = db.execute(f"SELECT name FROM sqlite_master WHERE type = 'index' AND name IN "
+                             f"({', '.join('?' * len(_RETIRED_INDEXES))})", _RETIRED_INDEXES).fetchall()
+        for (name,) in retired:
+            db.execute(f'DROP INDEX "{name}"')
         return db
 
     def _open(self) -> sqlite3.Connection:
@@ -203,18 +213,25 @@ class CaseIndex:
         try:
             for table in ("cases", "docs", "clocks", "numbers", "commits", "meta"):
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            # A bulk load: the secondary indexes are built once at the end (sorted, in one pass)
+            # instead of being updated row by row, and the emptied tables need no deletes.
+            for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall():
+                db.execute(f'DROP INDEX "{name}"')
             if head:
                 files = [(path, sha) for path, sha in self._history.iter_tree(head, CASES_DIR + "/")
                          if _is_case_path(path)]
                 blobs = self._history.stream_objects(files)
                 for done, (path, rows) in enumerate(self._parse_all(blobs, len(files)), 1):
-                    self._insert(_case_id(path), rows)
+                    if rows is not None:
+                        self._insert_rows(rows)
                     if progress and (done % 500 == 0 or done == len(files)):
                         progress(done, len(files))
                 if progress and not files:
                     progress(0, 0)
                 self._add_commits(head, whole_history=True)
             self._set_meta(head, fingerprint(self.git.root))
+            for statement in _INDEXES:
+                db.execute(statement)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -268,10 +285,12 @@ class CaseIndex:
         self._insert(case["id"], _rows_for(path, case, self.config, self.calendar))
 
     def _insert(self, case_id: str, rows: _Rows | None) -> None:
-        db = self._open()
         self._delete(case_id)
-        if rows is None:
-            return
+        if rows is not None:
+            self._insert_rows(rows)
+
+    def _insert_rows(self, rows: _Rows) -> None:
+        db = self._open()
         case_row, doc_row, clock_rows, number_rows = rows
         db.execute("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", case_row)
         db.execute("INSERT INTO docs VALUES (?, ?, ?, ?)", doc_row)

@@ -318,3 +318,42 @@ def test_a_tree_git_cannot_list_is_an_error_not_an_empty_store(store: Path) -> N
 
     with pytest.raises(StoreError, match="git ls-tree 失败"):
         list(History(store.resolve()).iter_tree("0" * 40, "cases/"))
+
+
+def _index_names(store: Path) -> set[str]:
+    import sqlite3
+
+    with sqlite3.connect(store / ".git" / INDEX_NAME) as db:
+        return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+
+
+def test_a_rebuild_builds_every_secondary_index_again(store: Path, two_cases: tuple[str, str]) -> None:
+    # a rebuild drops the secondary indexes, loads the rows and builds them once at the end
+    from disputectl.index import _INDEXES
+
+    expected = {statement.split()[5] for statement in _INDEXES}
+    assert invoke("reindex", "--store", str(store)).exit_code == 0
+    assert _index_names(store) == expected
+    assert_index_agrees(store)
+
+
+def test_an_index_made_before_gets_the_number_index_and_loses_the_old_one(store: Path,
+                                                                           two_cases: tuple[str, str]) -> None:
+    import sqlite3
+
+    refresh(store)
+    path = store / ".git" / INDEX_NAME
+    with sqlite3.connect(path) as db:  # as an earlier version left it
+        db.execute("DROP INDEX numbers_seq")
+        db.execute("CREATE INDEX numbers_key ON numbers(prefix, year)")
+    db.close()
+    s = session(store)
+    try:
+        assert s.index.max_number("社争受", int(NOW[:4])) >= 1
+        plan = s.index._query("EXPLAIN QUERY PLAN SELECT max(seq) FROM numbers WHERE prefix = ? AND year = ? "
+                              "AND seq BETWEEN ? AND ?", ("社争受", 2026, 1, 9999))
+    finally:
+        s.index.close()
+        s.git.close()
+    assert "numbers_key" not in _index_names(store) and "numbers_seq" in _index_names(store)
+    assert any("numbers_seq" in row[-1] for row in plan), plan
