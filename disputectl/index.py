@@ -221,7 +221,7 @@ class CaseIndex:
                 files = [(path, sha) for path, sha in self._history.iter_tree(head, CASES_DIR + "/")
                          if _is_case_path(path)]
                 blobs = self._history.stream_objects(files)
-                for done, (path, rows) in enumerate(self._parse_all(blobs, len(files)), 1):
+                for done, (_path, rows) in enumerate(self._parse_all(blobs, len(files)), 1):
                     if rows is not None:
                         self._insert_rows(rows)
                     if progress and (done % 500 == 0 or done == len(files)):
