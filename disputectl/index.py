@@ -14,7 +14,6 @@ import fcntl
 import hashlib
 import itertools
 import json
-import multiprocessing
 import os
 import sqlite3
 import weakref
@@ -243,6 +242,8 @@ class CaseIndex:
 
     def _parse_all(self, blobs: Iterable[tuple[str, bytes]], count: int) -> Iterator[tuple[str, _Rows | None]]:
         """Parse and replay every case file, on all cores when there are many (a cold rebuild)."""
+        import multiprocessing  # a cold rebuild of a large store only
+
         workers = min(os.cpu_count() or 1, 8)
         if count < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
             for path, content in blobs:

@@ -6,10 +6,8 @@ list and figure can be reproduced for any day.
 
 from __future__ import annotations
 
-import csv
 import html
 import os
-import statistics
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
@@ -220,6 +218,8 @@ def _blank() -> dict[str, Any]:
 
 def _finish(row: dict[str, Any]) -> dict[str, Any]:
     days = row.pop("_reply_days")
+    import statistics  # only the statistics pay for importing it
+
     row["avg_reply_workdays"] = round(statistics.fmean(days), 1) if days else None
     row["median_reply_workdays"] = statistics.median(days) if days else None
     row["on_time_rate"] = round(row["closed_on_time"] / row["closed"], 4) if row["closed"] else None
@@ -473,6 +473,8 @@ def _write_xlsx(rows: Iterable[dict[str, Any]], path: Path, title: str) -> None:
 
 
 def _write_csv(rows: Iterable[dict[str, Any]], path: Path) -> None:
+    import csv
+
     # UTF-8 with BOM so Excel opens the Chinese text; text that Excel would run as a formula is quoted.
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)

@@ -18,6 +18,7 @@ from .common import (
     out,
     plain,
     print_json,
+    print_table,
     say,
     session,
     table,
@@ -194,13 +195,13 @@ def render_case(view: dict[str, Any]) -> None:
         late = f"（超期 {c['late']} 日）" if c["late"] else ""
         clocks.add_row(c["label"], c["start"], c["due"], (c["stopped"] or "—") + late,
                        f"[{style}]{c['state_label']}[/{style}]" if style else c["state_label"])
-    out.print(clocks)
+    print_table(clocks)
     timeline = table("时间", "事项", "人员", "单位", "内容", title="经过")
     for t in view["timeline"]:
         timeline.add_row(t["at"][:16].replace("T", " "), t["action_label"], t["actor_name"], t["unit_name"],
                          plain(describe_data(t["data"], _ConfigLabels(view))
                               + (" " + "、".join(t["notices"]) if t["notices"] else "")))
-    out.print(timeline)
+    print_table(timeline)
     if view["notices"]:
         from ..issuing import notice_title
 
@@ -210,7 +211,7 @@ def render_case(view: dict[str, Any]) -> None:
             number = n.get("number")
             notices.add_row(f"{number}\n{notice_title(n['kind'])}" if number else notice_title(n["kind"]),
                             n.get("date", ""), n["path"].rsplit("/", 1)[-1], n["sha256"][:12] + "…")
-        out.print(notices)
+        print_table(notices)
 
 
 class _ConfigLabels:
@@ -260,7 +261,7 @@ def list_cases(
             due = f"[{style}]{nxt['label']} {nxt['due']} {nxt['state_label']}[/{style}]"
         grid.add_row(r["id"], r["registered_at"][:16].replace("T", " "), plain(r["payer"]["name"]), r["category_name"],
                       r["region_name"], r["status_label"], r["unit_name"], due)
-    out.print(grid)
+    print_table(grid)
 
 
 def log(case_id: CaseArg, store: StoreOpt = DEFAULT_STORE, officer: AsOpt = None, as_json: JsonOpt = False) -> None:
@@ -275,7 +276,7 @@ def log(case_id: CaseArg, store: StoreOpt = DEFAULT_STORE, officer: AsOpt = None
     grid = table("时间", "人员", "单位", "事项", "提交", title=f"{case_id.upper()} 审计记录")
     for r in rows:
         grid.add_row(r["when"][:19].replace("T", " "), f"{r['author']}（{r['actor']}）", r["unit_name"], r["subject"], r["commit"][:10])
-    out.print(grid)
+    print_table(grid)
 
 
 def register(app: typer.Typer) -> None:

@@ -45,8 +45,9 @@ class _Console:
         return getattr(self.get(), name)
 
 
-out: Any = _Console(highlight=False, soft_wrap=True)
-err: Any = _Console(stderr=True, highlight=False, soft_wrap=True)
+# emoji off: a payer named ":smile:" is shown as typed
+out: Any = _Console(highlight=False, soft_wrap=True, emoji=False)
+err: Any = _Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def table(*columns: str, **options: Any) -> Any:
@@ -54,6 +55,40 @@ def table(*columns: str, **options: Any) -> Any:
     from rich.table import Table
 
     return Table(*columns, **options)
+
+
+def print_table(grid: Any, console: Any = None) -> None:
+    """Print a rich Table, giving each column its natural width first when the table fits.
+
+    The natural width is what rich would measure (the widest line of any cell, header included);
+    given it, rich draws the cells without measuring each of them first, a third of the time of
+    a 50-row list. A table too wide for the screen is left to rich to squeeze and wrap, and so is
+    a cell that is not text.
+    """
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    console = console or out.get()
+    if grid.show_footer:
+        console.print(grid)
+        return
+    widths: list[int] = []
+    for column in grid.columns:
+        width = 0
+        for cell in (column.header, *column.cells) if grid.show_header else column.cells:
+            text = console.render_str(cell) if isinstance(cell, str) else cell
+            if not isinstance(text, Text) or "\t" in text.plain or column.width is not None:
+                console.print(grid)
+                return
+            width = max(width, *(cell_len(line) for line in text.plain.splitlines() or [""]))
+        widths.append(width)
+    # the table's width as rich adds it up: cells, their padding, the borders (tests compare the
+    # output with rich's own at many screen widths, should these private helpers ever change)
+    total = sum(widths) + sum(grid._get_padding_width(i) for i in range(len(widths))) + grid._extra_width
+    if total <= console.options.max_width:
+        for column, width in zip(grid.columns, widths, strict=True):
+            column.width = width
+    console.print(grid)
 
 
 def plain(value: str) -> Any:

@@ -19,6 +19,7 @@ from .common import (
     out,
     plain,
     print_json,
+    print_table,
     session,
     table,
     warn,
@@ -104,7 +105,7 @@ def due(
         style = _STYLE[r["state"]]
         grid.add_row(f"[{style}]{r['state_label']}[/{style}]", r["case"], plain(r["payer"]), r["clock_label"],
                       r["unit_name"], r["officer_name"], r["due"], when)
-    out.print(grid)
+    print_table(grid)
     if len(shown) < len(result["rows"]):
         out.print(f"只显示最紧急的 {len(shown)} 项（共 {len(result['rows'])} 项）；用 --unit、--officer 筛选，或 --limit 0 显示全部。")
 
@@ -159,9 +160,9 @@ def stats(
         return
     out.print(f"[bold]统计期间 {result['from']} 至 {result['to']}[/bold]（当前数字截至 {result['today']}）")
     for key, rows in result["groups"].items():
-        out.print(_stats_table(GROUPINGS[key], rows, result["totals"]))
+        print_table(_stats_table(GROUPINGS[key], rows, result["totals"]))
     if not result["groups"]:
-        out.print(_stats_table("合计", [], result["totals"]))
+        print_table(_stats_table("合计", [], result["totals"]))
 
 
 def _stats_table(label: str, rows: list[dict[str, Any]], totals: dict[str, Any]) -> Any:

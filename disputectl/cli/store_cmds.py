@@ -6,7 +6,18 @@ from typing import Annotated
 
 import typer
 
-from .common import DEFAULT_STORE, AsOpt, JsonOpt, StoreOpt, ok, out, print_json, table, warn
+from .common import (
+    DEFAULT_STORE,
+    AsOpt,
+    JsonOpt,
+    StoreOpt,
+    ok,
+    out,
+    print_json,
+    print_table,
+    table,
+    warn,
+)
 
 
 def init(path: Annotated[Path, typer.Argument(help="新案件库的位置（默认 ./cases）。")] = DEFAULT_STORE) -> None:
@@ -41,7 +52,7 @@ def officers(store: StoreOpt = DEFAULT_STORE, as_json: JsonOpt = False) -> None:
     for r in rows:
         grid.add_row(r["id"], r["name"], r["unit_name"],
                       "、".join(ROLES[x] for x in r["roles"]))
-    out.print(grid)
+    print_table(grid)
     if any(r["sample"] for r in rows):
         warn("名单中有样例人员（sample: true），正式使用前请在 disputectl.yaml 中替换。")
 
@@ -59,7 +70,7 @@ def actions(store: StoreOpt = DEFAULT_STORE, officer: AsOpt = None, as_json: Jso
     for row, t in zip(rows, TABLE, strict=True):
         grid.add_row(row["status_label"], row["action_label"], command_for(row["action"]),
                       describe_who(t), row["next_label"])
-    out.print(grid)
+    print_table(grid)
 
 
 def register(app: typer.Typer) -> None:
