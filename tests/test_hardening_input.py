@@ -298,6 +298,13 @@ def test_text_that_looks_like_markup_is_shown_literally(cli, store):
     assert listed.exit_code == 0, listed.output
 
 
+def test_text_that_looks_like_an_emoji_code_is_shown_as_typed(cli, store):
+    case = new_case(cli, matter="对:thumbs_up:缴费基数核定有异议")
+    shown = cli("show", case)
+    assert shown.exit_code == 0, shown.output
+    assert ":thumbs_up:" in shown.stdout and "👍" not in shown.stdout
+
+
 # -- YAML: aliases, bombs, tags, duplicate keys ------------------------------------------------
 
 BILLION_LAUGHS = "\n".join(
