@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .canonical_yaml import GIVE_UP
 from .config import CONFIG_FILE, Config, parse_config
 from .errors import NotFound, StoreError, ValidationError
 
@@ -143,17 +144,28 @@ def _strict_loader() -> Any:
 
 
 _LOADER: Any = None
+_CANONICAL: Any = None
 
 
 def load_yaml(data: bytes, *, source: str) -> Any:
-    """Parse YAML safely; a problem becomes a ValidationError naming ``source``."""
+    """Parse YAML safely; a problem becomes a ValidationError naming ``source``.
+
+    A file in the shape ``dump_yaml`` writes is read by ``canonical_yaml`` (a fraction of the
+    time); any other is read by the strict loader, as the canonical reader gives up on it.
+    """
     import yaml
 
-    global _LOADER
+    global _LOADER, _CANONICAL
     if _LOADER is None:
+        from .canonical_yaml import Reader
+
         _LOADER = _strict_loader()
+        _CANONICAL = Reader(lambda text: yaml.load(text, Loader=_LOADER))  # noqa: S506 - strict safe loader
     if len(data) > MAX_YAML_BYTES:
         raise ValidationError(f"{source} 过大（超过 {MAX_YAML_BYTES // 1_000_000} MB），拒绝读取。")
+    quick = _CANONICAL.load(data)
+    if quick is not GIVE_UP:
+        return quick
     try:
         return yaml.load(data, Loader=_LOADER)  # noqa: S506 - a strict subclass of the safe loader
     except ValidationError as exc:
