@@ -18,7 +18,7 @@ import os
 import sqlite3
 import weakref
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -52,10 +52,10 @@ CREATE TABLE IF NOT EXISTS clocks (
   stopped TEXT, late INTEGER);
 CREATE TABLE IF NOT EXISTS numbers (case_id TEXT NOT NULL, prefix TEXT NOT NULL, year INTEGER NOT NULL,
   seq INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS commits (
-  sha TEXT PRIMARY KEY, case_id TEXT, action TEXT, actor TEXT, unit TEXT, action_id TEXT,
-  author TEXT, email TEXT, at TEXT, subject TEXT, ord INTEGER NOT NULL);
 """
+_COMMITS_TABLE = """CREATE TABLE IF NOT EXISTS commits (
+  sha TEXT PRIMARY KEY, case_id TEXT, action TEXT, actor TEXT, unit TEXT, action_id TEXT,
+  author TEXT, email TEXT, at TEXT, subject TEXT, ord INTEGER NOT NULL)"""
 # The secondary indexes, apart: a rebuild drops them, loads the rows and builds them once.
 _INDEXES = (
     "CREATE INDEX IF NOT EXISTS cases_status ON cases(status)",
@@ -73,7 +73,7 @@ _INDEXES = (
     "CREATE INDEX IF NOT EXISTS commits_ord ON commits(ord)",  # max(ord) on each catch-up, not a scan
 )
 _RETIRED_INDEXES = ("numbers_key",)  # replaced by numbers_seq; dropped from an index made before
-_SCHEMA = _TABLES + "".join(f"{statement};\n" for statement in _INDEXES)
+_SCHEMA = _TABLES + _COMMITS_TABLE + ";\n" + "".join(f"{statement};\n" for statement in _INDEXES)
 
 
 def fingerprint(root: Path) -> str:
@@ -219,15 +219,13 @@ class CaseIndex:
             if head:
                 files = [(path, sha) for path, sha in self._history.iter_tree(head, CASES_DIR + "/")
                          if _is_case_path(path)]
-                blobs = self._history.stream_objects(files)
-                for done, (_path, rows) in enumerate(self._parse_all(blobs, len(files)), 1):
-                    if rows is not None:
-                        self._insert_rows(rows)
-                    if progress and (done % 500 == 0 or done == len(files)):
-                        progress(done, len(files))
-                if progress and not files:
-                    progress(0, 0)
-                self._add_commits(head, whole_history=True)
+                if len(files) >= PARALLEL_FROM and _can_fork():
+                    self._load_in_parallel(head, files, progress)
+                else:
+                    parsed = ((path, case_rows(path, content, self.config, self.calendar))
+                              for path, content in self._history.stream_objects(files))
+                    self._load_cases(parsed, len(files), progress)
+                    self._add_commits(head, whole_history=True)
             self._set_meta(head, fingerprint(self.git.root))
             for statement in _INDEXES:
                 db.execute(statement)
@@ -240,27 +238,43 @@ class CaseIndex:
         except sqlite3.Error:
             pass
 
-    def _parse_all(self, blobs: Iterable[tuple[str, bytes]], count: int) -> Iterator[tuple[str, _Rows | None]]:
-        """Parse and replay every case file, on all cores when there are many (a cold rebuild)."""
-        import multiprocessing  # a cold rebuild of a large store only
+    def _load_cases(self, parsed: Iterable[tuple[str, _Rows | None]], count: int,
+                    progress: Callable[[int, int], None] | None) -> None:
+        done = 0
+        for done, (_path, rows) in enumerate(parsed, 1):
+            if rows is not None:
+                self._insert_rows(rows)
+            if progress and done % 500 == 0:
+                progress(done, count)
+        if progress:
+            progress(done, count)
 
-        workers = min(os.cpu_count() or 1, 8)
-        if count < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            for path, content in blobs:
-                yield path, case_rows(path, content, self.config, self.calendar)
-            return
+    def _load_in_parallel(self, head: str, files: list[tuple[str, str]],
+                          progress: Callable[[int, int], None] | None) -> None:
+        """A cold rebuild of a large store on all cores.
+
+        One worker reads the whole history into a file of its own beside the index while the
+        others read and parse the case files (each worker asks git for the blobs itself, in
+        chunks: neither the files nor the history pass through this process or sit in memory);
+        this process writes the rows as they come, then copies the history in.
+        """
+        import multiprocessing
+
         global _WORKER_SETTINGS
-        _WORKER_SETTINGS = (self.config, self.calendar)
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            # In batches: Pool.imap reads its whole input at once, which would hold every case
-            # file of the store in memory.
-            batch: list[tuple[str, bytes]] = []
-            for item in blobs:
-                batch.append(item)
-                if len(batch) >= PARALLEL_BATCH:
-                    yield from pool.imap(_worker_rows, batch, chunksize=64)
-                    batch = []
-            yield from pool.imap(_worker_rows, batch, chunksize=64)
+        _WORKER_SETTINGS = (self.git.root, self.config, self.calendar)
+        history_file = Path(f"{self.path}.history")
+        history_file.unlink(missing_ok=True)
+        chunks = [files[i:i + PARALLEL_CHUNK] for i in range(0, len(files), PARALLEL_CHUNK)]
+        try:
+            with multiprocessing.get_context("fork").Pool(min(os.cpu_count() or 1, 8)) as pool:
+                history = pool.apply_async(_write_history, (self.git.root, head, str(history_file)))
+                parsed = (item for chunk in pool.imap(_worker_rows, chunks) for item in chunk)
+                self._load_cases(parsed, len(files), progress)
+                history.get()  # a failure in the worker is raised here, as it was raised there
+            with closing(sqlite3.connect(history_file)) as source:
+                self._open().executemany(_INSERT_COMMIT, source.execute("SELECT * FROM commits"))
+        finally:
+            history_file.unlink(missing_ok=True)
 
     def _apply_diff(self, old: str, new: str) -> None:
         changed: list[str] = []
@@ -317,15 +331,7 @@ class CaseIndex:
         else:
             start = db.execute("SELECT coalesce(max(ord), 0) FROM commits").fetchone()[0]
             numbered = enumerate(iter_log(self.git.root, rev_range, reverse=True), start + 1)
-        rows: list[tuple[Any, ...]] = []
-        for ord_, info in numbered:
-            t = info.trailers
-            rows.append((info.sha, t.get("Case"), t.get("Action"), t.get("Actor"), t.get("Unit"), t.get("Action-Id"),
-                         info.author, info.email, info.date, info.subject, ord_))
-            if len(rows) >= 5000:  # in batches: a full history does not sit in memory
-                db.executemany("INSERT OR REPLACE INTO commits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-                rows.clear()
-        db.executemany("INSERT OR REPLACE INTO commits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        _insert_commits(db, numbered)
 
     # -- queries ----------------------------------------------------------------------------
     def _query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[Any]:
@@ -431,8 +437,40 @@ class CaseIndex:
 
 _Rows = tuple[tuple[Any, ...], tuple[str, str, str, str], list[tuple[Any, ...]], list[tuple[Any, ...]]]
 PARALLEL_FROM = 2000
-PARALLEL_BATCH = 4000
-_WORKER_SETTINGS: tuple[Config, WorkCalendar] | None = None
+PARALLEL_CHUNK = 500  # case files a worker reads and parses per task
+_WORKER_SETTINGS: tuple[Path, Config, WorkCalendar] | None = None
+_INSERT_COMMIT = "INSERT OR REPLACE INTO commits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _insert_commits(db: sqlite3.Connection, numbered: Iterable[tuple[int, Any]]) -> None:
+    """Commit rows (trailers, author, date, subject, ``ord``), written in batches of 5,000."""
+    rows: list[tuple[Any, ...]] = []
+    for ord_, info in numbered:
+        t = info.trailers
+        rows.append((info.sha, t.get("Case"), t.get("Action"), t.get("Actor"), t.get("Unit"), t.get("Action-Id"),
+                     info.author, info.email, info.date, info.subject, ord_))
+        if len(rows) >= 5000:  # in batches: a full history does not sit in memory
+            db.executemany(_INSERT_COMMIT, rows)
+            rows.clear()
+    db.executemany(_INSERT_COMMIT, rows)
+
+
+def _write_history(root: Path, head: str, path: str) -> int:
+    """(A worker of a parallel rebuild.) The whole history of ``head`` into a new SQLite file."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as db:
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute(_COMMITS_TABLE)
+        db.execute("BEGIN")
+        _insert_commits(db, zip(itertools.count(-1, -1), iter_log(root, head)))
+        db.execute("COMMIT")
+        return int(db.execute("SELECT count(*) FROM commits").fetchone()[0])
 
 
 def case_rows(path: str, content: bytes, config: Config, calendar: WorkCalendar) -> _Rows | None:
@@ -452,9 +490,11 @@ def case_rows(path: str, content: bytes, config: Config, calendar: WorkCalendar)
         return None
 
 
-def _worker_rows(item: tuple[str, bytes]) -> tuple[str, _Rows | None]:
+def _worker_rows(chunk: list[tuple[str, str]]) -> list[tuple[str, _Rows | None]]:
+    """(A worker of a parallel rebuild.) Read a chunk of case files from git and parse them."""
     assert _WORKER_SETTINGS is not None
-    return item[0], case_rows(item[0], item[1], *_WORKER_SETTINGS)
+    root, config, calendar = _WORKER_SETTINGS
+    return [(path, case_rows(path, content, config, calendar)) for path, content in History(root).stream_objects(chunk)]
 
 
 def _rows_for(path: str, case: dict[str, Any], config: Config, calendar: WorkCalendar) -> _Rows:
