@@ -271,8 +271,8 @@ class CaseIndex:
                 parsed = (item for chunk in pool.imap(_worker_rows, chunks) for item in chunk)
                 self._load_cases(parsed, len(files), progress)
                 history.get()  # a failure in the worker is raised here, as it was raised there
-            with closing(sqlite3.connect(history_file)) as source:
-                self._open().executemany(_INSERT_COMMIT, source.execute("SELECT * FROM commits"))
+            with closing(sqlite3.connect(history_file)) as source:  # in key order: appended, not scattered
+                self._open().executemany(_INSERT_COMMIT, source.execute("SELECT * FROM commits ORDER BY sha"))
         finally:
             history_file.unlink(missing_ok=True)
 
@@ -437,7 +437,7 @@ class CaseIndex:
 
 _Rows = tuple[tuple[Any, ...], tuple[str, str, str, str], list[tuple[Any, ...]], list[tuple[Any, ...]]]
 PARALLEL_FROM = 2000
-PARALLEL_CHUNK = 500  # case files a worker reads and parses per task
+PARALLEL_CHUNK = 2000  # case files a worker reads (one git cat-file) and parses per task
 _WORKER_SETTINGS: tuple[Path, Config, WorkCalendar] | None = None
 _INSERT_COMMIT = "INSERT OR REPLACE INTO commits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
@@ -466,7 +466,7 @@ def _write_history(root: Path, head: str, path: str) -> int:
     with closing(sqlite3.connect(path, isolation_level=None)) as db:
         db.execute("PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=OFF")
-        db.execute(_COMMITS_TABLE)
+        db.execute(_COMMITS_TABLE.replace(" PRIMARY KEY", ""))  # rows as they come; sorted when read
         db.execute("BEGIN")
         _insert_commits(db, zip(itertools.count(-1, -1), iter_log(root, head)))
         db.execute("COMMIT")
