@@ -26,8 +26,9 @@ GIVE_UP: Any = object()
 # What YAML allows in a document (no C0/C1 controls, no surrogates, no U+FFFE/FFFF), less what
 # this reader leaves to libyaml: tab, CR, NEL and the Unicode line and paragraph separators, BOM.
 _OUTSIDE = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-# key: value | key:   (keys are simple words; anything else is left to libyaml)
-_ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: (.*))?\Z", re.DOTALL)
+# key: value | key:   (keys are simple words of up to 128 characters, the writer's simple keys;
+# libyaml refuses a simple key over 1024; anything else is left to libyaml)
+_ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,127}):(?: (.*))?\Z", re.DOTALL)
 _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'\Z")
 _PLAIN_FIRST_REFUSED = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _STR = "tag:yaml.org,2002:str"

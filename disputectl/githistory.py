@@ -92,9 +92,12 @@ def read_log(root: Path, rev: str, *, path: str | None = None, reverse: bool = F
 def iter_log(root: Path, rev: str, *, reverse: bool = False) -> Iterator[CommitInfo]:
     """Like ``read_log`` but streamed, for histories of hundreds of thousands of commits."""
     args = ["log", f"--format={_LOG_FORMAT}"] + (["--reverse"] if reverse else []) + [rev]
-    for record in _streamed_records(start_git(root, *args, env=no_index(root)), b"\x1f"):
+    proc = start_git(root, *args, env=no_index(root))
+    for record in _streamed_records(proc, b"\x1f"):
         if record.strip(b"\n"):
             yield _commit_info(record.decode("utf-8", "replace"))
+    if proc.returncode != 0:  # a history cut short must not pass for the whole of it
+        raise StoreError(f"无法读取 {rev[:40]} 的提交历史（git log 失败），案件库可能已损坏，请运行 disputectl doctor。")
 
 
 def _streamed_records(proc: subprocess.Popen[bytes], separator: bytes) -> Iterator[bytes]:
@@ -230,7 +233,8 @@ class History:
             if kind == b"blob" and content is not None:
                 yield label, content
         writer.join()
-        proc.wait()
+        if proc.wait() != 0:  # git stopped: the files not read must not pass for missing ones
+            raise StoreError("无法读取案件库中的文件（git cat-file 失败），案件库可能已损坏，请运行 disputectl doctor。")
 
     def merge_base(self, a: str, b: str) -> str | None:
         proc = run_git(self.root, "merge-base", a, b, env=self.env, check=False)

@@ -119,7 +119,7 @@ class CaseIndex:
         retired = db.execute(f"SELECT name FROM sqlite_master WHERE type = 'index' AND name IN "
                              f"({', '.join('?' * len(_RETIRED_INDEXES))})", _RETIRED_INDEXES).fetchall()
         for (name,) in retired:
-            db.execute(f'DROP INDEX "{name}"')
+            db.execute(f'DROP INDEX IF EXISTS "{name}"')  # another process may drop it first
         return db
 
     def _open(self) -> sqlite3.Connection:
@@ -241,13 +241,20 @@ class CaseIndex:
     def _load_cases(self, parsed: Iterable[tuple[str, _Rows | None]], count: int,
                     progress: Callable[[int, int], None] | None) -> None:
         done = 0
-        for done, (_path, rows) in enumerate(parsed, 1):
-            if rows is not None:
+        loaded: set[str] = set()
+        for done, (path, rows) in enumerate(parsed, 1):
+            case_id = _case_id(path)
+            if case_id in loaded:  # one number in two day folders (a hand-made copy): the last one counts
+                self._insert(case_id, rows)
+            elif rows is not None:
                 self._insert_rows(rows)
+                loaded.add(case_id)
             if progress and done % 500 == 0:
                 progress(done, count)
-        if progress:
+        if progress and done % 500:
             progress(done, count)
+        elif progress and not count:
+            progress(0, 0)
 
     def _load_in_parallel(self, head: str, files: list[tuple[str, str]],
                           progress: Callable[[int, int], None] | None) -> None:
@@ -264,12 +271,13 @@ class CaseIndex:
         _WORKER_SETTINGS = (self.git.root, self.config, self.calendar)
         history_file = Path(f"{self.path}.history")
         history_file.unlink(missing_ok=True)
-        chunks = [files[i:i + PARALLEL_CHUNK] for i in range(0, len(files), PARALLEL_CHUNK)]
+        workers = _cores()
+        size = max(200, min(PARALLEL_CHUNK, -(-len(files) // (workers * 4))))
+        chunks = [files[i:i + size] for i in range(0, len(files), size)]
         try:
-            with multiprocessing.get_context("fork").Pool(min(os.cpu_count() or 1, 8)) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupt) as pool:
                 history = pool.apply_async(_write_history, (self.git.root, head, str(history_file)))
-                parsed = (item for chunk in pool.imap(_worker_rows, chunks) for item in chunk)
-                self._load_cases(parsed, len(files), progress)
+                self._load_cases(_bounded(pool, chunks, 2 * workers), len(files), progress)
                 history.get()  # a failure in the worker is raised here, as it was raised there
             with closing(sqlite3.connect(history_file)) as source:  # in key order: appended, not scattered
                 self._open().executemany(_INSERT_COMMIT, source.execute("SELECT * FROM commits ORDER BY sha"))
@@ -442,10 +450,39 @@ _WORKER_SETTINGS: tuple[Path, Config, WorkCalendar] | None = None
 _INSERT_COMMIT = "INSERT OR REPLACE INTO commits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
+def _cores() -> int:
+    """Cores this process may use (its affinity, not the host's count), at most 8."""
+    try:
+        return max(1, min(len(os.sched_getaffinity(0)), 8))
+    except (AttributeError, OSError):
+        return max(1, min(os.cpu_count() or 1, 8))
+
+
 def _can_fork() -> bool:
     import multiprocessing
 
-    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
+    return _cores() >= 2 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _ignore_interrupt() -> None:
+    """(Pool initializer.) Ctrl-C is the main process's to handle: it stops the pool."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _bounded(pool: Any, chunks: list[list[tuple[str, str]]], window: int) -> Iterator[tuple[str, _Rows | None]]:
+    """The parsed chunks in order, with at most ``window`` of them in flight: rows do not pile up
+    in memory when writing them is slower than parsing."""
+    from collections import deque
+
+    pending: deque[Any] = deque()
+    for chunk in chunks:
+        pending.append(pool.apply_async(_worker_rows, (chunk,)))
+        if len(pending) >= window:
+            yield from pending.popleft().get()
+    while pending:
+        yield from pending.popleft().get()
 
 
 def _insert_commits(db: sqlite3.Connection, numbered: Iterable[tuple[int, Any]]) -> None:

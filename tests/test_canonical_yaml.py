@@ -160,6 +160,8 @@ HAND_WRITTEN = {
     "quoted key": "'a': 1\n",
     "number key": "1: a\n",
     "long key": "a" * 200 + ": 1\n",
+    "key over libyaml's limit": "a" * 1025 + ": 1\n",
+    "key over libyaml's limit in a list": "x:\n- " + "k" * 1100 + ": v\n",
     "colon in value": "a: b: c\n",
     "plain with quote": "a: it's\n",
     "unicode separators": "a: x\u2028y\n",
@@ -182,7 +184,8 @@ def test_the_quick_reader_takes_the_plain_shapes_and_refuses_errors(reader: Read
                  "sequence item with a block", "sexagesimal"):
         assert reader.load(HAND_WRITTEN[name].encode()) is not GIVE_UP, name
     for name in ("duplicate key", "duplicate spelled differently", "anchor and alias", "tag", "merge key",
-                 "bad timestamp", "colon in value", "control character", "dash after entries", "uneven indent"):
+                 "bad timestamp", "colon in value", "control character", "dash after entries", "uneven indent",
+                 "key over libyaml's limit", "key over libyaml's limit in a list"):
         assert reader.load(HAND_WRITTEN[name].encode()) is GIVE_UP, name
         with pytest.raises(ValidationError):
             load_yaml(HAND_WRITTEN[name].encode(), source="x")

@@ -30,7 +30,13 @@ def _tables() -> list[Table]:
     show.add_row("2026-11-26 09:30", "登记", "王敏", "SW", "对缴费基数有异议\n请求重新核定")
     show.add_row("2026-11-27 10:00", "备注", "李四", "BGS", Text("缴费人来电询问进度，称“尚未收到回复”", style="dim"))
     empty = Table("编号", "缴费人")
-    return [due, stats, show, empty]
+    bare = Table.grid()  # no header, no edge padding
+    bare.add_row("甲", "乙丙")
+    narrow = Table("类别", "说明", min_width=40, title="定宽")
+    narrow.add_column("备注", max_width=6)
+    narrow.add_row("1", "缴费基数核定", "一二三四五六七八")
+    headless = Table("a", show_header=False)
+    return [due, stats, show, empty, bare, narrow, headless]
 
 
 @pytest.mark.parametrize("width", [200, 120, 100, 80, 60, 30])

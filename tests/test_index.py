@@ -357,3 +357,12 @@ def test_an_index_made_before_gets_the_number_index_and_loses_the_old_one(store:
         s.git.close()
     assert "numbers_key" not in _index_names(store) and "numbers_seq" in _index_names(store)
     assert any("numbers_seq" in row[-1] for row in plan), plan
+
+
+def test_a_history_git_cannot_read_is_an_error_not_a_short_one(store: Path, two_cases: tuple[str, str]) -> None:
+    from disputectl.errors import StoreError
+    from disputectl.githistory import iter_log
+
+    assert len(list(iter_log(store, "HEAD"))) >= 2
+    with pytest.raises(StoreError, match="git log"):
+        list(iter_log(store, "refs/heads/no-such-branch"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
 from datetime import datetime
 
 import pytest
@@ -70,3 +72,30 @@ def test_a_failure_reading_the_history_in_a_worker_is_reported_and_nothing_is_ke
     again = open_session(store, now=now)
     assert again.index.meta("built_from")  # the rebuild was rolled back: the earlier index stands
     assert again.index.count() == 1
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_one_number_in_two_day_folders_does_not_stop_a_rebuild(cli, store, register, monkeypatch: pytest.MonkeyPatch,
+                                                                parallel: bool) -> None:
+    from conftest import git
+
+    case = register()
+    register()
+    # a hand-made copy of the case file in another day's folder, committed with plain git
+    blob = git(store, "rev-parse", f"HEAD:cases/2026/11/26/{case}.yaml").strip()
+    environ = {"GIT_INDEX_FILE": str(store / ".git" / "copy-index")}
+
+    def run(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(store), "-c", "user.name=测试", "-c", "user.email=t@invalid", *args],
+                              check=True, capture_output=True, text=True, env={**os.environ, **environ}).stdout.strip()
+
+    run("read-tree", "HEAD")
+    run("update-index", "--add", "--cacheinfo", f"100644,{blob},cases/2026/11/27/{case}.yaml")
+    tree = run("write-tree")
+    commit = run("commit-tree", tree, "-p", "HEAD", "-m", "手工复制")
+    git(store, "update-ref", "refs/heads/main", commit)
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 1 if parallel else 10**9)
+    s = open_session(store, now=datetime.fromisoformat("2026-11-26T10:00:00+08:00"))
+    assert s.index.refresh(force=True) == "rebuilt"
+    assert s.index.count() == 2
+    assert s.index.case_state(case) is not None

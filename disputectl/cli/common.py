@@ -69,15 +69,17 @@ def print_table(grid: Any, console: Any = None) -> None:
     from rich.text import Text
 
     console = console or out.get()
-    if grid.show_footer:
-        console.print(grid)
+    if (grid.show_footer or grid.width is not None or grid.expand or not grid.pad_edge or grid.collapse_padding
+            or not grid.show_header and not grid.row_count
+            or any(c.width is not None or c.min_width is not None or c.max_width is not None for c in grid.columns)):
+        console.print(grid)  # layouts this shortcut does not add up: rich's own
         return
     widths: list[int] = []
     for column in grid.columns:
         width = 0
         for cell in (column.header, *column.cells) if grid.show_header else column.cells:
             text = console.render_str(cell) if isinstance(cell, str) else cell
-            if not isinstance(text, Text) or "\t" in text.plain or column.width is not None:
+            if not isinstance(text, Text) or "\t" in text.plain:
                 console.print(grid)
                 return
             width = max(width, *(cell_len(line) for line in text.plain.splitlines() or [""]))
