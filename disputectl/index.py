@@ -283,6 +283,7 @@ class CaseIndex:
                 self._open().executemany(_INSERT_COMMIT, source.execute("SELECT * FROM commits ORDER BY sha"))
         finally:
             history_file.unlink(missing_ok=True)
+            _WORKER_SETTINGS = None
 
     def _apply_diff(self, old: str, new: str) -> None:
         changed: list[str] = []
