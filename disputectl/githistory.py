@@ -141,6 +141,11 @@ class History:
             raise StoreError(f"git {args[0]} 失败：{git_message(proc)[:300]}")
         return proc.stdout
 
+    def object_count(self) -> int:
+        """How many objects the repository holds, loose and packed (``git count-objects``: cheap)."""
+        counts = dict(line.split(": ", 1) for line in self._git("count-objects", "-v").decode().splitlines() if ": " in line)
+        return int(counts.get("count", 0)) + int(counts.get("in-pack", 0))
+
     def commits(self, *rev_args: str) -> list[Commit]:
         """The commits ``git log`` lists for ``rev_args``, parents before children."""
         fmt = "%H%x1e%P%x1e%an%x1e%ae%x1e%(trailers:unfold,only)%x1f"

@@ -217,11 +217,12 @@ class CaseIndex:
             for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall():
                 db.execute(f'DROP INDEX "{name}"')
             if head:
-                files = [(path, sha) for path, sha in self._history.iter_tree(head, CASES_DIR + "/")
-                         if _is_case_path(path)]
-                if len(files) >= PARALLEL_FROM and _can_fork():
-                    self._load_in_parallel(head, files, progress)
+                # a store of thousands of cases holds tens of thousands of objects: count those
+                # (cheap) to start the parallel rebuild before listing the case files (~7 s there)
+                if _can_fork() and self._history.object_count() >= PARALLEL_FROM * 10:
+                    self._load_in_parallel(head, progress)
                 else:
+                    files = self._case_files(head)
                     parsed = ((path, case_rows(path, content, self.config, self.calendar))
                               for path, content in self._history.stream_objects(files))
                     self._load_cases(parsed, len(files), progress)
@@ -256,14 +257,18 @@ class CaseIndex:
         elif progress and not count:
             progress(0, 0)
 
-    def _load_in_parallel(self, head: str, files: list[tuple[str, str]],
-                          progress: Callable[[int, int], None] | None) -> None:
+    def _case_files(self, head: str) -> list[tuple[str, str]]:
+        """(path, blob sha) of every case file at ``head``."""
+        return [(path, sha) for path, sha in self._history.iter_tree(head, CASES_DIR + "/") if _is_case_path(path)]
+
+    def _load_in_parallel(self, head: str, progress: Callable[[int, int], None] | None) -> None:
         """A cold rebuild of a large store on all cores.
 
-        One worker reads the whole history into a file of its own beside the index while the
-        others read and parse the case files (each worker asks git for the blobs itself, in
-        chunks: neither the files nor the history pass through this process or sit in memory);
-        this process writes the rows as they come, then copies the history in.
+        One worker reads the whole history into a file of its own beside the index while this
+        process lists the case files and the other workers read and parse them (each worker asks
+        git for the blobs itself, in chunks: neither the files nor the history pass through this
+        process or sit in memory); this process writes the rows as they come, and copies the
+        history in as soon as it is ready.
         """
         import multiprocessing
 
@@ -272,15 +277,29 @@ class CaseIndex:
         history_file = Path(f"{self.path}.history")
         history_file.unlink(missing_ok=True)
         workers = _cores()
-        size = max(200, min(PARALLEL_CHUNK, -(-len(files) // (workers * 4))))
-        chunks = [files[i:i + size] for i in range(0, len(files), size)]
+        copied = False
+
+        def copy_history() -> None:
+            nonlocal copied
+            history.get()  # a failure in the worker is raised here, as it was raised there
+            with closing(sqlite3.connect(history_file)) as source:  # in key order: appended, not scattered
+                self._open().executemany(_INSERT_COMMIT, source.execute("SELECT * FROM commits ORDER BY sha"))
+            copied = True
+
+        def parsed(chunks: list[list[tuple[str, str]]]) -> Iterator[tuple[str, _Rows | None]]:
+            for rows in _bounded(pool, chunks, 2 * workers):
+                yield from rows
+                if not copied and history.ready():  # while the workers go on parsing
+                    copy_history()
+
         try:
             with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupt) as pool:
                 history = pool.apply_async(_write_history, (self.git.root, head, str(history_file)))
-                self._load_cases(_bounded(pool, chunks, 2 * workers), len(files), progress)
-                history.get()  # a failure in the worker is raised here, as it was raised there
-            with closing(sqlite3.connect(history_file)) as source:  # in key order: appended, not scattered
-                self._open().executemany(_INSERT_COMMIT, source.execute("SELECT * FROM commits ORDER BY sha"))
+                files = self._case_files(head)
+                size = max(200, min(PARALLEL_CHUNK, -(-len(files) // (workers * 4))))
+                self._load_cases(parsed([files[i:i + size] for i in range(0, len(files), size)]), len(files), progress)
+                if not copied:
+                    copy_history()
         finally:
             history_file.unlink(missing_ok=True)
             _WORKER_SETTINGS = None
@@ -472,7 +491,7 @@ def _ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _bounded(pool: Any, chunks: list[list[tuple[str, str]]], window: int) -> Iterator[tuple[str, _Rows | None]]:
+def _bounded(pool: Any, chunks: list[list[tuple[str, str]]], window: int) -> Iterator[list[tuple[str, _Rows | None]]]:
     """The parsed chunks in order, with at most ``window`` of them in flight: rows do not pile up
     in memory when writing them is slower than parsing."""
     from collections import deque
@@ -481,9 +500,9 @@ def _bounded(pool: Any, chunks: list[list[tuple[str, str]]], window: int) -> Ite
     for chunk in chunks:
         pending.append(pool.apply_async(_worker_rows, (chunk,)))
         if len(pending) >= window:
-            yield from pending.popleft().get()
+            yield pending.popleft().get()
     while pending:
-        yield from pending.popleft().get()
+        yield pending.popleft().get()
 
 
 def _insert_commits(db: sqlite3.Connection, numbered: Iterable[tuple[int, Any]]) -> None:
