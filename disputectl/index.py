@@ -282,8 +282,12 @@ class CaseIndex:
         def copy_history() -> None:
             nonlocal copied
             history.get()  # a failure in the worker is raised here, as it was raised there
+            db = self._open()
             with closing(sqlite3.connect(history_file)) as source:  # in key order: appended, not scattered
-                self._open().executemany(_INSERT_COMMIT, source.execute("SELECT * FROM commits ORDER BY sha"))
+                db.executemany(_INSERT_COMMIT, source.execute("SELECT * FROM commits ORDER BY sha"))
+            for statement in _INDEXES:  # the history is whole: its indexes now, not after the parsing
+                if " ON commits(" in statement:
+                    db.execute(statement)
             copied = True
 
         def parsed(chunks: list[list[tuple[str, str]]]) -> Iterator[tuple[str, _Rows | None]]:
