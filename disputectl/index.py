@@ -259,7 +259,8 @@ class CaseIndex:
 
     def _case_files(self, head: str) -> list[tuple[str, str]]:
         """(path, blob sha) of every case file at ``head``."""
-        return [(path, sha) for path, sha in self._history.iter_tree(head, CASES_DIR + "/") if _is_case_path(path)]
+        files = self._history.files_at_depth(head, CASES_DIR, _CASE_DEPTH - 1)
+        return [(path, sha) for path, sha in files if _is_case_path(path)]
 
     def _load_in_parallel(self, head: str, progress: Callable[[int, int], None] | None) -> None:
         """A cold rebuild of a large store on all cores.

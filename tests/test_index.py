@@ -317,7 +317,47 @@ def test_a_tree_git_cannot_list_is_an_error_not_an_empty_store(store: Path) -> N
     from disputectl.githistory import History
 
     with pytest.raises(StoreError, match="git ls-tree 失败"):
-        list(History(store.resolve()).iter_tree("0" * 40, "cases/"))
+        History(store.resolve()).files_at_depth("0" * 40, "cases", 3)
+
+
+def test_listing_a_level_finds_the_files_there_as_a_recursive_listing_would(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Case files are listed one folder level at a time (not ``ls-tree -r`` through every notice
+    folder): the same files as the recursive listing at that depth, folder names taken literally
+    (``*``, ``[ab]``, ``:!01``, spaces: ls-tree takes no patterns), across more folders than one ``ls-tree`` is given."""
+    import subprocess
+
+    from disputectl import githistory
+    from disputectl.githistory import History
+
+    repo = tmp_path / "repo"
+    git(tmp_path, "init", "-q", str(repo))
+    days = [f"{n:02d}" for n in range(1, 8)] + ["*", "[ab]", "a b", "日", ":!01", ":(glob)x"]
+    for month in ("01", "02"):
+        for day in days:
+            folder = repo / "cases" / "2026" / month / day
+            (folder / "BGS-1").mkdir(parents=True)
+            (folder / "BGS-1.yaml").write_text(f"{month}{day}\n")
+            (folder / "BGS-1" / "notice.docx").write_text("n\n")  # one level deeper: not listed
+    (repo / "cases" / "2026" / "stray.yaml").write_text("x\n")  # shallower: not listed
+    (repo / "cases" / "2026" / "01" / "ab").mkdir()
+    (repo / "cases" / "2026" / "01" / "ab" / "only-if-[ab]-were-a-pattern.yaml").write_text("y\n")
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "files")
+    monkeypatch.setattr(githistory, "_PATHSPECS", 3)  # several ls-tree calls per level
+    found = History(repo).files_at_depth("HEAD", "cases", 3)
+    out = subprocess.run(["git", "-C", str(repo), "ls-tree", "-r", "-z", "HEAD", "--", "cases/"],
+                         capture_output=True, check=True).stdout
+    expected = []
+    for record in out.split(b"\0"):
+        if record:
+            meta, _, path = record.partition(b"\t")
+            if path.count(b"/") == 4:
+                expected.append((path.decode(), meta.split()[2].decode()))
+    assert sorted(found) == sorted(expected)
+    assert len(found) == 2 * len(days) + 1
+    assert ("cases/2026/01/[ab]/BGS-1.yaml" in dict(found)) and ("cases/2026/02/*/BGS-1.yaml" in dict(found))
+    assert History(repo).files_at_depth("HEAD", "nothing-here", 3) == []
 
 
 def _index_names(store: Path) -> set[str]:
