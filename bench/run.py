@@ -38,6 +38,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
 
+from disputectl.index import INDEX_NAME, index_file  # noqa: E402
+
 BIN = Path(sys.executable).parent
 DISPUTECTL = str(BIN / "disputectl")
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -265,7 +267,7 @@ class Bench:
         size = self.size
         print(f"\n== {size} cases ({self.meta['commits']} commits) in {self.store}", flush=True)
         self.measure("reindex", "cold reindex (`reindex`)", lambda i: self.cli("reindex"), target=60.0)
-        if not (self.store / ".git" / "disputectl-index.sqlite").exists():
+        if not index_file(self.store / ".git").exists():
             run_once(self.cli("reindex"), env=self.env)  # every other command reads the index
         self.measure("help", "`--help`", lambda i: [DISPUTECTL, "--help"], target=0.2)
         shown = self.list_json("--status", "archived", "--limit", "20")
@@ -376,11 +378,11 @@ class Bench:
         if not real:
             self.git("clone", "--quiet", str(hub), str(clone), repo=folder)
         # The clone starts from the index of the store it came from (same commit), not a cold build.
-        index = self.store / ".git" / "disputectl-index.sqlite"
-        if real and index.exists():
+        if real and index_file(self.store / ".git").exists():
             run_once(self.cli("list", "--limit", "1"), env=self.env)
             if self.git("rev-parse", "main") == self.git("rev-parse", "main", repo=clone):
-                shutil.copy2(index, clone / ".git" / index.name)
+                # under the plain name: a store with no pointer file opens that one
+                shutil.copy2(index_file(self.store / ".git"), clone / ".git" / INDEX_NAME)
         local_ids: list[str] = []
 
         def before(i: int) -> None:

@@ -72,11 +72,13 @@ def test_the_entry_point_exits_with_the_commands_code_and_all_its_output(store: 
 
 def test_the_index_is_closed_properly_before_the_quick_exit(store: Path) -> None:
     # a write-ahead log left behind is read again in full by every later command
-    index = store / ".git" / "disputectl-index.sqlite"
+    from disputectl.index import index_file
+
     for command in (["register", *field_args(EMPLOYER), "--no-input", "--as", "sw-registrar", "--store", str(store)],
                     ["list", "--store", str(store)], ["reindex", "--store", str(store)]):
         result = _entry(*command)
         assert result.returncode == 0, result.stderr
+        index = index_file(store / ".git")
         assert index.is_file()
         wal = index.with_name(index.name + "-wal")
         assert not wal.exists() or wal.stat().st_size == 0, command

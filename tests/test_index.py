@@ -15,7 +15,7 @@ from conftest import NOW, check_out, git, head, invoke
 
 from disputectl.derive import derive_state, due_facts
 from disputectl.gitstore import GitStore, iter_tree_files
-from disputectl.index import INDEX_NAME
+from disputectl.index import index_file
 from disputectl.services import Session, open_session, perform
 from disputectl.store import CASES_DIR, case_path, parse_case
 
@@ -166,7 +166,7 @@ def test_a_stale_index_catches_up_incrementally(cli: Callable[..., Any], registe
 
 def test_a_damaged_index_file_is_rebuilt(store: Path, two_cases: tuple[str, str]) -> None:
     refresh(store)
-    index = store / ".git" / INDEX_NAME
+    index = index_file(store / ".git")
     for suffix in ("-wal", "-shm"):
         Path(str(index) + suffix).unlink(missing_ok=True)
     index.write_bytes(b"\x00garbage, not SQLite\xff" * 512)
@@ -177,12 +177,59 @@ def test_a_damaged_index_file_is_rebuilt(store: Path, two_cases: tuple[str, str]
 def test_a_damaged_index_is_rebuilt_by_a_command(cli: Callable[..., Any], store: Path,
                                                  two_cases: tuple[str, str]) -> None:
     refresh(store)
-    (store / ".git" / INDEX_NAME).write_bytes(b"SQLite format 3\x00" + b"\xde\xad" * 4096)
+    (index_file(store / ".git")).write_bytes(b"SQLite format 3\x00" + b"\xde\xad" * 4096)
     result = cli("show", two_cases[0])
     assert result.exit_code == 0, result.output
     assert two_cases[0] in result.output
     assert refresh(store) == "current"
     assert_index_agrees(store)
+
+
+def _index_files(store: Path) -> list[str]:
+    return sorted(p.name for p in (store / ".git").glob("disputectl-index*") if not p.name.endswith(".lock"))
+
+
+def test_a_rebuild_switches_to_a_new_file_while_a_reader_of_the_old_one_reads_on(
+        register: Callable[..., str], store: Path, two_cases: tuple[str, str]) -> None:
+    refresh(store)
+    reader = session(store)
+    try:
+        assert reader.index.count() == 2
+        old = reader.index.path
+        register()
+        rebuilder = session(store)
+        try:
+            assert rebuilder.index.refresh(force=True) == "rebuilt"
+            new = rebuilder.index.path
+        finally:
+            rebuilder.index.close()
+            rebuilder.git.close()
+        assert new != old and index_file(store / ".git") == new
+        # only the new file is left (its log folded in and removed), and the pointer naming it
+        assert _index_files(store) == sorted([new.name, "disputectl-index.current"])
+        assert reader.index.count() == 2  # the old file, opened before, is read to its end
+        assert reader.index.refresh() == "current"  # built by the other process: opened anew
+        assert reader.index.path == new and reader.index.count() == 3
+    finally:
+        reader.index.close()
+        reader.git.close()
+    assert_index_agrees(store)
+
+
+def test_a_file_left_by_a_rebuild_cut_short_is_replaced(store: Path, two_cases: tuple[str, str]) -> None:
+    import re
+
+    refresh(store)
+    current = index_file(store / ".git")
+    number = int(re.fullmatch(r"disputectl-index\.(\d+)\.sqlite", current.name)[1])
+    left = current.with_name(f"disputectl-index.{number + 1}.sqlite")
+    left.write_bytes(b"half a rebuild")
+    Path(f"{left}-journal").write_bytes(b"x")
+    assert invoke("reindex", "--store", str(store)).exit_code == 0
+    assert index_file(store / ".git") == left
+    assert _index_files(store) == sorted([left.name, "disputectl-index.current"])
+    assert refresh(store) == "current"
+    assert set(assert_index_agrees(store)) == set(two_cases)
 
 
 def test_a_history_rewrite_rebuilds_the_index(register: Callable[..., str], store: Path,
@@ -196,7 +243,7 @@ def test_a_history_rewrite_rebuilds_the_index(register: Callable[..., str], stor
 
 
 def test_reindex_rebuilds_with_a_progress_report(store: Path, two_cases: tuple[str, str]) -> None:
-    (store / ".git" / INDEX_NAME).write_bytes(b"garbage")
+    (index_file(store / ".git")).write_bytes(b"garbage")
     result = invoke("reindex", "--store", str(store))
     assert result.exit_code == 0, result.output
     assert "已重建索引：2 件案件" in result.output
@@ -363,7 +410,7 @@ def test_listing_a_level_finds_the_files_there_as_a_recursive_listing_would(
 def _index_names(store: Path) -> set[str]:
     import sqlite3
 
-    with sqlite3.connect(store / ".git" / INDEX_NAME) as db:
+    with sqlite3.connect(index_file(store / ".git")) as db:
         return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
 
 
@@ -382,7 +429,7 @@ def test_an_index_made_before_gets_the_number_index_and_loses_the_old_one(store:
     import sqlite3
 
     refresh(store)
-    path = store / ".git" / INDEX_NAME
+    path = index_file(store / ".git")
     with sqlite3.connect(path) as db:  # as an earlier version left it
         db.execute("DROP INDEX numbers_seq")
         db.execute("CREATE INDEX numbers_key ON numbers(prefix, year)")

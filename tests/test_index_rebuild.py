@@ -51,8 +51,9 @@ def test_parallel_cold_rebuild_matches_serial(cli, store, register, monkeypatch:
     assert len(expected["commits"]) >= 6 and not list(store.glob(".git/*.history"))
 
 
-def test_a_failure_reading_the_history_in_a_worker_is_reported_and_nothing_is_kept(
-        cli, store, register, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_failure_reading_the_history_is_reported_and_nothing_is_kept(
+        cli, store, register, monkeypatch: pytest.MonkeyPatch, parallel: bool) -> None:
     register()
     now = datetime.fromisoformat("2026-11-26T10:00:00+08:00")
     assert open_session(store, now=now).index.refresh() in ("current", "incremental", "rebuilt")
@@ -61,13 +62,15 @@ def test_a_failure_reading_the_history_in_a_worker_is_reported_and_nothing_is_ke
         raise StoreError("读取提交历史失败（测试）")
         yield
 
-    monkeypatch.setattr(index_module, "PARALLEL_FROM", 1)
+    files = sorted(p.name for p in store.glob(".git/disputectl-index*"))
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 1 if parallel else 10**9)
     monkeypatch.setattr(index_module, "iter_log", broken)  # the worker is forked with it
     s = open_session(store, now=now)
     with pytest.raises(StoreError, match="读取提交历史失败"):
         s.index.refresh(force=True)
     s.index.close()
     assert not list(store.glob(".git/*.history"))
+    assert sorted(p.name for p in store.glob(".git/disputectl-index*")) == files  # the new file removed
     monkeypatch.undo()
     again = open_session(store, now=now)
     assert again.index.meta("built_from")  # the rebuild was rolled back: the earlier index stands
