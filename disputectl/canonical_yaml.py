@@ -26,9 +26,12 @@ GIVE_UP: Any = object()
 # What YAML allows in a document (no C0/C1 controls, no surrogates, no U+FFFE/FFFF), less what
 # this reader leaves to libyaml: tab, CR, NEL and the Unicode line and paragraph separators, BOM.
 _OUTSIDE = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-# key: value | key:   (keys are simple words of up to 128 characters, the writer's simple keys;
-# libyaml refuses a simple key over 1024; anything else is left to libyaml)
-_ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,127}):(?: (.*))?\Z", re.DOTALL)
+# Every line, split in one pass: (indent, "- " or "", "-" alone or "", key, value after "key: ", the
+# rest of any other line). Keys are simple words of up to 128 characters, the writer's simple keys
+# (libyaml refuses a simple key over 1024); a line that is no "key:" is left to the value reader.
+_LINE = re.compile(r"^( *)(?:(- )|(-)$)?(?:([A-Za-z_][A-Za-z0-9_-]{0,127}):(?: (.*))?$|(.*)$)", re.MULTILINE)
+# after the last line: shallower than a nested block, no item, no key (ends every loop)
+_END = ("", "end", "", "", "", "")
 _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'\Z")
 _PLAIN_FIRST_REFUSED = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _STR = "tag:yaml.org,2002:str"
@@ -42,7 +45,8 @@ class _GiveUp(Exception):
 
 class Reader:
     """Reads canonical YAML; ``strict`` builds a plain scalar that is not a string (rarely: the
-    values are remembered, a store's files repeat the same few numbers, booleans and nulls)."""
+    scalars read are remembered by their text, plain or quoted, and a store's files repeat the
+    same few numbers, booleans, nulls, keys and dates)."""
 
     def __init__(self, strict: Callable[[str], Any]) -> None:
         import yaml
@@ -64,19 +68,17 @@ class Reader:
         # a last line break, no blank lines, no trailing spaces, only characters left to this reader
         if not text.endswith("\n") or "\n\n" in text or " \n" in text or text[0] == "\n" or _OUTSIDE.search(text):
             return GIVE_UP
-        lines = text.split("\n")
-        lines.pop()
-        content = [line.lstrip(" ") for line in lines]
-        if content[0] == "-" or content[0].startswith("- ") or len(content[0]) != len(lines[0]):
+        lines = _LINE.findall(text)
+        lines[-1] = _END  # the empty match after the last line break
+        first = lines[0]
+        if first[0] or first[1] or first[2]:
             return GIVE_UP  # the document is a mapping at the left edge
-        depths = [len(line) - len(bare) for line, bare in zip(lines, content, strict=True)]
-        depths.append(-1)  # the end: shallower than anything
-        document = _Document(self, content, depths)
+        document = _Document(self, lines)
         try:
-            value = document.mapping(0, None)
+            value = document.mapping(0, "", "")
         except (_GiveUp, RecursionError):
             return GIVE_UP
-        return value if document.at == len(lines) else GIVE_UP
+        return value if document.at == len(lines) - 1 else GIVE_UP
 
     # -- scalars ------------------------------------------------------------------------------
     def plain_scalar(self, text: str) -> Any:
@@ -99,88 +101,88 @@ class Reader:
                 raise _GiveUp from None
         else:
             raise _GiveUp
+        self.remember(text, value)
+        return value
+
+    def remember(self, text: str, value: Any) -> None:
+        """Keep a scalar read (a string, number, boolean or null: never a collection) for its text."""
         if len(self.plain) > 100_000:
             self.plain.clear()
         self.plain[text] = value
-        return value
 
 
 class _Document:
-    """One file being read: its lines' contents and depths, and the line reached."""
+    """One file being read: its lines (as ``_LINE`` splits them) and the line reached."""
 
-    def __init__(self, reader: Reader, contents: list[str], depths: list[int]) -> None:
+    def __init__(self, reader: Reader, lines: list[tuple[str, str, str, str, str, str]]) -> None:
         self.reader = reader
-        self.contents = contents
-        self.depths = depths
+        self.lines = lines
         self.at = 0
 
-    def mapping(self, indent: int, first: re.Match[str] | None) -> dict[Any, Any]:
-        """Entries at ``indent``; ``first`` is an entry already read after a sequence's dash."""
+    def mapping(self, indent: int, word: str, rest: str) -> dict[Any, Any]:
+        """Entries at ``indent``; ``word`` and ``rest``: an entry already read after a sequence's dash."""
         mapping: dict[Any, Any] = {}
-        depths, contents, plain = self.depths, self.contents, self.reader.plain
+        lines, plain = self.lines, self.reader.plain
+        at = self.at
         while True:
-            if first is not None:
-                match, first = first, None
+            if word:
+                at += 1
             else:
-                depth = depths[self.at]
-                if depth < indent:
-                    return mapping
-                if depth > indent:
+                spaces, dash, alone, word, rest, _ = lines[at]
+                if len(spaces) != indent:
+                    if len(spaces) < indent:
+                        break
                     raise _GiveUp  # a value going on on this line, or an indent this writer never makes
-                content = contents[self.at]
-                if content[0] == "-" and (content == "-" or content[1] == " "):
-                    return mapping  # the next item of the sequence this mapping sits in
-                found = _ENTRY.match(content)
-                if found is None:
+                if dash or alone:
+                    break  # the next item of the sequence this mapping sits in (or the end)
+                if not word:
                     raise _GiveUp
-                match = found
-            word, rest = match.groups()
+                at += 1
             key = plain.get(word, GIVE_UP)
             if key is GIVE_UP:
                 key = self.reader.plain_scalar(word)
             if key in mapping or not isinstance(key, str | int):
                 raise _GiveUp
-            self.at += 1
-            if rest is None:
+            if rest:
+                value = plain.get(rest, GIVE_UP)
+                mapping[key] = self._value(rest) if value is GIVE_UP else value
+            else:
+                self.at = at
                 mapping[key] = self._nested(indent)
-                continue
-            value = plain.get(rest, GIVE_UP)
-            mapping[key] = self._value(rest) if value is GIVE_UP else value
+                at = self.at
+            word = ""
+        self.at = at
+        return mapping
 
     def _nested(self, indent: int) -> Any:
         """The value of ``key:`` with nothing after it: a block below, or null."""
-        depth = self.depths[self.at]
-        if depth < 0:
-            return None
-        content = self.contents[self.at]
-        is_item = content[0] == "-" and (content == "-" or content[1] == " ")
+        spaces, dash, alone, _, _, _ = self.lines[self.at]
+        depth = len(spaces)
+        is_item = dash == "- " or alone
         if depth == indent and is_item:
             return self._sequence(indent)  # dump_yaml's sequence under a key, at the key's indent
         if depth <= indent:
             return None
         if is_item:
             return self._sequence(depth)
-        return self.mapping(depth, None)
+        return self.mapping(depth, "", "")
 
     def _sequence(self, indent: int) -> list[Any]:
         items: list[Any] = []
-        depths, contents = self.depths, self.contents
+        lines = self.lines
         while True:
-            depth = depths[self.at]
-            if depth < indent:
-                return items
-            if depth > indent:
+            spaces, dash, _, word, rest, bare = lines[self.at]
+            if len(spaces) != indent:
+                if len(spaces) < indent:
+                    return items
                 raise _GiveUp  # an item going on on this line, or an indent this writer never makes
-            content = contents[self.at]
-            if not content.startswith("- "):
+            if dash != "- ":
                 return items
-            rest = content[2:]
-            entry = _ENTRY.match(rest)
-            if entry is not None:
-                items.append(self.mapping(indent + 2, entry))
-                continue
-            self.at += 1
-            items.append(self._value(rest))
+            if word:
+                items.append(self.mapping(indent + 2, word, rest))
+            else:
+                self.at += 1
+                items.append(self._value(bare))
 
     def _value(self, text: str) -> Any:
         """A value written at its line's end: ``[]``, ``{}``, single-quoted or plain."""
@@ -192,5 +194,7 @@ class _Document:
             match = _SINGLE_QUOTED.match(text)
             if match is None:
                 raise _GiveUp
-            return match.group(1).replace("''", "'")
+            value = match.group(1).replace("''", "'")
+            self.reader.remember(text, value)  # dates repeat: no plain scalar starts with a quote
+            return value
         return self.reader.plain_scalar(text)
