@@ -321,10 +321,11 @@ class CaseIndex:
         """A cold rebuild of a large store on all cores.
 
         One worker reads the whole history into a file of its own beside the index while this
-        process lists the case files and the other workers read and parse them (each worker asks
-        git for the blobs itself, in chunks: neither the files nor the history pass through this
-        process or sit in memory); this process writes the rows as they come, and copies the
-        history in as soon as it is ready.
+        process lists the case files and the other workers read and parse them in chunks, each
+        chunk's rows written by its worker into a small file of its own (each worker asks git
+        for the blobs itself: neither the files nor their rows pass through this process). This
+        process merges the chunks' files in order as they come, and the history as soon as it
+        is ready, SQLite copying the rows itself.
         """
         import multiprocessing
 
@@ -332,42 +333,73 @@ class CaseIndex:
         _WORKER_SETTINGS = (self.git.root, self.config, self.calendar)
         history_file = self._dir / f"{INDEX_NAME}.history"
         history_file.unlink(missing_ok=True)
+        self._remove_parts()
         workers = _cores()
         copied = False
 
         def copy_history() -> None:
             nonlocal copied
             history.get()  # a failure in the worker is raised here, as it was raised there
-            db = self._open()
-            db.execute("COMMIT")  # (a file without a journal: no rollback lost) a database is attached outside one
-            db.execute("ATTACH DATABASE ? AS history", (str(history_file),))
-            try:  # copied in SQLite, in key order: appended, not scattered
+            with self._attached(history_file, "history") as db:  # in key order: appended, not scattered
                 db.execute("INSERT OR REPLACE INTO commits SELECT * FROM history.commits ORDER BY sha")
-            finally:
-                db.execute("DETACH DATABASE history")
-            for statement in _INDEXES:  # the history is whole: its indexes now, not after the parsing
-                if " ON commits(" in statement:
-                    db.execute(statement)
-            db.execute("BEGIN")
+                for statement in _INDEXES:  # the history is whole: its indexes now, not after the parsing
+                    if " ON commits(" in statement:
+                        db.execute(statement)
             copied = True
-
-        def parsed(chunks: list[list[tuple[str, str]]]) -> Iterator[tuple[str, _Rows | None]]:
-            for rows in _bounded(pool, chunks, 2 * workers):
-                yield from rows
-                if not copied and history.ready():  # while the workers go on parsing
-                    copy_history()
 
         try:
             with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupt) as pool:
                 history = pool.apply_async(_write_history, (self.git.root, head, str(history_file)))
                 files = self._case_files(head)
-                size = max(200, min(PARALLEL_CHUNK, -(-len(files) // (workers * 4))))
-                self._load_cases(parsed([files[i:i + size] for i in range(0, len(files), size)]), len(files), progress)
+                size = max(PARALLEL_MIN_CHUNK, min(PARALLEL_CHUNK, -(-len(files) // (workers * 4))))
+                tasks = ((f"{self._dir / INDEX_NAME}.part-{n}", files[start:start + size])
+                         for n, start in enumerate(range(0, len(files), size)))
+                done = 0
+                for part in _bounded(pool, _worker_part, tasks, 2 * workers):
+                    self._merge_part(Path(part))
+                    done = min(done + size, len(files))
+                    if progress:
+                        progress(done, len(files))
+                    if not copied and history.ready():  # while the workers go on parsing
+                        copy_history()
+                if progress and not files:
+                    progress(0, 0)
                 if not copied:
                     copy_history()
         finally:
             history_file.unlink(missing_ok=True)
+            self._remove_parts()
             _WORKER_SETTINGS = None
+
+    def _remove_parts(self) -> None:
+        for part in self._dir.glob(f"{INDEX_NAME}.part-*"):
+            part.unlink(missing_ok=True)
+
+    @contextmanager
+    def _attached(self, path: Path, name: str) -> Iterator[sqlite3.Connection]:
+        """The file being built, with ``path`` attached as ``name``: outside a transaction, as
+        SQLite requires (the file has no journal: committing on the way loses nothing)."""
+        db = self._open()
+        db.execute("COMMIT")
+        db.execute(f"ATTACH DATABASE ? AS {name}", (str(path),))
+        try:
+            yield db
+        finally:
+            db.execute(f"DETACH DATABASE {name}")
+            db.execute("BEGIN")
+
+    def _merge_part(self, path: Path) -> None:
+        """A chunk's rows (see ``_worker_part``) into the file being built, and the chunk's file
+        removed. A case number already there (a copy in an earlier chunk's day folder) gives way
+        to this chunk's copy, or to none if this one cannot be replayed, as in a one-by-one load."""
+        with self._attached(path, "part") as db:
+            earlier = db.execute("SELECT id FROM main.cases WHERE id IN (SELECT id FROM part.cases"
+                                 " UNION SELECT case_id FROM part.unread)").fetchall()
+            for (case_id,) in earlier:
+                _delete_rows(db, case_id)
+            for table, _ in _CASE_TABLES:
+                db.execute(f"INSERT INTO main.{table} SELECT * FROM part.{table}")  # noqa: S608 - fixed names
+        path.unlink()
 
     def _apply_diff(self, old: str, new: str) -> None:
         changed: list[str] = []
@@ -382,9 +414,7 @@ class CaseIndex:
             self._upsert(path, content)
 
     def _delete(self, case_id: str) -> None:
-        db = self._open()
-        for table, column in (("cases", "id"), ("docs", "case_id"), ("clocks", "case_id"), ("numbers", "case_id")):
-            db.execute(f"DELETE FROM {table} WHERE {column} = ?", (case_id,))  # noqa: S608
+        _delete_rows(self._open(), case_id)
 
     def _upsert(self, path: str, content: bytes) -> None:
         self._insert(_case_id(path), case_rows(path, content, self.config, self.calendar))
@@ -398,12 +428,7 @@ class CaseIndex:
             self._insert_rows(rows)
 
     def _insert_rows(self, rows: _Rows) -> None:
-        db = self._open()
-        case_row, doc_row, clock_rows, number_rows = rows
-        db.execute("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", case_row)
-        db.execute("INSERT INTO docs VALUES (?, ?, ?, ?)", doc_row)
-        db.executemany("INSERT INTO clocks VALUES (?, ?, ?, ?, ?, ?)", clock_rows)
-        db.executemany("INSERT INTO numbers VALUES (?, ?, ?, ?)", number_rows)
+        _insert_rows(self._open(), rows)
 
     def _rederive_all(self) -> None:
         db = self._open()
@@ -530,7 +555,8 @@ class CaseIndex:
 
 _Rows = tuple[tuple[Any, ...], tuple[str, str, str, str], list[tuple[Any, ...]], list[tuple[Any, ...]]]
 PARALLEL_FROM = 2000
-PARALLEL_CHUNK = 2000  # case files a worker reads (one git cat-file) and parses per task
+PARALLEL_CHUNK = 2000  # case files a worker reads (one git cat-file) and parses per task, at most
+PARALLEL_MIN_CHUNK = 200  # ... and at least (fewer for more tasks, as the store is smaller)
 _WORKER_SETTINGS: tuple[Path, Config, WorkCalendar] | None = None
 _INSERT_COMMIT = "INSERT OR REPLACE INTO commits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
@@ -556,18 +582,34 @@ def _ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _bounded(pool: Any, chunks: list[list[tuple[str, str]]], window: int) -> Iterator[list[tuple[str, _Rows | None]]]:
-    """The parsed chunks in order, with at most ``window`` of them in flight: rows do not pile up
-    in memory when writing them is slower than parsing."""
+def _bounded(pool: Any, work: Callable[[Any], Any], tasks: Iterable[Any], window: int) -> Iterator[Any]:
+    """``work`` of each task, on the pool, in order, with at most ``window`` tasks in flight:
+    results do not pile up when taking them is slower than making them."""
     from collections import deque
 
     pending: deque[Any] = deque()
-    for chunk in chunks:
-        pending.append(pool.apply_async(_worker_rows, (chunk,)))
+    for task in tasks:
+        pending.append(pool.apply_async(work, (task,)))
         if len(pending) >= window:
             yield pending.popleft().get()
     while pending:
         yield pending.popleft().get()
+
+
+_CASE_TABLES = (("cases", "id"), ("docs", "case_id"), ("clocks", "case_id"), ("numbers", "case_id"))
+
+
+def _delete_rows(db: sqlite3.Connection, case_id: str) -> None:
+    for table, column in _CASE_TABLES:
+        db.execute(f"DELETE FROM {table} WHERE {column} = ?", (case_id,))  # noqa: S608 - fixed names
+
+
+def _insert_rows(db: sqlite3.Connection, rows: _Rows) -> None:
+    case_row, doc_row, clock_rows, number_rows = rows
+    db.execute("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", case_row)
+    db.execute("INSERT INTO docs VALUES (?, ?, ?, ?)", doc_row)
+    db.executemany("INSERT INTO clocks VALUES (?, ?, ?, ?, ?, ?)", clock_rows)
+    db.executemany("INSERT INTO numbers VALUES (?, ?, ?, ?)", number_rows)
 
 
 def _insert_commits(db: sqlite3.Connection, numbered: Iterable[tuple[int, Any]]) -> None:
@@ -612,11 +654,33 @@ def case_rows(path: str, content: bytes, config: Config, calendar: WorkCalendar)
         return None
 
 
-def _worker_rows(chunk: list[tuple[str, str]]) -> list[tuple[str, _Rows | None]]:
-    """(A worker of a parallel rebuild.) Read a chunk of case files from git and parse them."""
+def _worker_part(task: tuple[str, list[tuple[str, str]]]) -> str:
+    """(A worker of a parallel rebuild.) Read a chunk of case files from git, parse them and write
+    their rows into a new SQLite file of the chunk's own (``path``), which the main process merges.
+
+    As in a one-by-one load, of one case number found twice the last copy counts; a number whose
+    last copy cannot be replayed is listed in ``unread`` (an earlier chunk's copy is dropped).
+    """
     assert _WORKER_SETTINGS is not None
     root, config, calendar = _WORKER_SETTINGS
-    return [(path, case_rows(path, content, config, calendar)) for path, content in History(root).stream_objects(chunk)]
+    path, chunk = task
+    last: dict[str, bool] = {}
+    with closing(sqlite3.connect(path, isolation_level=None)) as db:
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
+        db.executescript(_TABLES.replace(" PRIMARY KEY", "") + "CREATE TABLE unread (case_id TEXT NOT NULL);")
+        db.execute("BEGIN")
+        for file, content in History(root).stream_objects(chunk):
+            case_id = _case_id(file)
+            rows = case_rows(file, content, config, calendar)
+            if case_id in last:
+                _delete_rows(db, case_id)
+            if rows is not None:
+                _insert_rows(db, rows)
+            last[case_id] = rows is not None
+        db.executemany("INSERT INTO unread VALUES (?)", [(case_id,) for case_id, read in last.items() if not read])
+        db.execute("COMMIT")
+    return path
 
 
 def _rows_for(path: str, case: dict[str, Any], config: Config, calendar: WorkCalendar) -> _Rows:

@@ -43,9 +43,12 @@ def test_parallel_cold_rebuild_matches_serial(cli, store, register, monkeypatch:
     expected = snapshot(serial.index.path)
 
     monkeypatch.setattr(index_module, "PARALLEL_FROM", 1)
-    parallel = open_session(store, now=now)
-    assert parallel.index.refresh(force=True) == "rebuilt"
-    assert snapshot(parallel.index.path) == expected
+    for chunk in (200, 1):  # one chunk; one chunk per case, merged in order
+        monkeypatch.setattr(index_module, "PARALLEL_MIN_CHUNK", chunk)
+        parallel = open_session(store, now=now)
+        assert parallel.index.refresh(force=True) == "rebuilt"
+        assert snapshot(parallel.index.path) == expected, chunk
+        assert not list(store.glob(".git/*.part-*"))
     assert len(expected["cases"]) == 3
     assert {row[1] for row in expected["cases"]} == {"handling", "transferred", "registered"}
     assert len(expected["commits"]) >= 6 and not list(store.glob(".git/*.history"))
@@ -77,15 +80,22 @@ def test_a_failure_reading_the_history_is_reported_and_nothing_is_kept(
     assert again.index.count() == 1
 
 
-@pytest.mark.parametrize("parallel", [False, True])
+@pytest.mark.parametrize("mode", ["serial", "one chunk", "a chunk per file"])
+@pytest.mark.parametrize("later_copy", ["readable", "damaged"])
 def test_one_number_in_two_day_folders_does_not_stop_a_rebuild(cli, store, register, monkeypatch: pytest.MonkeyPatch,
-                                                                parallel: bool) -> None:
+                                                                mode: str, later_copy: str) -> None:
+    """A hand-made copy of a case file in a later day's folder: the last copy counts, as in a
+    catch-up (a damaged one: the case is not indexed), whether the copies are read one by one,
+    by one worker or by two workers and merged."""
     from conftest import git
 
     case = register()
-    register()
+    other = register()
     # a hand-made copy of the case file in another day's folder, committed with plain git
     blob = git(store, "rev-parse", f"HEAD:cases/2026/11/26/{case}.yaml").strip()
+    if later_copy == "damaged":
+        blob = subprocess.run(["git", "-C", str(store), "hash-object", "-w", "--stdin"], input="id: [unclosed\n",
+                              capture_output=True, text=True, check=True).stdout.strip()
     environ = {"GIT_INDEX_FILE": str(store / ".git" / "copy-index")}
 
     def run(*args: str) -> str:
@@ -97,8 +107,16 @@ def test_one_number_in_two_day_folders_does_not_stop_a_rebuild(cli, store, regis
     tree = run("write-tree")
     commit = run("commit-tree", tree, "-p", "HEAD", "-m", "手工复制")
     git(store, "update-ref", "refs/heads/main", commit)
-    monkeypatch.setattr(index_module, "PARALLEL_FROM", 1 if parallel else 10**9)
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 10**9 if mode == "serial" else 1)
+    monkeypatch.setattr(index_module, "PARALLEL_MIN_CHUNK", 1 if mode == "a chunk per file" else 200)
     s = open_session(store, now=datetime.fromisoformat("2026-11-26T10:00:00+08:00"))
     assert s.index.refresh(force=True) == "rebuilt"
-    assert s.index.count() == 2
-    assert s.index.case_state(case) is not None
+    if later_copy == "readable":
+        assert s.index.count() == 2
+        assert s.index.case_state(case) is not None
+        paths = dict(s.index._query("SELECT id, path FROM cases"))
+        assert paths[case] == f"cases/2026/11/27/{case}.yaml"  # the later folder's copy
+    else:
+        assert s.index.count() == 1 and s.index.case_state(case) is None
+    assert s.index.case_state(other) is not None
+    assert not list(store.glob(".git/*.part-*"))
