@@ -232,6 +232,26 @@ def test_a_file_left_by_a_rebuild_cut_short_is_replaced(store: Path, two_cases: 
     assert set(assert_index_agrees(store)) == set(two_cases)
 
 
+def test_a_rebuild_interrupted_says_so_and_leaves_the_index_as_it_was(
+        store: Path, two_cases: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import disputectl.index as index_module
+
+    refresh(store)
+    before = _index_files(store)
+
+    def interrupted(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(index_module, "case_rows", interrupted)  # Ctrl-C while the cases are read
+    result = invoke("reindex", "--store", str(store))
+    assert result.exit_code == 130
+    assert "已取消" in result.output and "Traceback" not in result.output
+    monkeypatch.undo()
+    assert _index_files(store) == before  # the new file removed, the old one still in use
+    assert refresh(store) == "current"
+    assert set(assert_index_agrees(store)) == set(two_cases)
+
+
 def test_a_history_rewrite_rebuilds_the_index(register: Callable[..., str], store: Path,
                                               two_cases: tuple[str, str]) -> None:
     older = head(store)

@@ -22,6 +22,12 @@ INTERNAL_ERROR_EXIT = 70
 class ChineseErrorsGroup(TyperGroup):
     """Every failure ends as one message on stderr and a non-zero exit, never a traceback."""
 
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # typer would turn it into a bare exit 130, saying nothing
+            raise typer.Abort() from None
+
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs["standalone_mode"] = False
         argv = kwargs.get("args") if "args" in kwargs else (args[0] if args else None)
