@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .errors import NotFound, PermissionDenied, ValidationError
@@ -197,11 +198,11 @@ class Config:
     default_retention: str
     reveal_roles: frozenset[str] = field(default_factory=frozenset)
 
-    @property
+    @cached_property  # asked for on every action a case replays
     def office_unit(self) -> str:
         return next(u.code for u in self.units.values() if u.kind == "office")
 
-    @property
+    @cached_property
     def platform_unit(self) -> str | None:
         return next((u.code for u in self.units.values() if u.kind == "platform"), None)
 

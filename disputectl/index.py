@@ -33,7 +33,7 @@ from .numbering import parse_doc_number
 from .store import CASE_ID_RE, CASES_DIR, parse_case
 from .workflow import CLOSED_STATUSES as _CLOSED_STATUSES
 
-INDEX_VERSION = "8"
+INDEX_VERSION = "9"
 INDEX_NAME = "disputectl-index.sqlite"
 # Each rebuild writes a new file, disputectl-index.<n>.sqlite; this file names the one in use.
 POINTER_NAME = "disputectl-index.current"
@@ -57,8 +57,10 @@ CREATE TABLE IF NOT EXISTS clocks (
 CREATE TABLE IF NOT EXISTS numbers (case_id TEXT NOT NULL, prefix TEXT NOT NULL, year INTEGER NOT NULL,
   seq INTEGER NOT NULL);
 """
+# sha unique through commits_sha (built with the other indexes): a rebuild appends the history as
+# git lists it, with no sorting into a key as it goes
 _COMMITS_TABLE = """CREATE TABLE IF NOT EXISTS commits (
-  sha TEXT PRIMARY KEY, case_id TEXT, action TEXT, actor TEXT, unit TEXT, action_id TEXT,
+  sha TEXT NOT NULL, case_id TEXT, action TEXT, actor TEXT, unit TEXT, action_id TEXT,
   author TEXT, email TEXT, at TEXT, subject TEXT, ord INTEGER NOT NULL)"""
 # The secondary indexes, apart: a rebuild drops them, loads the rows and builds them once.
 _INDEXES = (
@@ -73,6 +75,7 @@ _INDEXES = (
     # max_number: one seek for the highest number of a block, not a walk over a year's notices
     "CREATE INDEX IF NOT EXISTS numbers_seq ON numbers(prefix, year, seq)",
     "CREATE INDEX IF NOT EXISTS numbers_case ON numbers(case_id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS commits_sha ON commits(sha)",
     "CREATE INDEX IF NOT EXISTS commits_case ON commits(case_id, ord)",
     "CREATE INDEX IF NOT EXISTS commits_ord ON commits(ord)",  # max(ord) on each catch-up, not a scan
 )
@@ -340,8 +343,8 @@ class CaseIndex:
         def copy_history() -> None:
             nonlocal copied
             history.get()  # a failure in the worker is raised here, as it was raised there
-            with self._attached(history_file, "history") as db:  # in key order: appended, not scattered
-                db.execute("INSERT OR REPLACE INTO commits SELECT * FROM history.commits ORDER BY sha")
+            with self._attached(history_file, "history") as db:  # the same table: copied as it is
+                db.execute("INSERT INTO commits SELECT * FROM history.commits")
                 for statement in _INDEXES:  # the history is whole: its indexes now, not after the parsing
                     if " ON commits(" in statement:
                         db.execute(statement)
@@ -630,7 +633,7 @@ def _write_history(root: Path, head: str, path: str) -> int:
     with closing(sqlite3.connect(path, isolation_level=None)) as db:
         db.execute("PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=OFF")
-        db.execute(_COMMITS_TABLE.replace(" PRIMARY KEY", ""))  # rows as they come; sorted when read
+        db.execute(_COMMITS_TABLE)
         db.execute("BEGIN")
         _insert_commits(db, zip(itertools.count(-1, -1), iter_log(root, head)))
         db.execute("COMMIT")
