@@ -97,6 +97,7 @@ def init_repository(root: Path) -> None:
 # git maps pack files into memory in windows and by default keeps up to 8 GiB of them mapped:
 # at 100,000 cases (a 1.2 GB pack) `git log` over the history, `cat-file --batch` and fetch grew
 # to 1.3-1.5 GB resident. With these limits `git log` stays under 300 MB and is no slower.
+HOUSEKEEPING_EVERY = 16  # commits, on average, between two ``git gc --auto`` (see GitStore.housekeep)
 PACK_MEMORY = {"core.packedGitLimit": "64m", "core.packedGitWindowSize": "8m", "core.deltaBaseCacheLimit": "32m"}
 
 
@@ -291,7 +292,21 @@ class GitStore:
         expected = old or "0" * 40
         crash_point("before_cas")
         proc = run_git(self.root, "update-ref", "-m", "disputectl", REF, new, expected, check=False)
-        return proc.returncode == 0
+        if proc.returncode != 0:
+            return False
+        if int(new[:4], 16) % HOUSEKEEPING_EVERY == 0:
+            self.housekeep()
+        return True
+
+    def housekeep(self) -> None:
+        """Let git pack the loose objects actions write, as ``git commit`` does after each commit.
+
+        Every action writes a few loose objects (a file each): a store of 500,000 commits would
+        hold millions, slow to read and taking a disk block each. ``git gc --auto`` does nothing
+        until there are ~6,700 of them, then packs them (in the background, so the action does
+        not wait). Asked after one commit in ``HOUSEKEEPING_EVERY`` (chosen by the commit's name).
+        """
+        run_git(self.root, "gc", "--auto", "--quiet", check=False)
 
     def sync_worktree(self, paths: Mapping[str, bytes | None]) -> None:
         """Bring the working tree and git's index in line with a commit just made.

@@ -267,6 +267,38 @@ def test_an_index_of_an_earlier_layout_is_rebuilt(store: Path, two_cases: tuple[
     assert set(assert_index_agrees(store)) == set(two_cases)
 
 
+def test_actions_let_git_pack_the_loose_objects_they_write(register: Callable[..., str], store: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+    import subprocess
+
+    from disputectl import gitstore
+
+    def loose_objects() -> int:
+        counts = dict(line.split(": ") for line in git(store, "count-objects", "-v").splitlines())
+        return int(counts["count"])
+
+    # git gc --auto estimates the loose objects from objects/17/: put two there, and let one be "too many"
+    found = 0
+    for n in range(100_000):
+        data = f"filler {n}\n".encode()
+        if hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest().startswith("17"):  # noqa: S324
+            subprocess.run(["git", "-C", str(store), "hash-object", "-w", "--stdin"], input=data, check=True,
+                           capture_output=True)
+            found += 1
+            if found == 2:
+                break
+    git(store, "config", "gc.auto", "1")
+    git(store, "config", "gc.autoDetach", "false")  # packed before the action returns, for the test
+    monkeypatch.setattr(gitstore, "HOUSEKEEPING_EVERY", 10**6)
+    register()
+    assert loose_objects() > found  # asked after one commit in HOUSEKEEPING_EVERY: not this one
+    monkeypatch.setattr(gitstore, "HOUSEKEEPING_EVERY", 1)
+    case = register()
+    assert loose_objects() == found  # all packed but the two fillers (unreachable: left for git's prune)
+    assert refresh(store) in ("incremental", "current") and case in assert_index_agrees(store)
+
+
 def test_a_history_rewrite_rebuilds_the_index(register: Callable[..., str], store: Path,
                                               two_cases: tuple[str, str]) -> None:
     older = head(store)
