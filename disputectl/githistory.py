@@ -203,8 +203,12 @@ class History:
             below: list[str] = []
             for start in range(0, len(folders), _PATHSPECS):
                 # one folder's contents each (``dir/``); ls-tree takes paths as they are, not as patterns
-                out = self._git("ls-tree", "-z", commit, "--",
-                                *(f"{name}/" for name in folders[start:start + _PATHSPECS]))
+                try:
+                    out = self._git("ls-tree", "-z", commit, "--",
+                                    *(f"{name}/" for name in folders[start:start + _PATHSPECS]))
+                except StoreError:  # a damaged or missing tree: a listing cut short must not pass for the store
+                    raise StoreError(f"无法列出提交 {commit[:10]} 中 {folder} 的文件（git ls-tree 失败），"
+                                     "案件库可能已损坏，请运行 disputectl doctor。") from None
                 for record in out.split(b"\0"):
                     if record:
                         meta, _, path = record.partition(b"\t")

@@ -169,7 +169,11 @@ class GitStore:
         binsha = hashlib.sha1(raw).digest()  # noqa: S324 - git's object names
         name = binsha.hex()
         target = self.git_dir() / "objects" / name[:2] / name[2:]
-        if not target.exists():
+        try:
+            # there already (from an earlier attempt?): kept fresh, as git does, so git's prune
+            # (of unreachable objects over two weeks old) cannot take it now that it is used
+            os.utime(target)
+        except OSError:  # not there, or not this user's to touch: written (anew), as git does
             target.parent.mkdir(exist_ok=True)
             tmp = target.parent / f"tmp_obj_{os.getpid()}_{time.monotonic_ns()}"
             with open(tmp, "wb") as fh:
@@ -292,21 +296,19 @@ class GitStore:
         expected = old or "0" * 40
         crash_point("before_cas")
         proc = run_git(self.root, "update-ref", "-m", "disputectl", REF, new, expected, check=False)
-        if proc.returncode != 0:
-            return False
-        if int(new[:4], 16) % HOUSEKEEPING_EVERY == 0:
-            self.housekeep()
-        return True
+        return proc.returncode == 0
 
-    def housekeep(self) -> None:
+    def housekeep(self, commit: str) -> None:
         """Let git pack the loose objects actions write, as ``git commit`` does after each commit.
 
         Every action writes a few loose objects (a file each): a store of 500,000 commits would
         hold millions, slow to read and taking a disk block each. ``git gc --auto`` does nothing
         until there are ~6,700 of them, then packs them (in the background, so the action does
-        not wait). Asked after one commit in ``HOUSEKEEPING_EVERY`` (chosen by the commit's name).
+        not wait). Asked after one commit in ``HOUSEKEEPING_EVERY`` (chosen by the commit's name;
+        0: never), once the commit is on the branch and the store's lock is released.
         """
-        run_git(self.root, "gc", "--auto", "--quiet", check=False)
+        if HOUSEKEEPING_EVERY and int(commit[:4], 16) % HOUSEKEEPING_EVERY == 0:
+            run_git(self.root, "gc", "--auto", "--quiet", check=False)
 
     def sync_worktree(self, paths: Mapping[str, bytes | None]) -> None:
         """Bring the working tree and git's index in line with a commit just made.

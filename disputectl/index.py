@@ -27,6 +27,7 @@ from typing import Any
 from .calendar import WorkCalendar
 from .config import CONFIG_FILE, Config
 from .derive import case_facts, derive_state, due_facts
+from .errors import StoreError, ValidationError
 from .githistory import History, iter_log
 from .gitstore import GitStore, is_ancestor
 from .numbering import parse_doc_number
@@ -62,7 +63,7 @@ CREATE TABLE IF NOT EXISTS numbers (case_id TEXT NOT NULL, prefix TEXT NOT NULL,
 _COMMITS_TABLE = """CREATE TABLE IF NOT EXISTS commits (
   sha TEXT NOT NULL, case_id TEXT, action TEXT, actor TEXT, unit TEXT, action_id TEXT,
   author TEXT, email TEXT, at TEXT, subject TEXT, ord INTEGER NOT NULL)"""
-# The secondary indexes, apart: a rebuild drops them, loads the rows and builds them once.
+# The secondary indexes, apart: a rebuild loads the rows into a new file, then builds them once.
 _INDEXES = (
     "CREATE INDEX IF NOT EXISTS cases_status ON cases(status)",
     "CREATE INDEX IF NOT EXISTS cases_unit ON cases(unit)",
@@ -142,14 +143,30 @@ class CaseIndex:
 
     # -- connection -------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        """A connection to the index file in use, created if there is none yet.
+
+        A file is opened only if it exists (a rebuild elsewhere may have just switched files and
+        removed this one: SQLite would quietly make an empty file of that name); missing, the
+        pointer is read again, and only a file it names that does not exist yet is created.
+        """
+        try:
+            db = sqlite3.connect(self.path.absolute().as_uri() + "?mode=rw", uri=True, timeout=30,
+                                 isolation_level=None)
+        except sqlite3.OperationalError:
+            self.path = index_file(self._dir)
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
-        db.executescript(_SCHEMA)
-        retired = db.execute(f"SELECT name FROM sqlite_master WHERE type = 'index' AND name IN "
-                             f"({', '.join('?' * len(_RETIRED_INDEXES))})", _RETIRED_INDEXES).fetchall()
-        for (name,) in retired:
-            db.execute(f'DROP INDEX IF EXISTS "{name}"')  # another process may drop it first
+        try:
+            version = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        except sqlite3.OperationalError:  # a new file: no tables yet
+            version = None
+        if version is None or version[0] == INDEX_VERSION:  # an earlier layout is rebuilt, not indexed
+            db.executescript(_SCHEMA)
+            retired = db.execute(f"SELECT name FROM sqlite_master WHERE type = 'index' AND name IN "
+                                 f"({', '.join('?' * len(_RETIRED_INDEXES))})", _RETIRED_INDEXES).fetchall()
+            for (name,) in retired:
+                db.execute(f'DROP INDEX IF EXISTS "{name}"')  # another process may drop it first
         return db
 
     def _open(self) -> sqlite3.Connection:
@@ -250,9 +267,13 @@ class CaseIndex:
         """
         self.close()
         old = index_file(self._dir)
-        found = _GENERATION_RE.fullmatch(old.name)
-        new = self._dir / f"disputectl-index.{int(found[1]) + 1 if found else 1}.sqlite"
-        _remove_database(new)  # left by a rebuild cut short: never in use
+        # numbered above every file there: a name is never used twice (a command may still be
+        # reading a file removed since, through its own log and shared memory of that name)
+        numbers = [int(found[1]) for path in self._dir.iterdir() if (found := _GENERATION_RE.fullmatch(path.name))]
+        new = self._dir / f"disputectl-index.{max(numbers, default=0) + 1}.sqlite"
+        self._remove_leftovers(keep=old)  # of rebuilds cut short (this process holds the lock)
+        pointer = self._dir / POINTER_NAME
+        written = pointer.with_name(POINTER_NAME + ".new")
         db = sqlite3.connect(new, timeout=30, isolation_level=None)
         self._db, self.path = db, new
         try:
@@ -278,24 +299,34 @@ class CaseIndex:
             db.execute("PRAGMA journal_mode=WAL")
             db.close()
             _fsync(new)
-            pointer = self._dir / POINTER_NAME
-            written = pointer.with_name(POINTER_NAME + ".new")
             with open(written, "w", encoding="ascii") as out:
                 out.write(new.name + "\n")
                 out.flush()
                 os.fsync(out.fileno())
-            os.replace(written, pointer)
-            try:
-                _fsync(self._dir)  # the replacement itself on disk
-            except OSError:
-                pass
-        except BaseException:
+        except BaseException as exc:
             db.close()
             self._db, self.path = None, old
             _remove_database(new)
+            written.unlink(missing_ok=True)
+            if isinstance(exc, sqlite3.Error):  # not the file in use: that one stays as it was
+                raise StoreError(f"重建索引失败（{exc}），原索引未改动。请检查磁盘空间后再运行 disputectl reindex。") from None
             raise
+        os.replace(written, pointer)  # the switch: from here on the new file is the index
         self._db = None
-        _remove_database(old)
+        try:
+            _fsync(self._dir)  # the replacement itself on disk
+        except OSError:
+            pass
+        self._remove_leftovers(keep=new)
+
+    def _remove_leftovers(self, keep: Path) -> None:
+        """Every index file but ``keep``: earlier ones (a command still reading one reads on),
+        and what a rebuild cut short left (its new file, its chunks' files, its history file)."""
+        for path in self._dir.iterdir():
+            if (path.name == INDEX_NAME or _GENERATION_RE.fullmatch(path.name)) and path != keep:
+                _remove_database(path)
+            elif path.name.startswith((f"{INDEX_NAME}.part-", f"{INDEX_NAME}.history", f"{POINTER_NAME}.new")):
+                path.unlink(missing_ok=True)
 
     def _load_cases(self, parsed: Iterable[tuple[str, _Rows | None]], count: int,
                     progress: Callable[[int, int], None] | None) -> None:
@@ -335,8 +366,6 @@ class CaseIndex:
         global _WORKER_SETTINGS
         _WORKER_SETTINGS = (self.git.root, self.config, self.calendar)
         history_file = self._dir / f"{INDEX_NAME}.history"
-        history_file.unlink(missing_ok=True)
-        self._remove_parts()
         workers = _cores()
         copied = False
 
@@ -646,8 +675,6 @@ def case_rows(path: str, content: bytes, config: Config, calendar: WorkCalendar)
     The schema check is left to writes, to `show` of a case with no row and to `verify`: it
     would double the cost of a cold rebuild. A file that cannot be replayed is not indexed.
     """
-    from .errors import ValidationError
-
     try:
         case = parse_case(content, source=path, validate=False)
         if case.get("id") != _case_id(path):

@@ -170,8 +170,14 @@ def _commit(s: Session, officer: Officer, build: Callable[[str | None], tuple[di
             if s.git.compare_and_swap(commit, head):
                 crash_point("after_cas")
                 s.git.sync_worktree(files)
-                return result
-        raise StoreError("案件库正忙（提交多次冲突），未做改动，请稍后重试。")
+                break
+        else:
+            raise StoreError("案件库正忙（提交多次冲突），未做改动，请稍后重试。")
+    try:
+        s.git.housekeep(commit)
+    except KeyboardInterrupt:  # the action is done; only git's housekeeping was cut short
+        pass
+    return result
 
 
 def new_action_id(now: datetime) -> str:

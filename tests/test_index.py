@@ -191,20 +191,22 @@ def _index_files(store: Path) -> list[str]:
 
 def test_a_rebuild_switches_to_a_new_file_while_a_reader_of_the_old_one_reads_on(
         register: Callable[..., str], store: Path, two_cases: tuple[str, str]) -> None:
+    import subprocess
+    import sys
+
     refresh(store)
     reader = session(store)
     try:
         assert reader.index.count() == 2
         old = reader.index.path
         register()
-        rebuilder = session(store)
-        try:
-            assert rebuilder.index.refresh(force=True) == "rebuilt"
-            new = rebuilder.index.path
-        finally:
-            rebuilder.index.close()
-            rebuilder.git.close()
-        assert new != old and index_file(store / ".git") == new
+        # another process rebuilds (the disputectl command, as an officer would run it)
+        code = "import sys; from disputectl.cli.main import run; sys.argv = ['disputectl'] + sys.argv[1:]; run()"
+        rebuilt = subprocess.run([sys.executable, "-c", code, "reindex", "--store", str(store)],
+                                 capture_output=True, text=True)
+        assert rebuilt.returncode == 0, rebuilt.stderr
+        new = index_file(store / ".git")
+        assert new != old
         # only the new file is left (its log folded in and removed), and the pointer naming it
         assert _index_files(store) == sorted([new.name, "disputectl-index.current"])
         assert reader.index.count() == 2  # the old file, opened before, is read to its end
@@ -216,6 +218,28 @@ def test_a_rebuild_switches_to_a_new_file_while_a_reader_of_the_old_one_reads_on
     assert_index_agrees(store)
 
 
+def test_a_rebuild_that_fails_leaves_the_index_in_use_as_it_was(
+        store: Path, two_cases: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    import disputectl.index as index_module
+
+    refresh(store)
+    before = _index_files(store)
+
+    def full(*args: Any, **kwargs: Any) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(index_module, "_insert_rows", full)
+    result = invoke("reindex", "--store", str(store))
+    assert result.exit_code != 0
+    assert "重建索引失败" in result.output and "原索引未改动" in result.output and "Traceback" not in result.output
+    monkeypatch.undo()
+    assert _index_files(store) == before  # neither discarded as damaged nor half replaced
+    assert refresh(store) == "current"
+    assert set(assert_index_agrees(store)) == set(two_cases)
+
+
 def test_a_file_left_by_a_rebuild_cut_short_is_replaced(store: Path, two_cases: tuple[str, str]) -> None:
     import re
 
@@ -225,9 +249,17 @@ def test_a_file_left_by_a_rebuild_cut_short_is_replaced(store: Path, two_cases: 
     left = current.with_name(f"disputectl-index.{number + 1}.sqlite")
     left.write_bytes(b"half a rebuild")
     Path(f"{left}-journal").write_bytes(b"x")
+    for name in ("disputectl-index.sqlite.part-3", "disputectl-index.sqlite.history", "disputectl-index.current.new",
+                 "disputectl-index.sqlite", "disputectl-index.sqlite-wal"):
+        (store / ".git" / name).write_bytes(b"left over")  # by a rebuild cut short, an earlier version
     assert invoke("reindex", "--store", str(store)).exit_code == 0
-    assert index_file(store / ".git") == left
-    assert _index_files(store) == sorted([left.name, "disputectl-index.current"])
+    now_in_use = index_file(store / ".git")
+    assert now_in_use.name == f"disputectl-index.{number + 2}.sqlite"  # numbered above every file there
+    assert _index_files(store) == sorted([now_in_use.name, "disputectl-index.current"])
+    # the pointer lost: the next file is still numbered above the highest, never a name used before
+    (store / ".git" / "disputectl-index.current").unlink()
+    assert refresh(store) == "rebuilt"
+    assert index_file(store / ".git").name == f"disputectl-index.{number + 3}.sqlite"
     assert refresh(store) == "current"
     assert set(assert_index_agrees(store)) == set(two_cases)
 
@@ -260,7 +292,14 @@ def test_an_index_of_an_earlier_layout_is_rebuilt(store: Path, two_cases: tuple[
     refresh(store)
     with sqlite3.connect(index_file(store / ".git")) as db:  # as the version before this one left it
         db.execute("UPDATE meta SET value = ? WHERE key = 'version'", (str(int(INDEX_VERSION) - 1),))
+        db.execute("DROP INDEX commits_sha")
     db.close()
+    s = session(store)
+    try:
+        s.index._connect().close()  # opened: the new layout's indexes are not built on a file to be discarded
+    finally:
+        s.git.close()
+    assert "commits_sha" not in _index_names(store)
     assert refresh(store) == "rebuilt"
     assert refresh(store) == "current"
     assert "commits_sha" in _index_names(store)
@@ -290,13 +329,29 @@ def test_actions_let_git_pack_the_loose_objects_they_write(register: Callable[..
                 break
     git(store, "config", "gc.auto", "1")
     git(store, "config", "gc.autoDetach", "false")  # packed before the action returns, for the test
-    monkeypatch.setattr(gitstore, "HOUSEKEEPING_EVERY", 10**6)
+    monkeypatch.setattr(gitstore, "HOUSEKEEPING_EVERY", 0)
     register()
-    assert loose_objects() > found  # asked after one commit in HOUSEKEEPING_EVERY: not this one
+    assert loose_objects() > found  # never asked
     monkeypatch.setattr(gitstore, "HOUSEKEEPING_EVERY", 1)
     case = register()
     assert loose_objects() == found  # all packed but the two fillers (unreachable: left for git's prune)
     assert refresh(store) in ("incremental", "current") and case in assert_index_agrees(store)
+
+
+def test_an_object_written_again_is_kept_fresh_for_gits_prune(store: Path) -> None:
+    import os
+    import time
+
+    s = session(store)
+    try:
+        name = s.git._write(b"blob", b"written by an attempt that lost its race\n").hex()
+        loose = store / ".git" / "objects" / name[:2] / name[2:]
+        month_ago = time.time() - 30 * 86400
+        os.utime(loose, (month_ago, month_ago))  # old and unreachable: git gc --auto would prune it
+        assert s.git._write(b"blob", b"written by an attempt that lost its race\n").hex() == name
+    finally:
+        s.git.close()
+    assert loose.stat().st_mtime > time.time() - 3600
 
 
 def test_a_history_rewrite_rebuilds_the_index(register: Callable[..., str], store: Path,
@@ -482,7 +537,7 @@ def _index_names(store: Path) -> set[str]:
 
 
 def test_a_rebuild_builds_every_secondary_index_again(store: Path, two_cases: tuple[str, str]) -> None:
-    # a rebuild drops the secondary indexes, loads the rows and builds them once at the end
+    # a rebuild loads the rows into a new file and builds the secondary indexes once, at the end
     from disputectl.index import _INDEXES
 
     expected = {statement.split(" ON ")[0].split()[-1] for statement in _INDEXES}

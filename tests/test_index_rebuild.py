@@ -13,14 +13,29 @@ import disputectl.index as index_module
 from disputectl.errors import StoreError
 from disputectl.services import open_session
 
-TABLES = {
-    "cases": "SELECT id, status, unit, registered_on, closed_on, late, reply_days FROM cases ORDER BY id",
-    "docs": "SELECT case_id, case_json, state_json FROM docs ORDER BY case_id",
-    "clocks": "SELECT case_id, name, start, due, stopped, late FROM clocks ORDER BY case_id, name, start",
-    "numbers": "SELECT case_id, prefix, year, seq FROM numbers ORDER BY case_id, prefix, seq",
+TABLES = {  # every column, so that a copy of rows between files (INSERT ... SELECT *) is checked whole
+    "cases": "SELECT * FROM cases ORDER BY id",
+    "docs": "SELECT * FROM docs ORDER BY case_id",
+    "clocks": "SELECT * FROM clocks ORDER BY case_id, name, start",
+    "numbers": "SELECT * FROM numbers ORDER BY case_id, prefix, seq",
     "commits": "SELECT * FROM commits ORDER BY ord",
     "indexes": "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name",
 }
+
+
+@pytest.fixture
+def parallel_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Two cores, whatever the machine has; the list grows by one on every parallel rebuild."""
+    runs: list[int] = []
+    load = index_module.CaseIndex._load_in_parallel
+
+    def counted(self, *args, **kwargs):
+        runs.append(1)
+        return load(self, *args, **kwargs)
+
+    monkeypatch.setattr(index_module, "_cores", lambda: 2)
+    monkeypatch.setattr(index_module.CaseIndex, "_load_in_parallel", counted)
+    return runs
 
 
 def snapshot(path) -> dict[str, list[tuple]]:
@@ -31,7 +46,8 @@ def snapshot(path) -> dict[str, list[tuple]]:
         db.close()
 
 
-def test_parallel_cold_rebuild_matches_serial(cli, store, register, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_cold_rebuild_matches_serial(cli, store, register, monkeypatch: pytest.MonkeyPatch,
+                                              parallel_runs: list[int]) -> None:
     cases = [register(), register(category="6"), register(as_="rs-registrar", category="8")]
     assert cli("route", cases[0], "--self", as_="sw-registrar").exit_code == 0
     assert cli("route", cases[1], "--to", "RS", "--reason", "属人社核定", as_="sw-registrar").exit_code == 0
@@ -49,14 +65,15 @@ def test_parallel_cold_rebuild_matches_serial(cli, store, register, monkeypatch:
         assert parallel.index.refresh(force=True) == "rebuilt"
         assert snapshot(parallel.index.path) == expected, chunk
         assert not list(store.glob(".git/*.part-*"))
+    assert len(parallel_runs) == 2
     assert len(expected["cases"]) == 3
-    assert {row[1] for row in expected["cases"]} == {"handling", "transferred", "registered"}
+    assert {row[3] for row in expected["cases"]} == {"handling", "transferred", "registered"}  # status
     assert len(expected["commits"]) >= 6 and not list(store.glob(".git/*.history"))
 
 
 @pytest.mark.parametrize("parallel", [False, True])
 def test_a_failure_reading_the_history_is_reported_and_nothing_is_kept(
-        cli, store, register, monkeypatch: pytest.MonkeyPatch, parallel: bool) -> None:
+        cli, store, register, monkeypatch: pytest.MonkeyPatch, parallel: bool, parallel_runs: list[int]) -> None:
     register()
     now = datetime.fromisoformat("2026-11-26T10:00:00+08:00")
     assert open_session(store, now=now).index.refresh() in ("current", "incremental", "rebuilt")
@@ -74,16 +91,18 @@ def test_a_failure_reading_the_history_is_reported_and_nothing_is_kept(
     s.index.close()
     assert not list(store.glob(".git/*.history"))
     assert sorted(p.name for p in store.glob(".git/disputectl-index*")) == files  # the new file removed
+    assert len(parallel_runs) == int(parallel)
     monkeypatch.undo()
     again = open_session(store, now=now)
-    assert again.index.meta("built_from")  # the rebuild was rolled back: the earlier index stands
+    assert again.index.meta("built_from")  # the new file was removed: the earlier index stands
     assert again.index.count() == 1
 
 
 @pytest.mark.parametrize("mode", ["serial", "one chunk", "a chunk per file"])
 @pytest.mark.parametrize("later_copy", ["readable", "damaged"])
 def test_one_number_in_two_day_folders_does_not_stop_a_rebuild(cli, store, register, monkeypatch: pytest.MonkeyPatch,
-                                                                mode: str, later_copy: str) -> None:
+                                                                mode: str, later_copy: str,
+                                                                parallel_runs: list[int]) -> None:
     """A hand-made copy of a case file in a later day's folder: the last copy counts, as in a
     catch-up (a damaged one: the case is not indexed), whether the copies are read one by one,
     by one worker or by two workers and merged."""
@@ -120,3 +139,25 @@ def test_one_number_in_two_day_folders_does_not_stop_a_rebuild(cli, store, regis
         assert s.index.count() == 1 and s.index.case_state(case) is None
     assert s.index.case_state(other) is not None
     assert not list(store.glob(".git/*.part-*"))
+    assert len(parallel_runs) == (mode != "serial")
+
+
+def test_a_parallel_rebuild_interrupted_says_so_and_leaves_the_index_as_it_was(
+        cli, store, register, monkeypatch: pytest.MonkeyPatch, parallel_runs: list[int]) -> None:
+    case = register()
+    now = datetime.fromisoformat("2026-11-26T10:00:00+08:00")
+    assert open_session(store, now=now).index.refresh() in ("current", "incremental", "rebuilt")
+    files = sorted(p.name for p in store.glob(".git/disputectl-index*"))
+
+    def interrupted(self, path):
+        raise KeyboardInterrupt  # Ctrl-C while a chunk's rows are merged
+
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(index_module.CaseIndex, "_merge_part", interrupted)
+    result = cli("reindex")
+    assert result.exit_code == 130 and "已取消" in result.output
+    assert parallel_runs
+    monkeypatch.undo()
+    assert sorted(p.name for p in store.glob(".git/disputectl-index*")) == files  # no new file, no chunk files
+    again = open_session(store, now=now)
+    assert again.index.refresh() == "current" and again.index.case_state(case) is not None
