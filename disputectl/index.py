@@ -17,6 +17,7 @@ import json
 import os
 import re
 import sqlite3
+import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
@@ -293,11 +294,16 @@ class CaseIndex:
                     self._load_cases(parsed, len(files), progress)
                     self._add_commits(head, whole_history=True)
             self._set_meta(head, fingerprint(self.git.root))
+            # the rows are written (no journal: straight to the file): to disk while the indexes
+            # are built, so that the last fsync has only the indexes left (~1 GB at 100,000 cases)
+            early = threading.Thread(target=_fsync, args=(new,), daemon=True)
+            early.start()
             for statement in _INDEXES:
                 db.execute(statement)
             db.execute("COMMIT")
             db.execute("PRAGMA journal_mode=WAL")
             db.close()
+            early.join()
             _fsync(new)
             with open(written, "w", encoding="ascii") as out:
                 out.write(new.name + "\n")
