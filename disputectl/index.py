@@ -132,7 +132,8 @@ def _number_rows(case: dict[str, Any]) -> Iterator[tuple[str, str, int, int]]:
 
 
 class CaseIndex:
-    def __init__(self, git: GitStore, config: Config, calendar: WorkCalendar) -> None:
+    def __init__(self, git: GitStore, config: Config, calendar: WorkCalendar, *,
+                 notice: Callable[[], None] | None = None) -> None:
         self.git = git
         self._history = History(git.root)
         self.config = config
@@ -141,6 +142,7 @@ class CaseIndex:
         self.path = index_file(self._dir)  # again on each opening: a rebuild elsewhere moves it on
         self._db: sqlite3.Connection | None = None
         self._closer: Any = None  # weakref.finalize closing the connection (see _open)
+        self._notice = notice  # called before a rebuild nobody asked for, of a large store
 
     # -- connection -------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -234,6 +236,8 @@ class CaseIndex:
         if not force and built == (head or "") and print_ == current_print and self.meta("version") == INDEX_VERSION:
             return "current"
         if force or self.meta("version") != INDEX_VERSION or not built or head is None or not is_ancestor(self.git.root, built, head):
+            if not force and head and self._notice is not None and self._history.object_count() >= PARALLEL_FROM * 10:
+                self._notice()  # a minute or more at 100,000 cases: not a silent wait
             self._rebuild(head, progress)
             outcome = "rebuilt"
         else:

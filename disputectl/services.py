@@ -49,6 +49,8 @@ class Session:
     git: GitStore
     now: datetime
     officer_id: str | None = None
+    # said before a command (not ``reindex``) has to rebuild the index of a large store first
+    rebuild_notice: Callable[[], None] | None = None
 
     _index: Any = None
 
@@ -62,7 +64,7 @@ class Session:
         if self._index is None:
             from .index import CaseIndex
 
-            self._index = CaseIndex(self.git, self.config, self.calendar)
+            self._index = CaseIndex(self.git, self.config, self.calendar, notice=self.rebuild_notice)
         return self._index
 
     def officer(self) -> Officer:

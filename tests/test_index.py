@@ -354,6 +354,24 @@ def test_an_object_written_again_is_kept_fresh_for_gits_prune(store: Path) -> No
     assert loose.stat().st_mtime > time.time() - 3600
 
 
+def test_a_command_that_must_first_rebuild_a_large_stores_index_says_so(
+        cli: Callable[..., Any], store: Path, two_cases: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import disputectl.index as index_module
+
+    notice = "正在重建查询索引"
+    refresh(store)
+    index_file(store / ".git").write_bytes(b"garbage")
+    small = cli("list")
+    assert small.exit_code == 0 and notice not in small.output  # a small store: rebuilt at once, nothing to say
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 0)  # as large as it takes
+    assert notice not in cli("list").output  # the index is current: nothing to rebuild
+    index_file(store / ".git").write_bytes(b"garbage")
+    large = cli("list")
+    assert large.exit_code == 0 and notice in large.output and "案件（2 件）" in large.output
+    reindex = cli("reindex")  # reindex shows its own progress bar instead
+    assert reindex.exit_code == 0 and notice not in reindex.output
+
+
 def test_a_history_rewrite_rebuilds_the_index(register: Callable[..., str], store: Path,
                                               two_cases: tuple[str, str]) -> None:
     older = head(store)

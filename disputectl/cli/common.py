@@ -115,7 +115,9 @@ def now() -> datetime:
 def session(store: Path, officer: str | None = None):  # type: ignore[no-untyped-def]
     from ..services import open_session
 
-    return open_session(store, now=now(), officer_id=officer)
+    s = open_session(store, now=now(), officer_id=officer)
+    s.rebuild_notice = lambda: err.print("正在重建查询索引（首次使用、升级后或索引需要重建时），案件较多，需要一些时间，请稍候……")
+    return s
 
 
 def print_json(value: Any) -> None:
