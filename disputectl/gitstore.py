@@ -97,8 +97,8 @@ def init_repository(root: Path) -> None:
 # git maps pack files into memory in windows and by default keeps up to 8 GiB of them mapped:
 # at 100,000 cases (a 1.2 GB pack) `git log` over the history, `cat-file --batch` and fetch grew
 # to 1.3-1.5 GB resident. With these limits `git log` stays under 300 MB and is no slower.
-HOUSEKEEPING_EVERY = 16  # commits, on average, between two ``git gc --auto`` (see GitStore.housekeep)
 PACK_MEMORY = {"core.packedGitLimit": "64m", "core.packedGitWindowSize": "8m", "core.deltaBaseCacheLimit": "32m"}
+HOUSEKEEPING_EVERY = 16  # commits, on average, between two ``git gc --auto`` (see GitStore.housekeep)
 
 
 def limit_pack_memory(root: Path) -> None:
