@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 import sqlite3
 import subprocess
 from datetime import datetime
@@ -154,10 +156,46 @@ def test_a_parallel_rebuild_interrupted_says_so_and_leaves_the_index_as_it_was(
 
     monkeypatch.setattr(index_module, "PARALLEL_FROM", 1)
     monkeypatch.setattr(index_module.CaseIndex, "_merge_part", interrupted)
+    children = set(multiprocessing.active_children())
     result = cli("reindex")
     assert result.exit_code == 130 and "已取消" in result.output
     assert parallel_runs
+    assert set(multiprocessing.active_children()) <= children  # the workers stopped, not left to finish
     monkeypatch.undo()
     assert sorted(p.name for p in store.glob(".git/disputectl-index*")) == files  # no new file, no chunk files
+    again = open_session(store, now=now)
+    assert again.index.refresh() == "current" and again.index.case_state(case) is not None
+
+
+@pytest.mark.timeout(60)  # the failure this guards against is a rebuild waiting for ever
+@pytest.mark.parametrize("victim", ["chunk", "history"])
+def test_a_worker_killed_fails_the_rebuild_instead_of_hanging(
+        cli, store, register, monkeypatch: pytest.MonkeyPatch, parallel_runs: list[int], victim: str) -> None:
+    """The system's out-of-memory killer (here SIGKILL from the worker itself) ends a worker: the
+    rebuild stops with a message, the index in use stays, and no worker is left behind."""
+    case = register()
+    now = datetime.fromisoformat("2026-11-26T10:00:00+08:00")
+    assert open_session(store, now=now).index.refresh() in ("current", "incremental", "rebuilt")
+    files = sorted(p.name for p in store.glob(".git/disputectl-index*"))
+    name = "_worker_part" if victim == "chunk" else "_write_history"
+    original = getattr(index_module, name)
+
+    def killed(*args):
+        os.kill(os.getpid(), signal.SIGKILL)
+        return original(*args)
+
+    killed.__qualname__ = killed.__name__ = name  # sent to the worker by name, as the original is
+    killed.__module__ = index_module.__name__
+    monkeypatch.setattr(index_module, name, killed)
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 1)
+    children = set(multiprocessing.active_children())
+    result = cli("reindex")
+    assert result.exit_code != 0
+    assert "子进程意外退出" in result.output and "原索引未改动" in result.output
+    assert "Traceback" not in result.output
+    assert parallel_runs
+    assert set(multiprocessing.active_children()) <= children  # the other worker is gone too
+    monkeypatch.undo()
+    assert sorted(p.name for p in store.glob(".git/disputectl-index*")) == files
     again = open_session(store, now=now)
     assert again.index.refresh() == "current" and again.index.case_state(case) is not None
