@@ -832,7 +832,8 @@ def generate(size: int, target: Path, *, seed: int = 20261201, verify_every: int
 
 def append_commits(repo: Path, n: int, *, now: str = BENCH_NOW, seed: int = 1,
                    exclude: frozenset[str] = frozenset(), update_worktree: bool = True) -> list[str]:
-    """Add ``n`` commits on top of ``main``: a 备注 by the office on open cases of the last months.
+    """Add ``n`` commits on top of ``main``: a 备注 by the office on open cases of the last months,
+    the first at ``now`` and each of the others a second after the one before.
 
     Each file is made by ``serialize_case`` itself. Works on bare repositories too; in a clone
     with a working tree, the files and git's index are brought along (``read-tree -m -u``).
@@ -874,8 +875,10 @@ def append_commits(repo: Path, n: int, *, now: str = BENCH_NOW, seed: int = 1,
     proc = subprocess.Popen(["git", "-C", str(repo), "fast-import", "--quiet", "--done"], stdin=subprocess.PIPE, env=env)
     assert proc.stdin is not None
     parent: str | None = head
+    start = when
     for i in range(n):
         path, case, data = chosen[i % len(chosen)]
+        when = start + timedelta(seconds=i)
         entry = {"id": f"{when:%Y%m%d%H%M%S}-{rng.getrandbits(32):08x}", "at": when.isoformat(timespec="seconds"),
                  "action": "note", "actor": office.id, "unit": office.unit, "data": data}
         case["actions"].append(entry)

@@ -1,7 +1,8 @@
 """``make bench``: time every kind of command on generated stores of 10,000 and 100,000 cases.
 
 Each command runs as its own process, the way an officer runs it (``.venv/bin/disputectl …``),
-with ``DISPUTECTL_NOW`` fixed to the day after the generated history. The median of ``--runs``
+with ``DISPUTECTL_NOW`` on the day after the generated history, a second later for each command
+and each commit the bench adds (``Bench.tick``). The median of ``--runs``
 runs is reported (fewer runs for a command whose first run takes more than 5 s), with the peak
 resident memory of the process tree (``wait4``: the largest single process, git included).
 
@@ -29,7 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,11 +53,11 @@ READ_TARGET = 0.5
 MEMORY_TARGET_MB = 300
 
 INCREMENTAL = """\
-import sys, time
+import os, sys, time
 from datetime import datetime
 from pathlib import Path
 from disputectl.services import open_session
-s = open_session(Path(sys.argv[1]), now=datetime.fromisoformat(sys.argv[2]))
+s = open_session(Path(sys.argv[1]), now=datetime.fromisoformat(os.environ["DISPUTECTL_NOW"]))
 t = time.perf_counter()
 outcome = s.index.refresh()
 print(outcome, f"{time.perf_counter() - t:.3f}")
@@ -171,6 +172,23 @@ class Bench:
         self.results: list[Result] = []
         self.counter = 0
         self.adopt_repository_config()
+        # The bench's clock: it starts at the store's ``now`` (or after its last commit) and every
+        # command and every commit added is a second later than the one before, as in an office.
+        # (With one fixed time, the commits the bench adds all had the same date; git's walk of a
+        # range stops by commit dates, so each catch-up of the index walked all of them.)
+        last = datetime.fromisoformat(self.git("log", "-1", "--format=%cI", "main"))
+        self.clock = max(datetime.fromisoformat(self.meta["now"]), last)
+        self.tick(0)
+
+    def tick(self, seconds: int = 1) -> str:
+        """Move the clock on by ``seconds``; the time of the first of them (for commits made one
+        a second from then). Commands run at the clock's time (``DISPUTECTL_NOW``), and so do
+        the bench's own git commits (the yardstick)."""
+        first = self.clock + timedelta(seconds=min(seconds, 1))
+        self.clock += timedelta(seconds=seconds)
+        stamp = self.clock.isoformat()
+        self.env.update({"DISPUTECTL_NOW": stamp, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp})
+        return first.isoformat()
 
     def adopt_repository_config(self) -> None:
         """Give a cached store the git settings a store made by today's ``init`` has."""
@@ -213,6 +231,7 @@ class Bench:
 
     def sample(self, result: Result, argv: list[str], cwd: Path | None = None,
                check: Callable[[str], None] | None = None, timeout: float = 3600) -> float:
+        self.tick()
         try:
             elapsed, cpu, rss, stdout = run_once(argv, env=self.env, cwd=cwd, timeout=timeout)
         except TimedOut as exc:
@@ -343,10 +362,10 @@ class Bench:
 
         def before(i: int) -> None:
             self.counter += 1
-            generate.append_commits(self.store, 200, now=self.meta["now"], seed=1000 + self.counter)
+            generate.append_commits(self.store, 200, now=self.tick(200), seed=1000 + self.counter)
 
         self.measure("incremental", name,
-                     lambda i: [str(BIN / "python"), "-c", INCREMENTAL, str(self.store), self.meta["now"]],
+                     lambda i: [str(BIN / "python"), "-c", INCREMENTAL, str(self.store)],
                      target=1.0, before=before, check=check)
         if outcome:
             self.results[-1].note = ("process start + `open_session` + `index.refresh()` after 200 备注 on open cases "
@@ -387,8 +406,8 @@ class Bench:
 
         def before(i: int) -> None:
             self.counter += 1
-            local_ids[:] = generate.append_commits(clone, 1, now=self.meta["now"], seed=5000 + self.counter)
-            generate.append_commits(hub, 100, now=self.meta["now"], seed=7000 + self.counter,
+            local_ids[:] = generate.append_commits(clone, 1, now=self.tick(1), seed=5000 + self.counter)
+            generate.append_commits(hub, 100, now=self.tick(100), seed=7000 + self.counter,
                                     exclude=frozenset(local_ids), update_worktree=False)
 
         if real:

@@ -57,6 +57,14 @@ def test_a_generated_store_verifies_and_matches_the_tool(generator: ModuleType, 
                 assert [n["kind"] for n in action["notices"]] == ["transfer"]
     assert transferred > 0
 
+    # commits the bench adds later are a second apart, as an office's are (git stops its walk of a
+    # range by commit dates: commits of one and the same second made every catch-up walk them all)
+    touched = generator.append_commits(store, 3, now="2026-12-01T10:00:05+08:00", seed=3)
+    assert len(touched) == 3
+    assert git(store, "log", "-3", "--format=%cI").split() == [
+        "2026-12-01T10:00:07+08:00", "2026-12-01T10:00:06+08:00", "2026-12-01T10:00:05+08:00"]
+    assert json.loads(invoke("verify", "--store", str(store), "--json").output)["ok"]
+
 
 def test_index_figures_agree_with_a_replay_over_years_of_cases(generator: ModuleType, tmp_path: Path) -> None:
     """stats, the overdue trend and due lists from the index match replaying every case, on a
