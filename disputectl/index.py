@@ -394,10 +394,15 @@ class CaseIndex:
                         db.execute(statement)
             copied = True
 
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_ignore_interrupt)
+        pool: ProcessPoolExecutor | None = None
         try:
-            history = pool.submit(_write_history, self.git.root, head, str(history_file))
+            try:  # the workers are forked at the first task
+                pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                           initializer=_ignore_interrupt)
+                history = pool.submit(_write_history, self.git.root, head, str(history_file))
+            except OSError as exc:  # no memory or processes left to fork with
+                raise StoreError(f"重建索引失败：无法启动子进程（{exc.strerror or exc}），原索引未改动。"
+                                 "请关闭其他程序后再运行 disputectl reindex。") from None
             files = self._case_files(head)
             size = max(PARALLEL_MIN_CHUNK, min(PARALLEL_CHUNK, -(-len(files) // (workers * 4))))
             tasks = ((f"{self._dir / INDEX_NAME}.part-{n}", files[start:start + size])
@@ -418,10 +423,11 @@ class CaseIndex:
         except BrokenProcessPool:
             # a worker killed (by the system, short of memory; by an officer): the pool says so
             # instead of waiting for ever for the rows of the chunk that worker had
-            raise StoreError("重建索引失败：一个读取案件的子进程意外退出（可能是内存不足被系统终止），原索引未改动。"
+            raise StoreError("重建索引失败：一个子进程意外退出（可能是内存不足被系统终止），原索引未改动。"
                              "请关闭其他程序后再运行 disputectl reindex。") from None
         finally:
-            _stop(pool)
+            if pool is not None:
+                _stop(pool)
             history_file.unlink(missing_ok=True)
             self._remove_parts()
             _WORKER_SETTINGS = None
@@ -653,12 +659,9 @@ def _bounded(pool: Executor, work: Callable[[Any], Any], tasks: Iterable[Any], w
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """The pool's workers gone now, not after the tasks they have (the history: ~20 s at
-    100,000 cases), as on Ctrl-C or a failure nothing they write is wanted any more."""
-    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
-    if terminate is not None:
-        terminate()
-        return
-    # earlier versions: the pool's own list, taken before shutdown() lets go of it
+    100,000 cases), as on Ctrl-C or a failure nothing they write is wanted any more; and gone
+    when this returns (none writes a chunk's file after the clean-up)."""
+    # the pool's own list, taken before shutdown() lets go of it (after a shutdown it is None)
     processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import signal
 import sqlite3
 import subprocess
+import time
 from datetime import datetime
 
 import pytest
@@ -144,6 +146,14 @@ def test_one_number_in_two_day_folders_does_not_stop_a_rebuild(cli, store, regis
     assert len(parallel_runs) == (mode != "serial")
 
 
+def _in_worker(name: str, body):
+    """``body`` in place of the worker function ``name``: sent to the worker by name, as it is."""
+    body.__qualname__ = body.__name__ = name
+    body.__module__ = index_module.__name__
+    return body
+
+
+@pytest.mark.timeout(60)  # a Ctrl-C that waited for the history worker would wait 10 minutes
 def test_a_parallel_rebuild_interrupted_says_so_and_leaves_the_index_as_it_was(
         cli, store, register, monkeypatch: pytest.MonkeyPatch, parallel_runs: list[int]) -> None:
     case = register()
@@ -154,8 +164,12 @@ def test_a_parallel_rebuild_interrupted_says_so_and_leaves_the_index_as_it_was(
     def interrupted(self, path):
         raise KeyboardInterrupt  # Ctrl-C while a chunk's rows are merged
 
+    def slow_history(*args):  # as a history of 500,000 commits takes its time
+        time.sleep(600)
+
     monkeypatch.setattr(index_module, "PARALLEL_FROM", 1)
     monkeypatch.setattr(index_module.CaseIndex, "_merge_part", interrupted)
+    monkeypatch.setattr(index_module, "_write_history", _in_worker("_write_history", slow_history))
     children = set(multiprocessing.active_children())
     result = cli("reindex")
     assert result.exit_code == 130 and "已取消" in result.output
@@ -184,9 +198,7 @@ def test_a_worker_killed_fails_the_rebuild_instead_of_hanging(
         os.kill(os.getpid(), signal.SIGKILL)
         return original(*args)
 
-    killed.__qualname__ = killed.__name__ = name  # sent to the worker by name, as the original is
-    killed.__module__ = index_module.__name__
-    monkeypatch.setattr(index_module, name, killed)
+    monkeypatch.setattr(index_module, name, _in_worker(name, killed))
     monkeypatch.setattr(index_module, "PARALLEL_FROM", 1)
     children = set(multiprocessing.active_children())
     result = cli("reindex")
@@ -195,6 +207,30 @@ def test_a_worker_killed_fails_the_rebuild_instead_of_hanging(
     assert "Traceback" not in result.output
     assert parallel_runs
     assert set(multiprocessing.active_children()) <= children  # the other worker is gone too
+    monkeypatch.undo()
+    assert sorted(p.name for p in store.glob(".git/disputectl-index*")) == files
+    again = open_session(store, now=now)
+    assert again.index.refresh() == "current" and again.index.case_state(case) is not None
+
+
+def test_no_process_to_fork_fails_the_rebuild_with_a_message(
+        cli, store, register, monkeypatch: pytest.MonkeyPatch, parallel_runs: list[int]) -> None:
+    """Short of memory or of processes, fork() itself fails: a message, and the index stays."""
+    case = register()
+    now = datetime.fromisoformat("2026-11-26T10:00:00+08:00")
+    assert open_session(store, now=now).index.refresh() in ("current", "incremental", "rebuilt")
+    files = sorted(p.name for p in store.glob(".git/disputectl-index*"))
+
+    def no_fork():
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(os, "fork", no_fork)
+    result = cli("reindex")
+    assert result.exit_code != 0
+    assert "无法启动子进程" in result.output and "原索引未改动" in result.output
+    assert "Traceback" not in result.output
+    assert parallel_runs
     monkeypatch.undo()
     assert sorted(p.name for p in store.glob(".git/disputectl-index*")) == files
     again = open_session(store, now=now)
