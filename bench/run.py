@@ -176,9 +176,10 @@ class Bench:
         # command and every commit added is a second later than the one before, as in an office.
         # (With one fixed time, the commits the bench adds all had the same date; git's walk of a
         # range stops by commit dates, so each catch-up of the index walked all of them.)
-        last = datetime.fromisoformat(self.git("log", "-1", "--format=%cI", "main"))
-        self.clock = max(datetime.fromisoformat(self.meta["now"]), last)
-        self.tick(0)
+        start = datetime.fromisoformat(self.meta["now"])
+        last = datetime.fromisoformat(self.git("log", "-1", "--format=%cI", "main")).astimezone(start.tzinfo)
+        self.clock = max(start, last)  # in the store's time zone, whatever the last commit's
+        self.started = self.tick(0)
 
     def tick(self, seconds: int = 1) -> str:
         """Move the clock on by ``seconds``; the time of the first of them (for commits made one
@@ -388,6 +389,7 @@ class Bench:
         has_sync = subprocess.run([DISPUTECTL, "sync", "--help"], env=self.env, capture_output=True).returncode == 0
         real = False
         if has_sync:
+            self.tick()  # clone commits (the new station's number)
             proc = subprocess.run([DISPUTECTL, "clone", str(hub), str(clone), "--name", "office-b"], env=self.env,
                                   capture_output=True, text=True)
             real = proc.returncode == 0
@@ -470,7 +472,8 @@ def section(bench: Bench, load: tuple[float, float]) -> str:
         f"load average {load[0]:.1f} before, {load[1]:.1f} after (other jobs share the machine).",
         f"Code: `{code[:90]}`" + (" with uncommitted changes in disputectl/" if dirty else "") + ".",
         f"Store: {m['cases']:,} cases, {m['commits']:,} commits at generation, .git {disk}; generated in "
-        f"{m['generate_seconds']} s + checkout {m['checkout_seconds']} s; `DISPUTECTL_NOW={m['now']}`.",
+        f"{m['generate_seconds']} s + checkout {m['checkout_seconds']} s; `DISPUTECTL_NOW` from {bench.started} "
+        f"(the store's now: {m['now']}).",
         "",
         "",
     ]

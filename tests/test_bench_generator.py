@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -91,3 +92,21 @@ def test_index_figures_agree_with_a_replay_over_years_of_cases(generator: Module
     for include_all in (False, True):
         assert due_list(s, today, include_all=include_all) == due_list(s, today, include_all=include_all,
                                                                        records=records)
+
+
+def test_the_bench_clock_moves_a_second_per_command_and_per_commit() -> None:
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH.with_name("run.py"))
+    assert spec and spec.loader
+    run = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = run
+    spec.loader.exec_module(run)
+    bench = run.Bench.__new__(run.Bench)  # the clock alone: no store
+    bench.env = {}
+    bench.clock = datetime.fromisoformat("2026-12-01T10:00:00+08:00")
+    assert bench.tick(0) == "2026-12-01T10:00:00+08:00"
+    assert bench.tick() == "2026-12-01T10:00:01+08:00"  # a command
+    assert bench.env == {"DISPUTECTL_NOW": "2026-12-01T10:00:01+08:00", "GIT_AUTHOR_DATE": "2026-12-01T10:00:01+08:00",
+                         "GIT_COMMITTER_DATE": "2026-12-01T10:00:01+08:00"}
+    assert bench.tick(200) == "2026-12-01T10:00:02+08:00"  # 200 commits: the first at :02, the last at 10:03:21
+    assert bench.env["DISPUTECTL_NOW"] == "2026-12-01T10:03:21+08:00"
+    assert bench.tick() == "2026-12-01T10:03:22+08:00"  # the next command after them
