@@ -20,7 +20,7 @@ import sqlite3
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +37,8 @@ from .workflow import CLOSED_STATUSES as _CLOSED_STATUSES
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future, ProcessPoolExecutor
+
+Progress = Callable[[int, int], None]  # (case files done, of how many)
 
 INDEX_VERSION = "9"
 INDEX_NAME = "disputectl-index.sqlite"
@@ -136,7 +138,7 @@ def _number_rows(case: dict[str, Any]) -> Iterator[tuple[str, str, int, int]]:
 
 class CaseIndex:
     def __init__(self, git: GitStore, config: Config, calendar: WorkCalendar, *,
-                 notice: Callable[[], None] | None = None) -> None:
+                 rebuilding: Callable[[], AbstractContextManager[Progress | None]] | None = None) -> None:
         self.git = git
         self._history = History(git.root)
         self.config = config
@@ -145,7 +147,8 @@ class CaseIndex:
         self.path = index_file(self._dir)  # again on each opening: a rebuild elsewhere moves it on
         self._db: sqlite3.Connection | None = None
         self._closer: Any = None  # weakref.finalize closing the connection (see _open)
-        self._notice = notice  # called before a rebuild nobody asked for, of a large store
+        # around a rebuild nobody asked for, of a large store: says so, and may show its progress
+        self._rebuilding = rebuilding
 
     # -- connection -------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -216,7 +219,7 @@ class CaseIndex:
             os.close(fd)
 
     # -- catching up ------------------------------------------------------------------------
-    def refresh(self, *, force: bool = False, progress: Callable[[int, int], None] | None = None) -> str:
+    def refresh(self, *, force: bool = False, progress: Progress | None = None) -> str:
         """Bring the index to HEAD; returns "current", "incremental" or "rebuilt"."""
         head = self.git.head()
         with self._lock():
@@ -228,7 +231,7 @@ class CaseIndex:
                 self._discard()
                 return self._refresh(head, force=True, progress=progress)
 
-    def _refresh(self, head: str | None, *, force: bool, progress: Callable[[int, int], None] | None) -> str:
+    def _refresh(self, head: str | None, *, force: bool, progress: Progress | None) -> str:
         db = self._open()
         if self.meta("version") not in (None, INDEX_VERSION):  # an older layout: start from an empty file
             self._discard()
@@ -239,9 +242,11 @@ class CaseIndex:
         if not force and built == (head or "") and print_ == current_print and self.meta("version") == INDEX_VERSION:
             return "current"
         if force or self.meta("version") != INDEX_VERSION or not built or head is None or not is_ancestor(self.git.root, built, head):
-            if not force and head and self._notice is not None and self._history.object_count() >= PARALLEL_FROM * 10:
-                self._notice()  # a minute or more at 100,000 cases: not a silent wait
-            self._rebuild(head, progress)
+            if not force and head and self._rebuilding is not None and self._history.object_count() >= PARALLEL_FROM * 10:
+                with self._rebuilding() as shown:  # a minute or more at 100,000 cases: not a silent wait
+                    self._rebuild(head, progress or shown)
+            else:
+                self._rebuild(head, progress)
             outcome = "rebuilt"
         else:
             db.execute("BEGIN IMMEDIATE")
@@ -263,7 +268,7 @@ class CaseIndex:
         db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
                        [("built_from", head or ""), ("fingerprint", print_), ("version", INDEX_VERSION)])
 
-    def _rebuild(self, head: str | None, progress: Callable[[int, int], None] | None) -> None:
+    def _rebuild(self, head: str | None, progress: Progress | None) -> None:
         """Build the index afresh in a new file, then switch to it and remove the old one.
 
         The new file is written without a journal: a rebuild that fails is deleted, there is
@@ -342,7 +347,7 @@ class CaseIndex:
                 path.unlink(missing_ok=True)
 
     def _load_cases(self, parsed: Iterable[tuple[str, _Rows | None]], count: int,
-                    progress: Callable[[int, int], None] | None) -> None:
+                    progress: Progress | None) -> None:
         done = 0
         loaded: set[str] = set()
         for done, (path, rows) in enumerate(parsed, 1):
@@ -364,7 +369,7 @@ class CaseIndex:
         files = self._history.files_at_depth(head, CASES_DIR, _CASE_DEPTH - 1)
         return [(path, sha) for path, sha in files if _is_case_path(path)]
 
-    def _load_in_parallel(self, head: str, progress: Callable[[int, int], None] | None) -> None:
+    def _load_in_parallel(self, head: str, progress: Progress | None) -> None:
         """A cold rebuild of a large store on all cores.
 
         One worker reads the whole history into a file of its own beside the index while this

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -49,8 +50,9 @@ class Session:
     git: GitStore
     now: datetime
     officer_id: str | None = None
-    # said before a command (not ``reindex``) has to rebuild the index of a large store first
-    rebuild_notice: Callable[[], None] | None = None
+    # around a rebuild of a large store's index a command (not ``reindex``) has to make first:
+    # says so and gives the progress callback, if any (see CaseIndex)
+    rebuilding: Callable[[], AbstractContextManager[Callable[[int, int], None] | None]] | None = None
 
     _index: Any = None
 
@@ -64,7 +66,7 @@ class Session:
         if self._index is None:
             from .index import CaseIndex
 
-            self._index = CaseIndex(self.git, self.config, self.calendar, notice=self.rebuild_notice)
+            self._index = CaseIndex(self.git, self.config, self.calendar, rebuilding=self.rebuilding)
         return self._index
 
     def officer(self) -> Officer:

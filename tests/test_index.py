@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -356,6 +357,8 @@ def test_an_object_written_again_is_kept_fresh_for_gits_prune(store: Path) -> No
 
 def test_a_command_that_must_first_rebuild_a_large_stores_index_says_so(
         cli: Callable[..., Any], store: Path, two_cases: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import disputectl.cli.common as common
+    import disputectl.cli.index_cmds as index_cmds
     import disputectl.index as index_module
 
     notice = "正在重建查询索引"
@@ -366,10 +369,21 @@ def test_a_command_that_must_first_rebuild_a_large_stores_index_says_so(
     monkeypatch.setattr(index_module, "PARALLEL_FROM", 0)  # as large as it takes
     assert notice not in cli("list").output  # the index is current: nothing to rebuild
     index_file(store / ".git").write_bytes(b"garbage")
+    shown: list[tuple[str, int, int]] = []
+
+    @contextmanager
+    def recorded(label: str):  # the bar (drawn on a terminal only): what it is given
+        yield lambda done, total: shown.append((label, done, total))
+
+    monkeypatch.setattr(common, "progress_bar", recorded)
+    monkeypatch.setattr(index_cmds, "progress_bar", recorded)
     large = cli("list")
     assert large.exit_code == 0 and notice in large.output and "案件（2 件）" in large.output
+    assert shown and shown[-1] == ("重建索引", 2, 2)  # and its progress shown as it goes
+    shown.clear()
     reindex = cli("reindex")  # reindex shows its own progress bar instead
     assert reindex.exit_code == 0 and notice not in reindex.output
+    assert shown and shown[-1] == ("重建索引", 2, 2)
 
 
 def test_a_history_rewrite_rebuilds_the_index(register: Callable[..., str], store: Path,
