@@ -38,7 +38,7 @@ from .workflow import CLOSED_STATUSES as _CLOSED_STATUSES
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
-Progress = Callable[[int, int], None]  # (case files done, of how many)
+ProgressFn = Callable[[int, int], None]  # (case files done, of how many)
 
 INDEX_VERSION = "9"
 INDEX_NAME = "disputectl-index.sqlite"
@@ -138,7 +138,7 @@ def _number_rows(case: dict[str, Any]) -> Iterator[tuple[str, str, int, int]]:
 
 class CaseIndex:
     def __init__(self, git: GitStore, config: Config, calendar: WorkCalendar, *,
-                 rebuilding: Callable[[], AbstractContextManager[Progress | None]] | None = None) -> None:
+                 rebuilding: Callable[[], AbstractContextManager[ProgressFn | None]] | None = None) -> None:
         self.git = git
         self._history = History(git.root)
         self.config = config
@@ -219,7 +219,7 @@ class CaseIndex:
             os.close(fd)
 
     # -- catching up ------------------------------------------------------------------------
-    def refresh(self, *, force: bool = False, progress: Progress | None = None) -> str:
+    def refresh(self, *, force: bool = False, progress: ProgressFn | None = None) -> str:
         """Bring the index to HEAD; returns "current", "incremental" or "rebuilt"."""
         head = self.git.head()
         with self._lock():
@@ -231,7 +231,7 @@ class CaseIndex:
                 self._discard()
                 return self._refresh(head, force=True, progress=progress)
 
-    def _refresh(self, head: str | None, *, force: bool, progress: Progress | None) -> str:
+    def _refresh(self, head: str | None, *, force: bool, progress: ProgressFn | None) -> str:
         db = self._open()
         if self.meta("version") not in (None, INDEX_VERSION):  # an older layout: start from an empty file
             self._discard()
@@ -242,9 +242,11 @@ class CaseIndex:
         if not force and built == (head or "") and print_ == current_print and self.meta("version") == INDEX_VERSION:
             return "current"
         if force or self.meta("version") != INDEX_VERSION or not built or head is None or not is_ancestor(self.git.root, built, head):
-            if not force and head and self._rebuilding is not None and self._history.object_count() >= PARALLEL_FROM * 10:
-                with self._rebuilding() as shown:  # a minute or more at 100,000 cases: not a silent wait
-                    self._rebuild(head, progress or shown)
+            # a rebuild nobody is watching (not reindex, which shows its own progress): of a damaged,
+            # old or missing index, a minute or more at 100,000 cases: not a silent wait
+            if progress is None and head and self._rebuilding is not None and self._history.object_count() >= PARALLEL_FROM * 10:
+                with self._rebuilding() as shown:
+                    self._rebuild(head, shown)
             else:
                 self._rebuild(head, progress)
             outcome = "rebuilt"
@@ -268,7 +270,7 @@ class CaseIndex:
         db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
                        [("built_from", head or ""), ("fingerprint", print_), ("version", INDEX_VERSION)])
 
-    def _rebuild(self, head: str | None, progress: Progress | None) -> None:
+    def _rebuild(self, head: str | None, progress: ProgressFn | None) -> None:
         """Build the index afresh in a new file, then switch to it and remove the old one.
 
         The new file is written without a journal: a rebuild that fails is deleted, there is
@@ -347,7 +349,7 @@ class CaseIndex:
                 path.unlink(missing_ok=True)
 
     def _load_cases(self, parsed: Iterable[tuple[str, _Rows | None]], count: int,
-                    progress: Progress | None) -> None:
+                    progress: ProgressFn | None) -> None:
         done = 0
         loaded: set[str] = set()
         for done, (path, rows) in enumerate(parsed, 1):
@@ -369,7 +371,7 @@ class CaseIndex:
         files = self._history.files_at_depth(head, CASES_DIR, _CASE_DEPTH - 1)
         return [(path, sha) for path, sha in files if _is_case_path(path)]
 
-    def _load_in_parallel(self, head: str, progress: Progress | None) -> None:
+    def _load_in_parallel(self, head: str, progress: ProgressFn | None) -> None:
         """A cold rebuild of a large store on all cores.
 
         One worker reads the whole history into a file of its own beside the index while this

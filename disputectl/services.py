@@ -34,6 +34,7 @@ from .store import (
 from .workflow import ACTIONS, produced_notices
 
 if TYPE_CHECKING:
+    from .index import ProgressFn
     from .registration import Attachment
 
 T = TypeVar("T")
@@ -52,7 +53,7 @@ class Session:
     officer_id: str | None = None
     # around a rebuild of a large store's index a command (not ``reindex``) has to make first:
     # says so and gives the progress callback, if any (see CaseIndex)
-    rebuilding: Callable[[], AbstractContextManager[Callable[[int, int], None] | None]] | None = None
+    rebuilding: Callable[[], AbstractContextManager[ProgressFn | None]] | None = None
 
     _index: Any = None
 

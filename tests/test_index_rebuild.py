@@ -221,16 +221,24 @@ def test_no_process_to_fork_fails_the_rebuild_with_a_message(
     assert open_session(store, now=now).index.refresh() in ("current", "incremental", "rebuilt")
     files = sorted(p.name for p in store.glob(".git/disputectl-index*"))
 
-    def no_fork():
-        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+    fork = os.fork
+    forked: list[int] = []
+
+    def one_fork_only():  # the first worker starts, the second cannot
+        if forked:
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+        forked.append(1)
+        return fork()
 
     monkeypatch.setattr(index_module, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(os, "fork", no_fork)
+    monkeypatch.setattr(os, "fork", one_fork_only)
+    children = set(multiprocessing.active_children())
     result = cli("reindex")
     assert result.exit_code != 0
     assert "无法启动子进程" in result.output and "原索引未改动" in result.output
     assert "Traceback" not in result.output
-    assert parallel_runs
+    assert parallel_runs and forked
+    assert set(multiprocessing.active_children()) <= children  # the worker that did start is stopped
     monkeypatch.undo()
     assert sorted(p.name for p in store.glob(".git/disputectl-index*")) == files
     again = open_session(store, now=now)
