@@ -85,7 +85,7 @@ class Result:
         return max(self.rss_kb) / 1024 if self.rss_kb else float("nan")
 
 
-ORDER = ["reindex", "help", "show", "list", "due", "stats", "export", "yardstick", "register", "route", "note",
+ORDER = ["reindex", "help", "show", "list", "due", "stats", "export", "yardstick", "register", "register_plain", "route", "note",
          "incremental", "sync"]
 
 
@@ -319,6 +319,9 @@ class Bench:
         yard = Result("yardstick", "bare `git add` + `git commit` (yardstick)",
                       note="`git add` + `git commit` of one small file in the same store (a sparse store: git's index holds config, calendar and templates, `cases/` as one entry)")
         register = Result("register", "`register` (with 受理回执)", target=ACTION_TARGET, yardstick=True)
+        plain = Result("register_plain", "`register --no-receipt`", target=ACTION_TARGET, yardstick=True,
+                       note="the same registration without the 受理回执 (no .docx rendered, python-docx and docxtpl "
+                            "not imported): the difference from `register` is the receipt's")
         route = Result("route", "`route --self`", target=ACTION_TARGET, yardstick=True)
         note = Result("note", "`note`", target=ACTION_TARGET, yardstick=True)
         receipt: list[str] = []
@@ -341,13 +344,15 @@ class Bench:
                     register.name = "`register --no-receipt`"
                     register.note = ("with 受理回执 it fails at this size: " + str(exc).strip().splitlines()[-1][:160])
                     self.sample(register, self.cli("register", *fields, *receipt, "--no-input", officer="sw-registrar"))
+            if self.wanted("register_plain"):
+                self.sample(plain, self.cli("register", *fields, "--no-receipt", "--no-input", officer="sw-registrar"))
             if self.wanted("route") and i < len(registered):
                 case_id = registered[i]["id"]
                 self.sample(route, self.cli("route", case_id, "--self", officer=f"{case_id.split('-')[0].lower()}-registrar"))
             if self.wanted("note"):
                 self.sample(note, self.cli("note", open_cases[i % len(open_cases)]["id"], "--body", f"缴费人来电询问进度{i}",
                                            officer="bgs-office"))
-        for result in (yard, register, route, note):
+        for result in (yard, register, plain, route, note):
             if result.times:
                 self.done(result)
 
