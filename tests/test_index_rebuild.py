@@ -17,6 +17,7 @@ import disputectl.index as index_module
 from disputectl.errors import StoreError
 from disputectl.services import open_session
 
+NOW = datetime.fromisoformat("2026-11-26T10:00:00+08:00")
 TABLES = {  # every column, so that a copy of rows between files (INSERT ... SELECT *) is checked whole
     "cases": "SELECT * FROM cases ORDER BY id",
     "docs": "SELECT * FROM docs ORDER BY case_id",
@@ -146,6 +147,21 @@ def test_one_number_in_two_day_folders_does_not_stop_a_rebuild(cli, store, regis
     assert len(parallel_runs) == (mode != "serial")
 
 
+@pytest.fixture
+def indexed(store, register) -> tuple[str, list[str]]:
+    """A registered case and the index files in use for it (a rebuild that fails leaves them)."""
+    case = register()
+    assert open_session(store, now=NOW).index.refresh() in ("current", "incremental", "rebuilt")
+    return case, sorted(p.name for p in store.glob(".git/disputectl-index*"))
+
+
+def assert_index_as_it_was(store, case: str, files: list[str]) -> None:
+    """No new index file, no chunks' files, and the index in use still answers, current."""
+    assert sorted(p.name for p in store.glob(".git/disputectl-index*")) == files
+    again = open_session(store, now=NOW)
+    assert again.index.refresh() == "current" and again.index.case_state(case) is not None
+
+
 def _in_worker(name: str, body):
     """``body`` in place of the worker function ``name``: sent to the worker by name, as it is."""
     body.__qualname__ = body.__name__ = name
@@ -155,11 +171,8 @@ def _in_worker(name: str, body):
 
 @pytest.mark.timeout(60)  # a Ctrl-C that waited for the history worker would wait 10 minutes
 def test_a_parallel_rebuild_interrupted_says_so_and_leaves_the_index_as_it_was(
-        cli, store, register, monkeypatch: pytest.MonkeyPatch, parallel_runs: list[int]) -> None:
-    case = register()
-    now = datetime.fromisoformat("2026-11-26T10:00:00+08:00")
-    assert open_session(store, now=now).index.refresh() in ("current", "incremental", "rebuilt")
-    files = sorted(p.name for p in store.glob(".git/disputectl-index*"))
+        cli, store, indexed, monkeypatch: pytest.MonkeyPatch, parallel_runs: list[int]) -> None:
+    case, files = indexed
 
     def interrupted(self, path):
         raise KeyboardInterrupt  # Ctrl-C while a chunk's rows are merged
@@ -176,21 +189,16 @@ def test_a_parallel_rebuild_interrupted_says_so_and_leaves_the_index_as_it_was(
     assert parallel_runs
     assert set(multiprocessing.active_children()) <= children  # the workers stopped, not left to finish
     monkeypatch.undo()
-    assert sorted(p.name for p in store.glob(".git/disputectl-index*")) == files  # no new file, no chunk files
-    again = open_session(store, now=now)
-    assert again.index.refresh() == "current" and again.index.case_state(case) is not None
+    assert_index_as_it_was(store, case, files)
 
 
 @pytest.mark.timeout(60)  # the failure this guards against is a rebuild waiting for ever
 @pytest.mark.parametrize("victim", ["chunk", "history"])
 def test_a_worker_killed_fails_the_rebuild_instead_of_hanging(
-        cli, store, register, monkeypatch: pytest.MonkeyPatch, parallel_runs: list[int], victim: str) -> None:
+        cli, store, indexed, monkeypatch: pytest.MonkeyPatch, parallel_runs: list[int], victim: str) -> None:
     """The system's out-of-memory killer (here SIGKILL from the worker itself) ends a worker: the
     rebuild stops with a message, the index in use stays, and no worker is left behind."""
-    case = register()
-    now = datetime.fromisoformat("2026-11-26T10:00:00+08:00")
-    assert open_session(store, now=now).index.refresh() in ("current", "incremental", "rebuilt")
-    files = sorted(p.name for p in store.glob(".git/disputectl-index*"))
+    case, files = indexed
     name = "_worker_part" if victim == "chunk" else "_write_history"
     original = getattr(index_module, name)
 
@@ -208,18 +216,13 @@ def test_a_worker_killed_fails_the_rebuild_instead_of_hanging(
     assert parallel_runs
     assert set(multiprocessing.active_children()) <= children  # the other worker is gone too
     monkeypatch.undo()
-    assert sorted(p.name for p in store.glob(".git/disputectl-index*")) == files
-    again = open_session(store, now=now)
-    assert again.index.refresh() == "current" and again.index.case_state(case) is not None
+    assert_index_as_it_was(store, case, files)
 
 
 def test_no_process_to_fork_fails_the_rebuild_with_a_message(
-        cli, store, register, monkeypatch: pytest.MonkeyPatch, parallel_runs: list[int]) -> None:
+        cli, store, indexed, monkeypatch: pytest.MonkeyPatch, parallel_runs: list[int]) -> None:
     """Short of memory or of processes, fork() itself fails: a message, and the index stays."""
-    case = register()
-    now = datetime.fromisoformat("2026-11-26T10:00:00+08:00")
-    assert open_session(store, now=now).index.refresh() in ("current", "incremental", "rebuilt")
-    files = sorted(p.name for p in store.glob(".git/disputectl-index*"))
+    case, files = indexed
 
     fork = os.fork
     forked: list[int] = []
@@ -240,6 +243,4 @@ def test_no_process_to_fork_fails_the_rebuild_with_a_message(
     assert parallel_runs and forked
     assert set(multiprocessing.active_children()) <= children  # the worker that did start is stopped
     monkeypatch.undo()
-    assert sorted(p.name for p in store.glob(".git/disputectl-index*")) == files
-    again = open_session(store, now=now)
-    assert again.index.refresh() == "current" and again.index.case_state(case) is not None
+    assert_index_as_it_was(store, case, files)
