@@ -63,6 +63,9 @@ def store(tmp_path: Path) -> Path:
 
 
 def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Any:
+    from disputectl.cli import common
+
+    common.out._console = common.err._console = None  # made afresh, as in a new process (COLUMNS read)
     runner = CliRunner()
     return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
 

@@ -64,3 +64,15 @@ def test_natural_widths_are_given_when_the_table_fits() -> None:
     narrow = _tables()[0]
     print_table(narrow, Console(file=io.StringIO(), width=60))
     assert all(c.width is None for c in narrow.columns)  # too wide: rich squeezes and wraps it
+
+
+def test_tables_printed_into_a_pipe_keep_their_width(cli: Any, register: Any) -> None:
+    """Into a pipe or a file (no terminal, no COLUMNS) a table is not cut to 80 columns: case
+    numbers and times stay whole for a script or a saved listing; COLUMNS still limits it."""
+    case = register(payer_name="示例市某某新材料科技股份有限公司第一分公司")
+    piped = cli("list", env={"COLUMNS": None})
+    assert piped.exit_code == 0, piped.output
+    row = next(line for line in piped.stdout.splitlines() if case in line)
+    assert "2026-11-26 10:00" in row and "示例市某某新材料科技股份有限公司第一分公司" in row and "…" not in row
+    narrow = cli("list", env={"COLUMNS": "80"})
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 80

@@ -461,11 +461,8 @@ def test_dates_are_recorded_after_the_fact_and_in_order(walk):
                                              as_="sw-registrar", code=2)
 
 
-def test_actions_table_shows_commands_that_exist(cli, monkeypatch):
-    from disputectl.cli import common
-
-    monkeypatch.setattr(common.out.get(), "_width", 300)
-    text = cli("actions").stdout
+def test_actions_table_shows_commands_that_exist(cli):
+    text = cli("actions", env={"COLUMNS": "300"}).stdout
     shown = {line.split("│")[3].strip() for line in text.splitlines() if line.count("│") >= 5}
     assert shown, text
     missing = [c for c in sorted(shown) if cli(*c.split(), "--help").exit_code != 0]

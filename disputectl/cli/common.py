@@ -28,6 +28,16 @@ AsOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出（字段名稳定，供其他程序读取）。")]
 CaseArg = Annotated[str, typer.Argument(help="案件编号，如 SW-20261126-001。", show_default=False)]
 
+_UNBOUNDED_WIDTH = 1000  # columns of a table printed where no screen limits it
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # a stream without a file, or closed
+        return False
+
+
 class _Console:
     """rich's Console, imported on first use: ``--help`` and quiet paths never load rich."""
 
@@ -36,11 +46,20 @@ class _Console:
         self._console: Any = None
 
     def get(self) -> Any:
-        """The Console itself (for rich objects that take one, like a progress bar)."""
+        """The Console itself (for rich objects that take one, like a progress bar).
+
+        Printed into a pipe or a file (no terminal, no ``COLUMNS``), tables keep their natural
+        width: rich would otherwise cut them to 80 columns, case numbers and dates shortened
+        with "…" where a script or a saved listing needs them whole.
+        """
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console(**self._options)
+            options = dict(self._options)
+            stream = sys.stderr if options.get("stderr") else sys.stdout
+            if "COLUMNS" not in os.environ and not _is_terminal(stream):
+                options["width"] = _UNBOUNDED_WIDTH
+            self._console = Console(**options)
         return self._console
 
     def __getattr__(self, name: str) -> Any:
