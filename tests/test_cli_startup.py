@@ -82,3 +82,19 @@ def test_the_index_is_closed_properly_before_the_quick_exit(store: Path) -> None
         assert index.is_file()
         wal = index.with_name(index.name + "-wal")
         assert not wal.exists() or wal.stat().st_size == 0, command
+
+
+ENGLISH_HELP_WORDS = ("Usage:", "Options:", "Arguments:", "Commands:", "Show this message", "env var", "default:",
+                      "[required]", "[OPTIONS]", "COMMAND [ARGS]")
+
+
+@pytest.mark.parametrize("command", [None, *sorted(c.name for c in app.registered_commands if c.name)])
+def test_help_reads_in_chinese_throughout(command: str | None) -> None:
+    """Not only our texts: the words the framework prints around them (usage, sections, the help
+    option, environment variables, defaults, required arguments) are Chinese too."""
+    argv = [command, "--help"] if command else ["--help"]
+    result = CliRunner().invoke(_app_for(argv), argv, env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("用法：disputectl") and "选项：" in result.stdout
+    assert "显示本帮助并退出。" in result.stdout
+    assert [word for word in ENGLISH_HELP_WORDS if word in result.stdout] == []

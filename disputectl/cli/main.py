@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from ..errors import DisputeError
 from .common import err
@@ -19,8 +19,46 @@ from .common import err
 INTERNAL_ERROR_EXIT = 70
 
 
+# The words typer and its click print around our Chinese help texts (typer 0.28 writes "Usage: "
+# and the help option's text itself, with no catalogue to translate them through).
+_HELP_WORDS = (
+    (r"^Usage: (\S+(?: \S+)*?) \[OPTIONS\] COMMAND \[ARGS\]\.\.\.$", r"用法：\1 [选项] 命令 [参数]..."),
+    (r"^Usage: (.*?) \[OPTIONS\]", r"用法：\1 [选项]"),
+    (r"^Usage: ", "用法："),
+    (r"^Options:$", "选项："),
+    (r"^Arguments:$", "参数："),
+    (r"^Commands:$", "命令："),
+    (r"Show this message and exit\.", "显示本帮助并退出。"),
+    (r"\[env\s+var:(\s+)", lambda m: "[环境变量：" + _kept_break(m[1])),
+    (r"\[default:(\s+)", lambda m: "[默认：" + _kept_break(m[1])),
+    (r"\[required\]", "[必填]"),
+)
+
+
+def chinese_help(text: str) -> str:
+    """A help text with the framework's English words around it in Chinese."""
+    for pattern, word in _HELP_WORDS:
+        text = re.sub(pattern, word, text, flags=re.MULTILINE)
+    return text
+
+
+def _kept_break(space: str) -> str:
+    """After a full-width colon: a line break click made there (with its indent) stays, a space goes."""
+    return space if "\n" in space else ""
+
+
+class ChineseHelpCommand(TyperCommand):
+    """A command whose ``--help`` reads in Chinese throughout."""
+
+    def get_help(self, ctx: Any) -> str:
+        return chinese_help(super().get_help(ctx))
+
+
 class ChineseErrorsGroup(TyperGroup):
     """Every failure ends as one message on stderr and a non-zero exit, never a traceback."""
+
+    def get_help(self, ctx: Any) -> str:
+        return chinese_help(super().get_help(ctx))
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -131,6 +169,9 @@ def _register_commands() -> None:
     report_cmds.register(app)
     sync_cmds.register(app)
     index_cmds.register(app)
+    for command in app.registered_commands:  # typer's own class, unless a command asked for another
+        if command.cls in (None, TyperCommand):
+            command.cls = ChineseHelpCommand
 
 
 _register_commands()
