@@ -45,7 +45,7 @@ def register_case(
     region: Annotated[str | None, typer.Option(help="属地区域代码。")] = None,
     attach: Annotated[list[Path] | None, typer.Option(help="收到的材料（可多次使用）。")] = None,
     from_file: Annotated[Path | None, typer.Option(help="从 YAML 文件读取登记项（字段名同选项，用下划线）。")] = None,
-    no_input: Annotated[bool, typer.Option(help="缺项时不提问，直接报错。")] = False,
+    no_input: Annotated[bool, typer.Option("--no-input", help="缺项时不提问，直接报错（不加时，在终端上逐项提问缺少的内容）。")] = False,
     receipt: Annotated[bool, typer.Option("--receipt/--no-receipt", help="是否出具受理回执。")] = True,
 ) -> None:
     """受理登记：记录缴费人、来访、联系方式、反映事项、诉求、类别和区域。"""
