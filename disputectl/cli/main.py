@@ -47,18 +47,19 @@ def _kept_break(space: str) -> str:
     return space if "\n" in space else ""
 
 
-class ChineseHelpCommand(TyperCommand):
-    """A command whose ``--help`` reads in Chinese throughout."""
+class _ChineseHelp:
+    """(Mixin.) ``--help`` that reads in Chinese throughout."""
 
     def get_help(self, ctx: Any) -> str:
-        return chinese_help(super().get_help(ctx))
+        return chinese_help(super().get_help(ctx))  # type: ignore[misc]
 
 
-class ChineseErrorsGroup(TyperGroup):
+class ChineseHelpCommand(_ChineseHelp, TyperCommand):
+    """Every command: its help in Chinese."""
+
+
+class ChineseErrorsGroup(_ChineseHelp, TyperGroup):
     """Every failure ends as one message on stderr and a non-zero exit, never a traceback."""
-
-    def get_help(self, ctx: Any) -> str:
-        return chinese_help(super().get_help(ctx))
 
     def invoke(self, ctx: Any) -> Any:
         try:
