@@ -45,15 +45,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from disputectl.authorize import authorize  # noqa: E402
-from disputectl.calendar import WorkCalendar  # noqa: E402
-from disputectl.config import CONFIG_FILE, default_config, parse_config  # noqa: E402
-from disputectl.derive import derive_state, stored_state  # noqa: E402
-from disputectl.gitstore import Identity  # noqa: E402
-from disputectl.registration import build_registration  # noqa: E402
-from disputectl.services import RETENTION_CODES, _message, _trailers  # noqa: E402
-from disputectl.store import case_files_dir, case_path, dump_yaml, serialize_case  # noqa: E402
-from disputectl.workflow import ACTIONS  # noqa: E402
+from disputectl.record.gitcmd import Identity  # noqa: E402
+from disputectl.record.session import action_trailers, commit_message  # noqa: E402
+from disputectl.record.store_files import case_files_dir, case_path, dump_yaml, serialize_case  # noqa: E402
+from disputectl.rules.authorize import authorize  # noqa: E402
+from disputectl.rules.calendar import WorkCalendar  # noqa: E402
+from disputectl.rules.config import CONFIG_FILE, default_config, parse_config  # noqa: E402
+from disputectl.rules.derive import derive_state, stored_state  # noqa: E402
+from disputectl.rules.registration import build_registration  # noqa: E402
+from disputectl.rules.workflow import ACTIONS  # noqa: E402
+from disputectl.services import RETENTION_CODES  # noqa: E402
 
 STORES = ROOT / "bench" / "stores"
 TZ = ZoneInfo("Asia/Shanghai")
@@ -387,7 +388,7 @@ def make_world(seed: int, size: int) -> tuple[World, dict[str, Any]]:
         for role in officer.roles:
             if role in by_role:
                 by_role[role].setdefault(officer.unit, []).append(officer.id)
-    world = World(rng, config, WorkCalendar.load(None), by_role["registrar"], by_role["handler"],
+    world = World(rng, config, WorkCalendar(), by_role["registrar"], by_role["handler"],
                   by_role["archivist"], by_role["office"][config.office_unit], _payer_pool(rng, max(200, size // 3)))
     return world, raw
 
@@ -595,9 +596,9 @@ class Emitter:
     """Turns each step into the files, message and author of one commit."""
 
     def __init__(self, world: World, verify_every: int) -> None:
-        from disputectl.issuing import NOTICES_FOLDER, notice_file_name
-        from disputectl.notices import KINDS, format_doc_number
-        from disputectl.workflow import produced_notices
+        from disputectl.documents.issuing import NOTICES_FOLDER, notice_file_name
+        from disputectl.documents.notices import KINDS, format_doc_number
+        from disputectl.rules.workflow import produced_notices
 
         self.w = world
         self.verify_every = verify_every
@@ -667,7 +668,7 @@ class Emitter:
             else:
                 summary = who
             subject = f"{ACTIONS[step.action].label} {case.id}：{summary}"
-        message = _message(subject, _trailers(case.id, entry))
+        message = commit_message(subject, action_trailers(case.id, entry))
         identity = Identity(officer.name, officer.email or f"{officer.id}@{officer.unit.lower()}.disputectl.invalid")
         return files, message, identity
 
@@ -731,14 +732,15 @@ def _days(first: date, last: date, calendar: WorkCalendar) -> Iterator[date]:
 
 
 def _git(root: Path, *args: str, input: bytes | None = None) -> str:
-    from disputectl.gitstore import run_git
+    from disputectl.record.gitcmd import run_git
 
     return run_git(root, *args, input=input).stdout.decode().strip()
 
 
 def generate(size: int, target: Path, *, seed: int = 20261201, verify_every: int = 500, quiet: bool = False) -> dict[str, Any]:
     """Create a store of ``size`` cases at ``target`` (which must not exist)."""
-    from disputectl.services import _CONFIG_HEADER, SYSTEM_IDENTITY, init_store
+    from disputectl.record.session import SYSTEM_IDENTITY
+    from disputectl.services import _CONFIG_HEADER, init_store
 
     started = time.monotonic()
     _check_shapes()
@@ -755,7 +757,7 @@ def generate(size: int, target: Path, *, seed: int = 20261201, verify_every: int
     assert proc.stdin is not None
     stream = proc.stdin
     config_bytes = _CONFIG_HEADER.encode("utf-8") + dump_yaml(raw_config)
-    _fast_import_commit(stream, {CONFIG_FILE: config_bytes}, _message("配置本市工作人员", {"Action": "config", "Actor": "disputectl", "Unit": "-"}),
+    _fast_import_commit(stream, {CONFIG_FILE: config_bytes}, commit_message("配置本市工作人员", {"Action": "config", "Actor": "disputectl", "Unit": "-"}),
                         SYSTEM_IDENTITY, init_at + timedelta(minutes=5), parent)
     emitter = Emitter(world, verify_every)
     planner = Planner(world)
@@ -839,15 +841,15 @@ def append_commits(repo: Path, n: int, *, now: str = BENCH_NOW, seed: int = 1,
     with a working tree, the files and git's index are brought along (``read-tree -m -u``).
     Returns the ids of the cases touched.
     """
-    from disputectl.config import parse_config
     from disputectl.errors import NotAllowed
-    from disputectl.store import load_yaml, parse_case
+    from disputectl.record.store_files import load_yaml, parse_case
+    from disputectl.rules.config import parse_config
 
     rng = random.Random(seed)
     when = datetime.fromisoformat(now)
     head = _git(repo, "rev-parse", "refs/heads/main")
     config = parse_config(load_yaml(_git_bytes(repo, "cat-file", "blob", f"{head}:{CONFIG_FILE}"), source=CONFIG_FILE))
-    calendar = WorkCalendar.load(None)
+    calendar = WorkCalendar()
     listing = _git(repo, "ls-tree", "-r", "--name-only", head, "--", f"cases/{when.year}/").splitlines()
     paths = [p for p in listing if p.count("/") == 4 and p.endswith(".yaml") and Path(p).stem not in exclude]
     paths.sort(reverse=True)  # the newest cases are the open ones
@@ -884,7 +886,7 @@ def append_commits(repo: Path, n: int, *, now: str = BENCH_NOW, seed: int = 1,
         case["actions"].append(entry)
         case["state"] = derive_state(case, config, calendar)
         subject = f"{ACTIONS['note'].label} {case['id']}：{config.unit_label(office.unit)} {office.name}"
-        _fast_import_commit(proc.stdin, {path: serialize_case(case)}, _message(subject, _trailers(case["id"], entry)),
+        _fast_import_commit(proc.stdin, {path: serialize_case(case)}, commit_message(subject, action_trailers(case["id"], entry)),
                             identity, when, parent)
         parent = None
         case.pop("state")
@@ -904,7 +906,7 @@ def append_commits(repo: Path, n: int, *, now: str = BENCH_NOW, seed: int = 1,
 
 
 def _git_bytes(root: Path, *args: str) -> bytes:
-    from disputectl.gitstore import run_git
+    from disputectl.record.gitcmd import run_git
 
     return run_git(root, *args).stdout
 

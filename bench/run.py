@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
 
-from disputectl.index import INDEX_NAME, index_file  # noqa: E402
+from disputectl.record.index import INDEX_NAME, index_file  # noqa: E402
 
 BIN = Path(sys.executable).parent
 DISPUTECTL = str(BIN / "disputectl")
@@ -56,7 +56,7 @@ INCREMENTAL = """\
 import os, sys, time
 from datetime import datetime
 from pathlib import Path
-from disputectl.services import open_session
+from disputectl.record.session import open_session
 s = open_session(Path(sys.argv[1]), now=datetime.fromisoformat(os.environ["DISPUTECTL_NOW"]))
 t = time.perf_counter()
 outcome = s.index.refresh()
@@ -193,12 +193,12 @@ class Bench:
 
     def adopt_repository_config(self) -> None:
         """Give a cached store the git settings a store made by today's ``init`` has."""
-        from disputectl.gitstore import init_repository
+        from disputectl.record.gitcmd import init_repository
 
         with tempfile.TemporaryDirectory() as tmp:
             init_repository(Path(tmp))
             fresh = self.git("config", "--local", "--list", repo=Path(tmp)).splitlines()
-        from disputectl.gitstore import is_sparse, make_sparse
+        from disputectl.record.gitcmd import is_sparse, make_sparse
 
         if not is_sparse(self.store):
             print("  (store: cases/ taken out of the checkout, as `init` makes stores now; once, a few minutes)")
@@ -388,7 +388,7 @@ class Bench:
         self.git("clone", "--quiet", "--bare", str(self.store), str(hub), repo=folder)
         # the hub as `disputectl verify --install-hook` leaves one (without the hook itself, which
         # would time verifying each push too): git's pack memory limited
-        from disputectl.gitstore import limit_pack_memory
+        from disputectl.record.gitcmd import limit_pack_memory
 
         limit_pack_memory(hub)
         has_sync = subprocess.run([DISPUTECTL, "sync", "--help"], env=self.env, capture_output=True).returncode == 0

@@ -7,82 +7,43 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .calendar import WorkCalendar
-from .config import CONFIG_FILE, Config, Officer, default_config
-from .derive import derive_state
-from .errors import NotFound, PermissionDenied, StoreError, ValidationError
-from .faults import crash_point
-from .gitstore import GitStore, Identity, init_repository
-from .numbering import next_case_id
-from .store import (
+from disputectl.errors import NotFound, PermissionDenied, StoreError, ValidationError
+from disputectl.record.faults import crash_point
+from disputectl.record.gitcmd import init_repository
+from disputectl.record.gitstore import GitStore
+from disputectl.record.session import (
+    SYSTEM_IDENTITY,
+    Session,
+    action_trailers,
+    case_states,
+    commit_message,
+    current_state,
+    load_case,
+)
+from disputectl.record.store_files import (
+    CALENDAR_DIR,
     CASES_DIR,
     case_files_dir,
     case_path,
     dump_yaml,
-    find_store_root,
-    load_config_file,
     normalize_case_id,
-    parse_case,
     serialize_case,
 )
-from .workflow import ACTIONS, produced_notices
+from disputectl.rules.config import CONFIG_FILE, Officer, default_config
+from disputectl.rules.derive import derive_state
+from disputectl.rules.numbering import next_case_id
+from disputectl.rules.workflow import ACTIONS, produced_notices
 
 if TYPE_CHECKING:
-    from .index import ProgressFn
-    from .registration import Attachment
+    from disputectl.rules.registration import Attachment
 
 T = TypeVar("T")
-CALENDAR_DIR = "calendar"
 MAX_COMMIT_ATTEMPTS = 8
-SYSTEM_IDENTITY = Identity("disputectl", "disputectl@localhost.invalid")
-
-
-@dataclass
-class Session:
-    root: Path
-    config: Config
-    calendar: WorkCalendar
-    git: GitStore
-    now: datetime
-    officer_id: str | None = None
-    # around a rebuild of a large store's index a command (not ``reindex``) has to make first:
-    # says so and gives the progress callback, if any (see CaseIndex)
-    rebuilding: Callable[[], AbstractContextManager[ProgressFn | None]] | None = None
-
-    _index: Any = None
-
-    @property
-    def today(self) -> date:
-        return self.now.date()
-
-    @property
-    def index(self) -> Any:
-        """The derived SQLite index, brought up to HEAD on first use in this session."""
-        if self._index is None:
-            from .index import CaseIndex
-
-            self._index = CaseIndex(self.git, self.config, self.calendar, rebuilding=self.rebuilding)
-        return self._index
-
-    def officer(self) -> Officer:
-        return self.config.officer(self.officer_id)
-
-    def identity(self, officer: Officer) -> Identity:
-        email = officer.email or f"{officer.id}@{officer.unit.lower()}.disputectl.invalid"
-        return Identity(officer.name, email)
-
-
-def open_session(store: Path, *, now: datetime, officer_id: str | None = None) -> Session:
-    root = find_store_root(store)
-    config = load_config_file(root)
-    calendar = WorkCalendar.load(root / CALENDAR_DIR)
-    return Session(root, config, calendar, GitStore(root), now, officer_id)
 
 
 # -- the store -------------------------------------------------------------------------------
@@ -120,7 +81,7 @@ def init_store(path: Path, *, now: datetime) -> tuple[Path, bool]:
         path.mkdir(parents=True, exist_ok=True)
         root = path.resolve()
         init_repository(root)
-        from .sync import configure_clone
+        from disputectl.record.sync import configure_clone
 
         configure_clone(root, station=0)  # the merge driver; the first copy is station 0
         files = {
@@ -132,7 +93,7 @@ def init_store(path: Path, *, now: datetime) -> tuple[Path, bool]:
             ),
         }
         git = GitStore(root)
-        message = _message("建立案件库", {"Action": "init", "Actor": "disputectl", "Unit": "-"})
+        message = commit_message("建立案件库", {"Action": "init", "Actor": "disputectl", "Unit": "-"})
         commit = git.commit_files(None, files, message, SYSTEM_IDENTITY, now)
         if not git.compare_and_swap(commit, None):
             raise StoreError("建立案件库时发生冲突。")
@@ -156,14 +117,6 @@ def init_store(path: Path, *, now: datetime) -> tuple[Path, bool]:
 
 
 # -- committing ------------------------------------------------------------------------------
-
-def _message(subject: str, trailers: Mapping[str, str], body: str = "") -> str:
-    text = subject.replace("\n", " ").strip()
-    if body:
-        text += "\n\n" + body.strip()
-    text += "\n\n" + "\n".join(f"{k}: {v}" for k, v in trailers.items())
-    return text + "\n"
-
 
 def _commit(s: Session, officer: Officer, build: Callable[[str | None], tuple[dict[str, bytes | None], str, T]]) -> T:
     """Run ``build`` on the current head and commit its files; retried if the branch moved."""
@@ -200,11 +153,6 @@ def _new_action(s: Session, officer: Officer, action: str, data: Mapping[str, An
     }
 
 
-def _trailers(case_id: str, action: dict[str, Any]) -> dict[str, str]:
-    return {"Case": case_id, "Action": action["action"], "Actor": action["actor"], "Unit": action["unit"],
-            "Action-Id": action["id"]}
-
-
 # -- use cases -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -215,14 +163,14 @@ class Outcome:
 
 def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment] | None = None, *,
              receipt: bool = True) -> Outcome:
-    from .registration import build_registration
+    from disputectl.rules.registration import build_registration
 
     officer = s.officer()
     if not officer.has_role("registrar"):
         raise PermissionDenied(f"{officer.name}不是受理人员，不能受理登记。")
     registration = build_registration(fields, s.config, now=s.now, officer_id=officer.id, unit=officer.unit)
 
-    from .sync import local_station
+    from disputectl.record.sync import local_station
 
     station = local_station(s.root)
 
@@ -245,28 +193,16 @@ def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment
         files[case_path(case_id)] = serialize_case(case)
         category = s.config.categories[reg["category"]].name
         subject = f"受理登记 {case_id}：{reg['payer']['name'][:40]}（{category}）"
-        return files, _message(subject, _trailers(case_id, action)), Outcome(case, action)
+        return files, commit_message(subject, action_trailers(case_id, action)), Outcome(case, action)
 
     return _commit(s, officer, build)
 
 
-def load_case(s: Session, case_id: str, commit: str | None = None) -> dict[str, Any]:
-    case_id = normalize_case_id(case_id)
-    head = commit or s.git.head()
-    data = s.git.read_file(head, case_path(case_id))
-    if data is None:
-        raise NotFound(f"没有找到案件 {case_id}。")
-    return parse_case(data, source=f"案件 {case_id}")
-
-
-def current_state(s: Session, case: dict[str, Any]) -> dict[str, Any]:
-    """The state replayed now (the calendar may have learnt a new year since it was saved)."""
-    return derive_state(case, s.config, s.calendar)
-
-
 def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any]) -> Outcome:
     """Do one workflow action on one case as the session's officer: one commit or nothing."""
-    from .authorize import authorize  # only writers need the checks (and the ID validators)
+    from disputectl.rules.authorize import (
+        authorize,  # only writers need the checks (and the ID validators)
+    )
 
     officer = s.officer()
     if action not in ACTIONS or action == "register":
@@ -289,7 +225,7 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any]) -> O
             files.update(archive_package(s, case, head))
         files[case_path(case["id"])] = serialize_case(case)
         subject = f"{ACTIONS[action].label} {case['id']}：{_summary(s, action, clean)}"
-        return files, _message(subject, _trailers(case["id"], entry)), Outcome(case, entry)
+        return files, commit_message(subject, action_trailers(case["id"], entry)), Outcome(case, entry)
 
     return _commit(s, officer, build)
 
@@ -297,7 +233,7 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any]) -> O
 def _wanted_notices(s: Session, case: dict[str, Any], action: str, data: dict[str, Any]) -> list[tuple[str, str | None]]:
     """The notices an action issues (the kind is on its ActionSpec; one 征求意见函 per unit asked)."""
     if action == "issue_notice":
-        from .notices import KINDS
+        from disputectl.documents.notices import KINDS
 
         kind, _, unit = str(data["kind"]).partition(":")
         if kind not in KINDS:
@@ -309,9 +245,9 @@ def _wanted_notices(s: Session, case: dict[str, Any], action: str, data: dict[st
 def _issue_notices(s: Session, case: dict[str, Any], entry: dict[str, Any], wanted: list[tuple[str, str | None]],
                    head: str | None) -> dict[str, bytes | None]:
     """Render the notices into files and record them (number, path, checksum) on the action."""
-    from .issuing import NoticeContext, issue
-    from .numbering import parse_doc_number, station_block
-    from .sync import local_station
+    from disputectl.documents.issuing import NoticeContext, issue
+    from disputectl.record.sync import local_station
+    from disputectl.rules.numbering import parse_doc_number, station_block
 
     low, high = station_block(local_station(s.root))
 
@@ -334,8 +270,8 @@ def _issue_notices(s: Session, case: dict[str, Any], entry: dict[str, Any], want
 
 def preview_notice(s: Session, case_id: str, kind: str) -> str:
     """The plain text a notice would have if issued now (nothing is written)."""
-    from .issuing import KINDS, NoticeContext
-    from .notices import render_text
+    from disputectl.documents.issuing import NoticeContext
+    from disputectl.documents.notices import KINDS, render_text
 
     case = load_case(s, case_id)
     state = current_state(s, case)
@@ -345,7 +281,7 @@ def preview_notice(s: Session, case_id: str, kind: str) -> str:
     if kind.startswith("archive"):
         if not state.get("archive"):
             raise ValidationError(f"{KINDS[kind].title}在案卷归档时生成，本案尚未归档。")
-        from .archive import archive_contexts
+        from disputectl.documents.archive import archive_contexts
 
         return render_text(kind, archive_contexts(s, case, state)[kind], s.root)
     ctx = NoticeContext(case, state, s.config, s.calendar, s.today, _issuer_of(s, case, state, kind))
@@ -374,7 +310,7 @@ def _issuer_of(s: Session, case: dict[str, Any], state: dict[str, Any], kind: st
 
 
 def archive_package(s: Session, case: dict[str, Any], head: str | None) -> dict[str, bytes | None]:
-    from .archive import build_package
+    from disputectl.documents.archive import build_package
 
     return build_package(s, case, head)
 
@@ -390,8 +326,8 @@ def _archive_data(s: Session, case: dict[str, Any], state: dict[str, Any], data:
         else s.config.office_unit
     year = s.today.year
     prefix = f"{s.config.fonds}-{s.config.archive_category}·{year}-{RETENTION_CODES[retention]}-{unit}-"
-    from .numbering import station_block
-    from .sync import local_station
+    from disputectl.record.sync import local_station
+    from disputectl.rules.numbering import station_block
 
     low, high = station_block(local_station(s.root))
     s.index.refresh()
@@ -409,13 +345,6 @@ def _summary(s: Session, action: str, data: Mapping[str, Any]) -> str:
     if "units" in data:
         return f"{who}（{'、'.join(s.config.unit_label(u) for u in data['units'])}）"
     return who
-
-
-def case_states(s: Session, where: str = "", params: tuple[Any, ...] = (), *,
-                limit: int = 0) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """Every case (newest first) with its derived state, from the index brought up to HEAD."""
-    s.index.refresh()
-    return s.index.case_states(where, params, limit=limit)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -438,13 +367,13 @@ def record_reveal(s: Session, officer: Officer, case_id: str | None, purpose: st
     subject = f"查看完整个人信息 {case_id or ''}：{s.config.unit_label(officer.unit)} {officer.name}（{purpose}）"
 
     def build(head: str | None) -> tuple[dict[str, bytes | None], str, None]:
-        return {}, _message(subject, trailers), None
+        return {}, commit_message(subject, trailers), None
 
     _commit(s, officer, build)
 
 
 def case_detail(s: Session, case_id: str, *, reveal: bool = False) -> dict[str, Any]:
-    from .views import case_view
+    from disputectl.rules.views import case_view
 
     case_id = normalize_case_id(case_id)
     s.index.refresh()
@@ -459,7 +388,7 @@ def case_detail(s: Session, case_id: str, *, reveal: bool = False) -> dict[str, 
 
 def list_views(s: Session, *, status: str | None = None, unit: str | None = None, category: int | None = None,
                region: str | None = None, text: str | None = None, limit: int = 0) -> list[dict[str, Any]]:
-    from .views import summary_view
+    from disputectl.rules.views import summary_view
 
     clauses, params = [], []
     for column, value in (("status", status), ("unit", unit), ("category", category), ("region", region)):

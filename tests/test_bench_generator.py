@@ -13,7 +13,7 @@ from types import ModuleType
 import pytest
 from conftest import git, invoke
 
-from disputectl.store import case_path, parse_case
+from disputectl.record.store_files import case_path, parse_case
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
 
@@ -72,8 +72,10 @@ def test_index_figures_agree_with_a_replay_over_years_of_cases(generator: Module
     store whose cases span three years (most registered, closed and replied before the period)."""
     from datetime import date, datetime
 
-    from disputectl.reports import due_list, load_records, overdue_trend, period_stats
-    from disputectl.services import open_session
+    from disputectl.oversight.common import load_records
+    from disputectl.oversight.due import due_list
+    from disputectl.oversight.stats import overdue_trend, period_stats
+    from disputectl.record.session import open_session
 
     store = tmp_path / "bench-store"
     generator.generate(150, store, verify_every=0, quiet=True)

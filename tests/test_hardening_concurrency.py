@@ -23,8 +23,9 @@ from typing import Any
 import pytest
 from conftest import EMPLOYER, INDIVIDUAL, NOW, field_args, git, invoke
 
-from disputectl.services import init_store, open_session, register
-from disputectl.store import case_path, parse_case
+from disputectl.record.session import open_session
+from disputectl.record.store_files import case_path, parse_case
+from disputectl.services import init_store, register
 
 NOW_DT = datetime.fromisoformat(NOW)
 CASE = "SW-20261126-001"

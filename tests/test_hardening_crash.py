@@ -25,9 +25,10 @@ from typing import Any
 import pytest
 from conftest import EMPLOYER, INDIVIDUAL, NOW, field_args, git, head, invoke
 
-from disputectl.faults import POINTS
-from disputectl.services import init_store, open_session, perform, register
-from disputectl.store import case_path, parse_case
+from disputectl.record.faults import POINTS
+from disputectl.record.session import open_session
+from disputectl.record.store_files import case_path, parse_case
+from disputectl.services import init_store, perform, register
 
 NOW_DT = datetime.fromisoformat(NOW)
 AFTER_POINTS = {"after_cas", "after_worktree_files"}  # the branch has moved

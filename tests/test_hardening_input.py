@@ -25,9 +25,9 @@ from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
 from disputectl.cli.main import app
+from disputectl.documents.notices import docx_lines
 from disputectl.errors import NotFound, ValidationError
-from disputectl.notices import docx_lines
-from disputectl.store import (
+from disputectl.record.store_files import (
     CASES_DIR,
     case_files_dir,
     case_path,
@@ -183,7 +183,7 @@ def test_categories_outside_one_to_ten_are_refused(cli, store, category):
     refused(register_cli(cli, {**EMPLOYER, "category": category}), store, before, code=2)
 
 
-REGIONS = {r["code"] for r in __import__("disputectl.config", fromlist=["x"]).default_config()["regions"]}
+REGIONS = {r["code"] for r in __import__("disputectl.rules.config", fromlist=["x"]).default_config()["regions"]}
 CHANNEL_NAMES = {"", "来访", "来电", "来信", "网上", "其他部门转来"}
 
 
@@ -486,7 +486,8 @@ EXTRA_ARGS = {"route": ["--self"], "notice": ["receipt", "--preview"]}
 @pytest.fixture(scope="module")
 def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One store with one case for the read-only refusals below (they must not change it)."""
-    from disputectl.services import init_store, open_session, register
+    from disputectl.record.session import open_session
+    from disputectl.services import init_store, register
 
     root = tmp_path_factory.mktemp("shared") / "store"
     now = datetime.fromisoformat(NOW)
@@ -596,7 +597,7 @@ def test_jinja_in_what_the_payer_said_is_printed_literally(cli, store):
 
 
 def test_yaml_document_bytes_are_bounded():
-    from disputectl.store import MAX_YAML_BYTES
+    from disputectl.record.store_files import MAX_YAML_BYTES
 
     with pytest.raises(ValidationError):
         load_yaml(b"a: " + b"x" * (MAX_YAML_BYTES + 1), source="x")

@@ -17,7 +17,7 @@ from conftest import EMPLOYER, INDIVIDUAL, field_args, git, head
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from disputectl.validation import mask_identifier, mask_phone
+from disputectl.rules.validation import mask_identifier, mask_phone
 
 FULL = [INDIVIDUAL["payer_id"], EMPLOYER["payer_id"], EMPLOYER["phone"], INDIVIDUAL["phone"],
         INDIVIDUAL["phone"].replace("-", ""), "11010519491231002x"]

@@ -6,8 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import ValidationError
-from .common import (
+from disputectl.cli.common import (
     DEFAULT_STORE,
     AsOpt,
     CaseArg,
@@ -24,6 +23,7 @@ from .common import (
     table,
     warn,
 )
+from disputectl.errors import ValidationError
 
 _STATE_STYLE = {"overdue": "red", "due_soon": "yellow", "ok": "green", "done": "dim"}
 
@@ -49,7 +49,7 @@ def register_case(
     receipt: Annotated[bool, typer.Option("--receipt/--no-receipt", help="是否出具受理回执。")] = True,
 ) -> None:
     """受理登记：记录缴费人、来访、联系方式、反映事项、诉求、类别和区域。"""
-    from ..registration import REGISTRATION_FIELDS, missing_fields, read_attachments
+    from disputectl.rules.registration import REGISTRATION_FIELDS, missing_fields, read_attachments
 
     s = session(store, officer)
     fields: dict[str, Any] = {}
@@ -68,7 +68,7 @@ def register_case(
         if fields.get("payer_kind") in ("employer", "用人单位") and not fields.get("contact_person"):
             fields["contact_person"] = typer.prompt(REGISTRATION_FIELDS["contact_person"])
     attachments = read_attachments(list(attach or []))
-    from ..services import register
+    from disputectl.services import register
 
     outcome = register(s, fields, attachments, receipt=receipt)
     case = outcome.case
@@ -76,7 +76,7 @@ def register_case(
     ok(f"已受理登记，案件编号 {case['id']}")
     say(f"首问责任人：{s.officer().name}（{s.config.unit_label(s.officer().unit)}）")
     say(f"分类流转期限：{route['due']}（{route['days']} 个工作日内）")
-    from ..issuing import notice_title
+    from disputectl.documents.issuing import notice_title
 
     for notice in outcome.action.get("notices", []):
         say(f"已出具{notice_title(notice['kind'])}：{notice['number'] or ''} {notice['path']}")
@@ -84,7 +84,7 @@ def register_case(
 
 
 def _read_fields_file(path: Path) -> dict[str, Any]:
-    from ..store import load_yaml
+    from disputectl.record.store_files import load_yaml
 
     try:
         data = path.read_bytes()
@@ -104,7 +104,7 @@ def _read_fields_file(path: Path) -> dict[str, Any]:
 def _warn_missing_years(s: Any, case: dict[str, Any]) -> None:
     from datetime import date
 
-    from ..calendar import missing_schedule_warning
+    from disputectl.rules.calendar import missing_schedule_warning
 
     years: set[int] = set()
     for clock in case["state"]["clocks"]:
@@ -133,7 +133,7 @@ def route(
         action, data = "route_office", {"reason": reason}
     else:
         action, data = "route_transfer", {"to_unit": (to or "").strip().upper(), "reason": reason}
-    from .workflow_cmds import perform_and_report
+    from disputectl.cli.workflow_cmds import perform_and_report
 
     perform_and_report(store, officer, case_id, action, data)
 
@@ -146,7 +146,7 @@ def show(
     reveal: Annotated[bool, typer.Option("--reveal", help="显示完整证件号码和电话（仅限配置允许的角色，且留痕）。")] = False,
 ) -> None:
     """查看案件：登记信息、当前状态和承办单位、等待事项、时限、经过。"""
-    from ..services import case_detail
+    from disputectl.services import case_detail
 
     s = session(store, officer)
     view = case_detail(s, case_id, reveal=reveal)
@@ -157,12 +157,12 @@ def show(
 
 
 def render_case(view: dict[str, Any]) -> None:
-    from ..views import describe_data
+    from disputectl.rules.views import describe_data
 
     payer = view["payer"]
     out.print(f"[bold]案件 {view['id']}[/bold]  {view['status_label']}  承办：{view['unit_name']}")
     out.print(f"等待：{view['waiting_for']}", markup=False)
-    from ..workflow import ACTIONS, STATUSES
+    from disputectl.rules.workflow import ACTIONS, STATUSES
 
     for c in view.get("conflicts", []):
         if c.get("settled_by") is None:
@@ -203,7 +203,7 @@ def render_case(view: dict[str, Any]) -> None:
                               + (" " + "、".join(t["notices"]) if t["notices"] else "")))
     print_table(timeline)
     if view["notices"]:
-        from ..issuing import notice_title
+        from disputectl.documents.issuing import notice_title
 
         notices = table("文书", "日期", "文件", "SHA-256", title="文书")
         notices.columns[0].no_wrap = True
@@ -237,8 +237,8 @@ def list_cases(
     as_json: JsonOpt = False,
 ) -> None:
     """列出案件（新登记的在前），可按状态、单位、类别、区域和关键词筛选。"""
-    from ..services import list_views
-    from ..workflow import STATUSES
+    from disputectl.rules.workflow import STATUSES
+    from disputectl.services import list_views
 
     if status is not None and status not in STATUSES:
         raise ValidationError(f"状态“{status[:20]}”无效，可用：" + "、".join(f"{k}（{v}）" for k, v in STATUSES.items()))
@@ -266,7 +266,7 @@ def list_cases(
 
 def log(case_id: CaseArg, store: StoreOpt = DEFAULT_STORE, officer: AsOpt = None, as_json: JsonOpt = False) -> None:
     """审计记录：从 git 读出本案每一次提交（时间、人员、单位、事项、提交号）。"""
-    from ..services import case_log_view
+    from disputectl.services import case_log_view
 
     s = session(store, officer)
     rows = case_log_view(s, case_id)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from ..errors import ValidationError
+from disputectl.errors import ValidationError
 
 TZ = ZoneInfo("Asia/Shanghai")
 DEFAULT_STORE = Path("cases")
@@ -134,7 +134,7 @@ def now() -> datetime:
 
 
 def session(store: Path, officer: str | None = None):  # type: ignore[no-untyped-def]
-    from ..services import open_session
+    from disputectl.record.session import open_session
 
     s = open_session(store, now=now(), officer_id=officer)
     s.rebuilding = _rebuilding

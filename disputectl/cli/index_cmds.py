@@ -5,7 +5,7 @@ import time
 
 import typer
 
-from .common import DEFAULT_STORE, StoreOpt, ok, progress_bar, session
+from disputectl.cli.common import DEFAULT_STORE, StoreOpt, ok, progress_bar, session
 
 
 def reindex(store: StoreOpt = DEFAULT_STORE) -> None:

@@ -13,8 +13,8 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from ..errors import DisputeError
-from .common import err
+from disputectl.cli.common import err
+from disputectl.errors import DisputeError
 
 INTERNAL_ERROR_EXIT = 70
 
@@ -162,7 +162,7 @@ app = _new_app()
 
 
 def _register_commands() -> None:
-    from . import cases, index_cmds, report_cmds, store_cmds, sync_cmds, workflow_cmds
+    from disputectl.cli import cases, index_cmds, report_cmds, store_cmds, sync_cmds, workflow_cmds
 
     store_cmds.register(app)
     cases.register(app)

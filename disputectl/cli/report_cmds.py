@@ -7,8 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import ValidationError
-from .common import (
+from disputectl.cli.common import (
     DEFAULT_STORE,
     AsOpt,
     CaseArg,
@@ -24,6 +23,7 @@ from .common import (
     table,
     warn,
 )
+from disputectl.errors import ValidationError
 
 TodayOpt = Annotated[str | None, typer.Option("--today", help="按哪一天计算（如 2026-11-26，默认今天），便于复核。")]
 FromOpt = Annotated[str | None, typer.Option("--from", help="起始日期（含），如 2026-01-01。")]
@@ -33,7 +33,7 @@ _STYLE = {"overdue": "red", "due_soon": "yellow", "ok": "green"}
 
 
 def _day(value: str | None, option: str, default: date | None = None) -> date | None:
-    from ..validation import parse_date
+    from disputectl.rules.validation import parse_date
 
     if value is None:
         return default
@@ -65,7 +65,7 @@ def _full_period(start: str | None, end: str | None, today: date) -> tuple[date,
 
 def _warn_years(years: list[int]) -> None:
     if years:
-        from ..calendar import missing_schedule_warning
+        from disputectl.rules.calendar import missing_schedule_warning
 
         warn(missing_schedule_warning(years))
 
@@ -81,7 +81,7 @@ def due(
     as_json: JsonOpt = False,
 ) -> None:
     """督办清单：未办结案件的超期、临期时限，按单位和责任人，最紧急的在前。"""
-    from ..reports import due_list
+    from disputectl.oversight.due import due_list
 
     day = _today(today)
     s = session(store, officer)
@@ -120,7 +120,7 @@ def explain(
     as_json: JsonOpt = False,
 ) -> None:
     """时限怎么算的：起算日、跳过的休息日和节假日、调休上班日、延期、是否超期。"""
-    from ..reports import explain_case
+    from disputectl.oversight.due import explain_case
 
     day = _today(today)
     s = session(store, officer)
@@ -149,7 +149,8 @@ def stats(
     as_json: JsonOpt = False,
 ) -> None:
     """统计：受理、办结、按期办结、未办结、当前超期、平均/中位办理工作日、异议（默认本年初至今）。"""
-    from ..reports import GROUPINGS, period_stats
+    from disputectl.oversight.common import GROUPINGS
+    from disputectl.oversight.stats import period_stats
 
     day = _today(today)
     first, last = _full_period(start, end, day)
@@ -188,8 +189,8 @@ def export(
     reveal: Annotated[bool, typer.Option("--reveal", help="导出完整证件号码和电话（仅限配置允许的角色）。")] = False,
 ) -> None:
     """导出工作台账（每案一行）：Excel（.xlsx）或 CSV（UTF-8，Excel 可直接打开）。"""
-    from ..reports import ledger_rows, write_ledger
-    from ..services import may_reveal
+    from disputectl.oversight.ledger import ledger_rows, write_ledger
+    from disputectl.services import may_reveal
 
     kind = (fmt or output.suffix.lstrip(".")).lower()
     if kind not in ("xlsx", "csv"):
@@ -211,7 +212,8 @@ def report(
     today: TodayOpt = None,
 ) -> None:
     """生成统计报告（单个 HTML 文件，含图表，离线可看，默认本年初至今）。"""
-    from ..reports import render_html, report_data, write_text
+    from disputectl.oversight.html_report import render_html, report_data
+    from disputectl.oversight.ledger import write_text
 
     day = _today(today)
     first, last = _full_period(start, end, day)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .common import (
+from disputectl.cli.common import (
     DEFAULT_STORE,
     AsOpt,
     JsonOpt,
@@ -22,8 +22,8 @@ from .common import (
 
 def init(path: Annotated[Path, typer.Argument(help="新案件库的位置（默认 ./cases）。")] = DEFAULT_STORE) -> None:
     """建立案件库：独立的 git 仓库和默认配置（含样例人员）。"""
-    from ..services import init_store
-    from .common import now
+    from disputectl.cli.common import now
+    from disputectl.services import init_store
 
     root, created = init_store(path, now=now())
     if not created:
@@ -36,8 +36,8 @@ def init(path: Annotated[Path, typer.Argument(help="新案件库的位置（默�
 
 def officers(store: StoreOpt = DEFAULT_STORE, as_json: JsonOpt = False) -> None:
     """列出工作人员：工号、姓名、单位、角色。"""
-    from ..config import ROLES
-    from .common import session
+    from disputectl.cli.common import session
+    from disputectl.rules.config import ROLES
 
     s = session(store)
     rows = [
@@ -59,8 +59,8 @@ def officers(store: StoreOpt = DEFAULT_STORE, as_json: JsonOpt = False) -> None:
 
 def actions(store: StoreOpt = DEFAULT_STORE, officer: AsOpt = None, as_json: JsonOpt = False) -> None:
     """列出状态流转表：每个状态下可办理的事项、办理人和下一状态（与案件库无关）。"""
-    from ..workflow import TABLE, describe_who, table_rows
-    from .workflow_cmds import command_for
+    from disputectl.cli.workflow_cmds import command_for
+    from disputectl.rules.workflow import TABLE, describe_who, table_rows
 
     rows = table_rows()
     if as_json:
@@ -82,8 +82,8 @@ def register(app: typer.Typer) -> None:
 
 def doctor(store: StoreOpt = DEFAULT_STORE, officer: AsOpt = None) -> None:
     """检查并修复中断操作的遗留问题（锁文件、半写文件、工作区与记录不一致、索引落后）。"""
-    from ..doctor import run_doctor
-    from .common import session
+    from disputectl.cli.common import session
+    from disputectl.record.doctor import run_doctor
 
     repairs = run_doctor(session(store, officer))
     if not repairs:

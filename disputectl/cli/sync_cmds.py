@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .common import DEFAULT_STORE, AsOpt, JsonOpt, StoreOpt, err, ok, out, print_json
+from disputectl.cli.common import DEFAULT_STORE, AsOpt, JsonOpt, StoreOpt, err, ok, out, print_json
 
 RemoteOpt = Annotated[str, typer.Option("--remote", help="远端名称（git remote，默认 origin）。")]
 
@@ -14,8 +14,8 @@ RemoteOpt = Annotated[str, typer.Option("--remote", help="远端名称（git rem
 def sync(store: StoreOpt = DEFAULT_STORE, remote: RemoteOpt = "origin", officer: AsOpt = None,
          as_json: JsonOpt = False) -> None:
     """与远端同步：取回其他处的记录、逐条合并、送出本处的记录；离线时本地记录全部保留。"""
-    from ..sync import sync as run_sync
-    from .common import now
+    from disputectl.cli.common import now
+    from disputectl.record.sync import sync as run_sync
 
     report = run_sync(store, remote=remote, officer_id=officer, now=now())
     if as_json:
@@ -46,8 +46,8 @@ def clone(
     name: Annotated[str | None, typer.Option("--name", help="本处名称，记入站点登记（默认主机名）。")] = None,
 ) -> None:
     """复制案件库到本处：配置案件文件的逐条合并，并向远端登记本处的站点号（用于案件编号）。"""
-    from ..sync import clone as run_clone
-    from .common import now
+    from disputectl.cli.common import now
+    from disputectl.record.sync import clone as run_clone
 
     report = run_clone(url, path, name=name, now=now())
     ok(f"已复制案件库到 {report.root}，本处站点号 {report.station}。")
@@ -57,8 +57,8 @@ def clone(
 def setup(store: StoreOpt = DEFAULT_STORE, remote: RemoteOpt = "origin",
           name: Annotated[str | None, typer.Option("--name", help="本处名称，记入站点登记（默认主机名）。")] = None) -> None:
     """为用 git clone 复制的案件库补做设置：案件文件合并方式和站点号（需能连接远端）。"""
-    from ..sync import setup as run_setup
-    from .common import now
+    from disputectl.cli.common import now
+    from disputectl.record.sync import setup as run_setup
 
     report = run_setup(store, remote=remote, name=name, now=now())
     if report.registered:
@@ -75,10 +75,10 @@ def verify(
         "--install-hook", help="在远端裸仓库中安装 pre-receive 钩子，拒绝不合规的推送。", show_default=False)] = None,
 ) -> None:
     """核对案件库全部历史：每个提交都须是有权人员办理的一项合法操作；有问题时逐条列出。"""
-    from ..store import find_store_root
-    from ..verify import format_violation
-    from ..verify import install_hook as run_install
-    from ..verify import verify as run_verify
+    from disputectl.record.store_files import find_store_root
+    from disputectl.record.verify import format_violation
+    from disputectl.record.verify import install_hook as run_install
+    from disputectl.record.verify import verify as run_verify
 
     if install_hook is not None:
         hook = run_install(install_hook)

@@ -11,8 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ..workflow import ACTIONS, ActionSpec, Field
-from .common import DEFAULT_STORE, AsOpt, CaseArg, StoreOpt, ok, out, say, session
+from disputectl.cli.common import DEFAULT_STORE, AsOpt, CaseArg, StoreOpt, ok, out, say, session
+from disputectl.rules.workflow import ACTIONS, ActionSpec, Field
 
 # Actions with a command of their own elsewhere (register, route) or none.
 _OWN_COMMANDS = {"register", "route_self", "route_transfer", "route_office", "issue_notice"}
@@ -20,9 +20,9 @@ _COMMAND_NAMES = {"convene": "meeting", "submit_opinion": "opinion", "request_op
 
 
 def perform_and_report(store: Path, officer: str | None, case_id: str, action: str, data: dict[str, Any]) -> None:
-    from ..derive import waiting_for
-    from ..services import perform
-    from ..workflow import STATUSES
+    from disputectl.rules.derive import waiting_for
+    from disputectl.rules.workflow import STATUSES
+    from disputectl.services import perform
 
     s = session(store, officer)
     outcome = perform(s, case_id, action, data)
@@ -31,11 +31,11 @@ def perform_and_report(store: Path, officer: str | None, case_id: str, action: s
     say(f"等待：{waiting_for(state, s.config)}")
     for clock in state["clocks"]:
         if clock["stopped"] is None:
-            from ..derive import clock_label
+            from disputectl.rules.derive import clock_label
 
             say(f"期限：{clock_label(clock['name'], s.config)} {clock['due']}")
     for notice in outcome.action.get("notices", []):
-        from ..issuing import notice_title
+        from disputectl.documents.issuing import notice_title
 
         say(f"已出具{notice_title(notice['kind'])}：{notice['number'] or ''} {notice['path']}")
 
@@ -106,7 +106,7 @@ def notice(
     """出具文书（编号、存入案件库并在案件上记录校验值），或用 --preview 预览。"""
     target = f"{kind}:{unit.upper()}" if unit else kind
     if preview:
-        from ..services import preview_notice
+        from disputectl.services import preview_notice
 
         out.print(preview_notice(session(store, officer), case_id, target), markup=False)
         return

@@ -1,0 +1,96 @@
+"""案卷归档: the 卷内文件目录, the 备考表, the case's history and a checksum manifest."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from disputectl.documents.notices import KINDS, format_date_cn, render_docx
+from disputectl.record.gitstore import iter_tree_files
+from disputectl.record.store_files import case_files_dir
+
+if TYPE_CHECKING:
+    from disputectl.record.session import Session
+
+ARCHIVE_FOLDER = "归档"
+MANIFEST = "校验清单.sha256"
+HISTORY = "案件经过.txt"
+
+
+def _index_rows(s: Session, case: dict[str, Any]) -> list[dict[str, str]]:
+    rows = [{
+        "seq": "1", "doc_number": "", "author": s.config.units[case["registration"]["first_unit"]].name,
+        "title": f"受理登记表（{case['id']}）", "date": format_date_cn(date.fromisoformat(case["actions"][0]["at"][:10])),
+        "pages": "1", "remark": "电子记录",
+    }]
+    for action in case["actions"]:
+        for notice in action.get("notices", []):
+            if notice["kind"] not in KINDS or KINDS[notice["kind"]].prefix is None:
+                continue
+            rows.append({
+                "seq": str(len(rows) + 1), "doc_number": notice["number"] or "",
+                "author": s.config.units[action["unit"]].name if action["unit"] in s.config.units else action["unit"],
+                "title": KINDS[notice["kind"]].title, "date": format_date_cn(date.fromisoformat(action["at"][:10])),
+                "pages": "1", "remark": "",
+            })
+    for att in case["registration"]["attachments"]:
+        rows.append({"seq": str(len(rows) + 1), "doc_number": "", "author": case["registration"]["payer"]["name"],
+                     "title": f"缴费人提交材料：{att['name']}", "date": format_date_cn(date.fromisoformat(case["actions"][0]["at"][:10])),
+                     "pages": "1", "remark": "附件"})
+    return rows
+
+
+def archive_contexts(s: Session, case: dict[str, Any], state: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    archive = state.get("archive") or {}
+    code = archive.get("code") or "（归档时编定）"
+    officer = s.config.officers.get(archive.get("archivist") or s.officer_id or "")
+    name = officer.name if officer else "（立卷人）"
+    rows = _index_rows(s, case)
+    reg = case["registration"]
+    summary = (f"本卷为{reg['payer']['name']}{s.config.categories[reg['category']].name}争议案件（{case['id']}）材料，"
+               f"共{len(rows)}件，包括受理登记、流转、办理、回复等文书及案件办理记录；"
+               f"案件记录及全部操作经过以电子形式随卷保存，并附SHA-256校验清单。")
+    when = format_date_cn(date.fromisoformat(archive["date"]) if archive.get("date") else s.today)
+    common = {"case_id": case["id"], "archive_code": code}
+    return {
+        "archive_index": {**common, "rows": rows},
+        "archive_note": {**common, "case_summary": summary, "archivist": name, "archived_date": when,
+                         "checked_by": archive.get("checked_by") or name, "remark": "无"},
+    }
+
+
+def _history_text(s: Session, case: dict[str, Any]) -> bytes:
+    from disputectl.rules.views import describe_data, timeline_entry
+
+    lines = [f"案件 {case['id']} 办理经过（依据案件记录中的操作列表）", ""]
+    for action in case["actions"]:
+        t = timeline_entry(action, s.config)
+        lines.append(f"{t['at']}  {t['action_label']}  {t['actor_name']}（{t['unit_name']}）  {describe_data(t['data'], s.config)}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def build_package(s: Session, case: dict[str, Any], head: str | None) -> dict[str, bytes | None]:
+    """Files added by the archive action; their entries are recorded on that action."""
+    folder = f"{case_files_dir(case['id'])}/{ARCHIVE_FOLDER}"
+    contexts = archive_contexts(s, case, case["state"])
+    files: dict[str, bytes] = {
+        f"{folder}/卷内文件目录.docx": render_docx("archive_index", contexts["archive_index"], s.root),
+        f"{folder}/备考表.docx": render_docx("archive_note", contexts["archive_note"], s.root),
+        f"{folder}/{HISTORY}": _history_text(s, case),
+    }
+    existing = dict(iter_tree_files(s.git, head, case_files_dir(case["id"]) + "/"))
+    everything = {**existing, **files}
+    manifest = "".join(f"{hashlib.sha256(content).hexdigest()}  {path.split('/', 4)[-1]}\n"
+                       for path, content in sorted(everything.items()))
+    files[f"{folder}/{MANIFEST}"] = manifest.encode("utf-8")
+    entry = case["actions"][-1]
+    entry["notices"] = [
+        {"kind": kind, "number": None, "path": path, "sha256": hashlib.sha256(files[path]).hexdigest()}
+        for kind, path in (("archive_index", f"{folder}/卷内文件目录.docx"), ("archive_note", f"{folder}/备考表.docx"),
+                           ("history", f"{folder}/{HISTORY}"), ("manifest", f"{folder}/{MANIFEST}"))
+    ]
+    from disputectl.rules.derive import derive_state
+
+    case["state"] = derive_state(case, s.config, s.calendar)
+    return dict(files)

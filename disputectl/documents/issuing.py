@@ -1,0 +1,173 @@
+"""Which written notice each action issues, the context it is filled with, and its number.
+
+Pure glue between a case and ``notices``: given the case after the action, it returns the
+.docx files to commit beside the case and the entries recorded on the action.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from disputectl.documents.notices import (
+    KINDS,
+    format_date_cn,
+    format_doc_number,
+    remedy_paragraphs,
+    render_docx,
+)
+from disputectl.errors import ValidationError
+from disputectl.record.store_files import case_files_dir
+from disputectl.rules.calendar import WorkCalendar
+from disputectl.rules.config import Config
+from disputectl.rules.registration import payer_kind_label
+from disputectl.rules.validation import mask_phone
+from disputectl.rules.workflow import ACTIONS
+
+NOTICES_FOLDER = "文书"
+
+
+@dataclass(frozen=True)
+class Issued:
+    kind: str
+    number: str | None
+    path: str
+    content: bytes
+
+    @property
+    def entry(self) -> dict[str, Any]:
+        return {"kind": self.kind, "number": self.number, "path": self.path,
+                "sha256": hashlib.sha256(self.content).hexdigest()}
+
+
+class NoticeContext:
+    """Builds template contexts from a case (after the action has been applied)."""
+
+    def __init__(self, case: dict[str, Any], state: dict[str, Any], config: Config, calendar: WorkCalendar,
+                 issued_on: date, issuer_unit: str) -> None:
+        self.case, self.state, self.config, self.calendar = case, state, config, calendar
+        self.issued_on, self.issuer_unit = issued_on, issuer_unit
+
+    def common(self, number: str | None) -> dict[str, Any]:
+        reg = self.case["registration"]
+        return {
+            "doc_number": number or "",
+            "issue_date": format_date_cn(self.issued_on),
+            "issuer_name": self.config.units[self.issuer_unit].name,
+            "case_id": self.case["id"],
+            "payer_name": reg["payer"]["name"],
+            "payer_kind": payer_kind_label(reg["payer"]["kind"]),
+            "matter": reg["matter"],
+            "category_name": self.config.categories[reg["category"]].name,
+        }
+
+    def _last(self, action: str) -> dict[str, Any]:
+        for entry in reversed(self.case["actions"]):
+            if entry["action"] == action:
+                return entry
+        label = ACTIONS[action].label if action in ACTIONS else action
+        raise ValidationError(f"本案尚无“{label}”记录，不能出具该文书。")
+
+    def _clock(self, name: str) -> dict[str, Any]:
+        for clock in reversed(self.state["clocks"]):
+            if clock["name"] == name:
+                return clock
+        raise ValidationError("本案尚无相应时限记录，不能出具该文书。")
+
+    def _cn(self, iso: str) -> str:
+        return format_date_cn(date.fromisoformat(iso[:10]))
+
+    def specific(self, kind: str, unit: str | None = None) -> dict[str, Any]:
+        reg = self.case["registration"]
+        if kind == "receipt":
+            visit = datetime.fromisoformat(reg["visit_time"])
+            officer = self.config.officers.get(reg["first_officer"])
+            return {
+                "visit_time": f"{format_date_cn(visit.date())}{visit.hour}时{visit.minute}分" if visit.minute
+                else f"{format_date_cn(visit.date())}{visit.hour}时",
+                "channel": reg["channel"], "request": reg["request"],
+                "first_officer": officer.name if officer else reg["first_officer"],
+                "phone": mask_phone(reg["phone"]), "route_due": self._cn(self._clock("route")["due"]),
+            }
+        if kind == "transfer":
+            data = self._last("route_transfer")["data"]
+            return {"to_unit_name": self.config.units[data["to_unit"]].name, "reason": data["reason"],
+                    "sign_due": self._cn(self._clock("sign")["due"])}
+        if kind == "meeting":
+            data = self._last("convene")["data"]
+            return {"meeting_date": self._cn(data["date"]), "meeting_place": data["place"],
+                    "units": [self.config.units[u].name for u in data["units"]], "agenda": data["minutes"]}
+        if kind == "opinion_request":
+            if unit is None or unit not in self.state["opinions"]:
+                raise ValidationError("征求意见函须指明已征求意见的单位（--unit）。")
+            data = self._last("request_opinions")["data"]
+            return {"to_unit_name": self.config.units[unit].name,
+                    "opinion_due": self._cn(self.state["opinions"][unit]["due"]), "question": data["question"]}
+        if kind == "approval_request":
+            data = self._last("triage_major")["data"]
+            return {"reason": data["reason"], "office_opinion": "建议报请领导组组长同意后，纳入政法委“一站式”矛盾纠纷调处平台处理。"}
+        if kind == "referral":
+            data = self._last("approve")["data"]
+            reason = self._last("triage_major")["data"]["reason"]
+            platform = self.config.platform_unit
+            return {"platform_name": self.config.units[platform].name if platform else "“一站式”矛盾纠纷调处平台",
+                    "sent_date": self._cn(data["sent_date"]), "reason": reason}
+        if kind == "extension":
+            data = self._last("extend")["data"]
+            clock = self._clock("handle")
+            original = self.calendar.add_workdays(date.fromisoformat(clock["start"]), clock["days"] - data["days"])
+            return {"original_due": format_date_cn(original), "new_due": self._cn(clock["due"]), "reason": data["reason"]}
+        if kind == "result":
+            decision = self.state["decision"]
+            if not decision:
+                raise ValidationError("本案尚无处理意见，不能出具处理结果告知书。")
+            unit_code = decision["unit"]
+            return {"facts": decision["facts"], "basis": decision["basis"], "decision": decision["decision"],
+                    "remedy": remedy_paragraphs(self.config.units[unit_code].kind if self.config.units[unit_code].kind
+                                                in ("tax", "hrss", "medical", "office", "platform") else "office",
+                                                self.config.government_name),
+                    "concluding_unit_name": self.config.units[unit_code].name}
+        if kind == "handover":
+            data = self._last("hand_over")["data"]
+            return {"authority": data["authority"], "reason": data["reason"]}
+        raise ValidationError(f"“{KINDS[kind].title}”随归档生成，不能单独出具。")
+
+    def build(self, kind: str, number: str | None, unit: str | None = None) -> dict[str, Any]:
+        return {**self.common(number), **self.specific(kind, unit)}
+
+
+EXTRA_TITLES = {"history": "案件经过", "manifest": "校验清单"}
+
+
+def notice_title(kind: str) -> str:
+    return KINDS[kind].title if kind in KINDS else EXTRA_TITLES.get(kind, kind)
+
+
+def notice_file_name(kind: str, number: str | None, unit: str | None, config: Config) -> str:
+    title = KINDS[kind].title
+    suffix = f"（{config.unit_label(unit)}）" if unit else ""
+    return f"{number} {title}{suffix}.docx" if number else f"{title}{suffix}.docx"
+
+
+def issue(ctx: NoticeContext, wanted: list[tuple[str, str | None]], *, store_root: Path | None,
+          taken: Callable[[str, int], list[int]], prefixes: dict[str, str]) -> list[Issued]:
+    """Render each wanted notice with the next free number of its kind and year."""
+    issued: list[Issued] = []
+    year = ctx.issued_on.year
+    local: dict[str, int] = {}
+    for kind, unit in wanted:
+        prefix = prefixes.get(kind) or KINDS[kind].prefix
+        number = None
+        if prefix:
+            if prefix not in local:
+                local[prefix] = max(taken(prefix, year), default=0)
+            local[prefix] += 1
+            number = format_doc_number(prefix, year, local[prefix])
+        content = render_docx(kind, ctx.build(kind, number, unit), store_root)
+        path = f"{case_files_dir(ctx.case['id'])}/{NOTICES_FOLDER}/{notice_file_name(kind, number, unit, ctx.config)}"
+        issued.append(Issued(kind, number, path, content))
+    return issued

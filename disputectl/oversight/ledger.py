@@ -1,0 +1,204 @@
+"""工作台账: one row per case, written as .xlsx or .csv (atomically: a failed write leaves no file)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from disputectl.errors import ValidationError
+from disputectl.oversight.common import (
+    ROUTING,
+    TRIAGE,
+    Record,
+    late_now,
+    officer_name,
+    registered_on,
+)
+from disputectl.oversight.due import category_name
+from disputectl.record.session import Session
+from disputectl.rules.registration import payer_kind_label
+from disputectl.rules.validation import mask_identifier, mask_phone
+from disputectl.rules.workflow import ACTIONS, STATUSES
+
+# (header, column width in characters); the dates are date values, shown as yyyy-mm-dd
+LEDGER_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("案件编号", 18), ("受理日期", 12), ("来访方式", 10), ("缴费人类型", 10),
+    ("缴费人", 28), ("证件号码", 22), ("联系电话", 16), ("争议类别", 24),
+    ("属地", 10), ("首问单位", 12), ("首问责任人", 16), ("反映事项", 40),
+    ("诉求", 40), ("流转方式", 18), ("当前状态", 16), ("当前承办单位", 14),
+    ("梳理类型", 12), ("办结日期", 12), ("处理意见", 40), ("回复日期", 12),
+    ("送达方式", 10), ("是否超期", 8), ("超期工作日", 10), ("异议", 30),
+    ("归档日期", 12), ("档号", 30),
+)
+LEDGER_HEADERS = tuple(header for header, _ in LEDGER_COLUMNS)
+
+
+def ledger_rows(s: Session, today: date, *, start: date | None = None, end: date | None = None,
+                reveal: bool = False, records: list[Record] | None = None) -> Iterator[dict[str, Any]]:
+    """One row per case registered in ``start``..``end`` (all when omitted), oldest first.
+
+    Rows are produced one at a time straight from the index, so a ledger of 100,000 cases
+    never sits in memory whole.
+    """
+    if records is None:
+        s.index.refresh()
+        source: Iterable[Record] = s.index.iter_case_states(
+            "registered_on BETWEEN ? AND ?", ((start or date.min).isoformat(), (end or date.max).isoformat()),
+            order="registered_on, id")
+    else:
+        source = sorted(records, key=lambda r: (registered_on(r[0]), r[0]["id"]))
+    for case, state in source:
+        registered = registered_on(case)
+        if start and registered < start or end and registered > end:
+            continue
+        yield _ledger_row(s, case, state, today, registered, reveal)
+
+
+def _ledger_row(s: Session, case: dict[str, Any], state: dict[str, Any], today: date, registered: date,
+                reveal: bool) -> dict[str, Any]:
+    reg, payer = case["registration"], case["registration"]["payer"]
+    routing = next((a for a in case["actions"] if a["action"] in ROUTING), None)
+    route = ""
+    if routing is not None:
+        route = ROUTING[routing["action"]]
+        if routing["action"] == "route_transfer":
+            route += f"（{s.config.unit_label(routing['data'].get('to_unit'))}）"
+    decision, reply, closure, archive = state["decision"], state["reply"], state["closure"], state["archive"]
+    late = _case_late_workdays(s, state, today)
+    return {
+        "案件编号": case["id"], "受理日期": registered, "来访方式": reg["channel"],
+        "缴费人类型": payer_kind_label(payer["kind"]), "缴费人": payer["name"],
+        "证件号码": payer["id_number"] if reveal else mask_identifier(payer["id_number"]),
+        "联系电话": reg["phone"] if reveal else mask_phone(reg["phone"]),
+        "争议类别": f"{reg['category']} {category_name(s, reg['category'])}",
+        "属地": s.config.regions.get(reg["region"], reg["region"]),
+        "首问单位": s.config.unit_label(reg["first_unit"]), "首问责任人": officer_name(s, reg["first_officer"]),
+        "反映事项": reg["matter"], "诉求": reg["request"], "流转方式": route,
+        "当前状态": STATUSES[state["status"]], "当前承办单位": s.config.unit_label(state["unit"]),
+        "梳理类型": TRIAGE.get(state["triage"] or "", ""),
+        "办结日期": _date(decision["date"] if decision else closure["date"] if closure else None),
+        "处理意见": decision["decision"] if decision else
+        f"{ACTIONS[closure['action']].label}：{closure['reason']}" if closure else "",
+        "回复日期": _date(reply["date"] if reply else None), "送达方式": reply["method"] if reply else "",
+        "是否超期": "是" if late else "否", "超期工作日": late,
+        "异议": "；".join(f"{o['date']} {o['channel']}（{o['body']}）" for o in state["objections"]),
+        "归档日期": _date(archive["date"] if archive else None), "档号": (archive or {}).get("code", ""),
+    }
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _case_late_workdays(s: Session, state: dict[str, Any], today: date) -> int:
+    """Days beyond the limits over the case's stages; parallel 书面意见 count once (the longest)."""
+    total, opinions = 0, 0
+    for clock in state["clocks"]:
+        late = int(clock["late"] or 0) if clock["stopped"] else late_now(s, clock, today)
+        if clock["name"].startswith("opinion:"):
+            opinions = max(opinions, late)
+        else:
+            total += late
+    return total + opinions
+
+
+def write_ledger(rows: Iterable[dict[str, Any]], path: Path, fmt: str, *, title: str = "工作台账") -> int:
+    """Write the ledger; returns the number of rows written."""
+    written = [0]
+
+    def counted() -> Iterator[dict[str, Any]]:
+        for row in rows:
+            written[0] += 1
+            yield row
+
+    if fmt == "xlsx":
+        _atomic_write(path, lambda tmp: _write_xlsx(counted(), tmp, title))
+    elif fmt == "csv":
+        _atomic_write(path, lambda tmp: _write_csv(counted(), tmp))
+    else:
+        raise ValidationError(f"导出格式“{fmt[:10]}”无效，可用：xlsx、csv。")
+    return written[0]
+
+
+def _write_xlsx(rows: Iterable[dict[str, Any]], path: Path, title: str) -> None:
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl.cell.cell import ERROR_CODES  # type: ignore[import-untyped]
+    from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
+    book = Workbook(write_only=True)  # streams rows to the file instead of keeping every cell
+    sheet = book.create_sheet(title[:31])
+    for index, (_, width) in enumerate(LEDGER_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold, centred = Font(bold=True), Alignment(horizontal="center", vertical="center")
+    header = []
+    for name in LEDGER_HEADERS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font, cell.alignment = bold, centred
+        header.append(cell)
+    sheet.append(header)
+    count = 1
+    # Plain values let openpyxl reuse one cell object for a whole row (a cell object per value
+    # was most of the time of a ledger of 100,000 cases); dates get "yyyy-mm-dd" from openpyxl.
+    # Text that Excel would read as a formula or an error value gets a cell of its own, as text.
+    for row in rows:
+        values: list[Any] = []
+        for header_name in LEDGER_HEADERS:
+            value = row[header_name]
+            if isinstance(value, str) and (value[:1] == "=" or value[:1] == "#" and value in ERROR_CODES):
+                value = WriteOnlyCell(sheet, value=value)
+                value.data_type = "s"  # text a payer typed is never a formula
+            values.append(value)
+        sheet.append(values)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(LEDGER_COLUMNS))}{count}"
+    book.save(path)
+
+
+def _write_csv(rows: Iterable[dict[str, Any]], path: Path) -> None:
+    import csv
+
+    # UTF-8 with BOM so Excel opens the Chinese text; text that Excel would run as a formula is quoted.
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(LEDGER_HEADERS)
+        for row in rows:
+            writer.writerow([_csv_cell(row[h]) for h in LEDGER_HEADERS])
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
+    """Write to a temporary file beside ``path`` and swap it in: a reader never sees half a file."""
+    path = path.expanduser()
+    if path.is_dir():
+        raise ValidationError(f"“{path}”是文件夹，请给出文件名。")
+    if not path.parent.is_dir():
+        raise ValidationError(f"文件夹“{path.parent}”不存在。")
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_text(path: Path, text: str) -> None:
+    _atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -1,0 +1,50 @@
+"""Find and repair what an interrupted action can leave behind; say what was done.
+
+The record itself (the branch in git) is always whole: an action either moved the branch or
+it did not. What can be left over is around it: git lock files, half-written temporary files,
+working-tree copies that lag behind the branch, and a derived index behind HEAD.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from disputectl.record.gitcmd import PACK_MEMORY, config_get, limit_pack_memory
+from disputectl.record.gitstore import restore_from_head, stale_git_locks, worktree_differences
+
+if TYPE_CHECKING:
+    from disputectl.record.session import Session
+
+
+def run_doctor(s: Session) -> list[str]:
+    """Repairs made, in Chinese; an empty list means nothing needed doing."""
+    done: list[str] = []
+    with s.git.lock():
+        for path in stale_git_locks(s.git):
+            path.unlink(missing_ok=True)
+            done.append(f"删除了中断操作遗留的 git 锁文件 {path.name}")
+        leftovers = sorted(p for p in s.root.rglob(".*.tmp") if ".git" not in p.parts)
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+            done.append(f"删除了写到一半的临时文件 {path.relative_to(s.root)}")
+        changes = worktree_differences(s.git, ".")
+        tracked = [path for status, path in changes if status != "??"]
+        if tracked:
+            restore_from_head(s.git, tracked)
+            done.append(f"按 git 记录恢复了 {len(tracked)} 个与记录不一致的工作区文件：" + "、".join(tracked[:5])
+                        + ("…" if len(tracked) > 5 else ""))
+        elif changes:
+            restore_from_head(s.git, [])
+        if changes:
+            # A file the branch has but the index lacked shows as untracked until the restore.
+            changes = worktree_differences(s.git, ".")
+        untracked = [path for status, path in changes if status == "??" and not path.endswith(".tmp")]
+        for name in untracked:
+            done.append(f"发现不在记录中的文件 {name}（未删除，请核实后处理）")
+        if any(config_get(s.root, key) != value for key, value in PACK_MEMORY.items()):
+            limit_pack_memory(s.root)  # a store made by an earlier version
+            done.append("为 git 设置了读取打包文件的内存上限（大的案件库读取历史时不再占用过多内存）")
+    outcome = s.index.refresh()
+    if outcome != "current":
+        done.append("派生索引落后于记录或已损坏，已" + ("追上最新提交" if outcome == "incremental" else "重建"))
+    return done

@@ -1,0 +1,112 @@
+"""An opened store: its config, calendar, git repository and index, and reading its cases.
+
+A ``Session`` is what every use case works on; ``now`` and the officer come in as values, so
+nothing here reads the clock or the terminal. The commit message helpers live here too: sync
+writes its own commits with the same trailers as the use cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from disputectl.errors import NotFound
+from disputectl.record.gitcmd import Identity
+from disputectl.record.gitstore import GitStore
+from disputectl.record.store_files import (
+    CALENDAR_DIR,
+    case_path,
+    find_store_root,
+    load_calendar,
+    load_config_file,
+    normalize_case_id,
+    parse_case,
+)
+from disputectl.rules.calendar import WorkCalendar
+from disputectl.rules.config import Config, Officer
+from disputectl.rules.derive import derive_state
+
+if TYPE_CHECKING:
+    from disputectl.record.index import ProgressFn
+
+SYSTEM_IDENTITY = Identity("disputectl", "disputectl@localhost.invalid")
+
+
+@dataclass
+class Session:
+    root: Path
+    config: Config
+    calendar: WorkCalendar
+    git: GitStore
+    now: datetime
+    officer_id: str | None = None
+    # around a rebuild of a large store's index a command (not ``reindex``) has to make first:
+    # says so and gives the progress callback, if any (see CaseIndex)
+    rebuilding: Callable[[], AbstractContextManager[ProgressFn | None]] | None = None
+
+    _index: Any = None
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    @property
+    def index(self) -> Any:
+        """The derived SQLite index, brought up to HEAD on first use in this session."""
+        if self._index is None:
+            from disputectl.record.index import CaseIndex
+
+            self._index = CaseIndex(self.git, self.config, self.calendar, rebuilding=self.rebuilding)
+        return self._index
+
+    def officer(self) -> Officer:
+        return self.config.officer(self.officer_id)
+
+    def identity(self, officer: Officer) -> Identity:
+        email = officer.email or f"{officer.id}@{officer.unit.lower()}.disputectl.invalid"
+        return Identity(officer.name, email)
+
+
+def open_session(store: Path, *, now: datetime, officer_id: str | None = None) -> Session:
+    root = find_store_root(store)
+    config = load_config_file(root)
+    calendar = load_calendar(root / CALENDAR_DIR)
+    return Session(root, config, calendar, GitStore(root), now, officer_id)
+
+
+def commit_message(subject: str, trailers: Mapping[str, str], body: str = "") -> str:
+    text = subject.replace("\n", " ").strip()
+    if body:
+        text += "\n\n" + body.strip()
+    text += "\n\n" + "\n".join(f"{k}: {v}" for k, v in trailers.items())
+    return text + "\n"
+
+
+def action_trailers(case_id: str, action: dict[str, Any]) -> dict[str, str]:
+    return {"Case": case_id, "Action": action["action"], "Actor": action["actor"], "Unit": action["unit"],
+            "Action-Id": action["id"]}
+
+
+def load_case(s: Session, case_id: str, commit: str | None = None) -> dict[str, Any]:
+    case_id = normalize_case_id(case_id)
+    head = commit or s.git.head()
+    data = s.git.read_file(head, case_path(case_id))
+    if data is None:
+        raise NotFound(f"没有找到案件 {case_id}。")
+    return parse_case(data, source=f"案件 {case_id}")
+
+
+def current_state(s: Session, case: dict[str, Any]) -> dict[str, Any]:
+    """The state replayed now (the calendar may have learnt a new year since it was saved)."""
+    return derive_state(case, s.config, s.calendar)
+
+
+def case_states(s: Session, where: str = "", params: tuple[Any, ...] = (), *,
+                limit: int = 0) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Every case (newest first) with its derived state, from the index brought up to HEAD."""
+    s.index.refresh()
+    return s.index.case_states(where, params, limit=limit)

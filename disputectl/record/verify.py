@@ -1,0 +1,361 @@
+"""Replay the store's history and check that every commit is one legal action.
+
+For each commit, oldest first, with the config and holiday files as of that commit:
+
+- an action commit touches one case only (its file and its own folder), appends exactly one
+  entry to the case's actions, whose id, action, actor and unit are the commit's trailers and
+  whose author is that officer; the action is legal for the case as it was before the commit
+  (status transition, role, unit, data and guard: ``authorize`` with today = the action's date);
+  the file is schema-valid and its stored state is what the replay of its actions gives;
+  an archived case is never touched again;
+- a merge commit holds, for every file both sides changed, exactly the merge driver's result;
+- other commits (``init``, configuration, station registration, a recorded look at personal
+  data) touch nothing under ``cases/``.
+
+The same check runs on a server as a pre-receive hook (``--install-hook``), so a bad push is
+refused with the reasons printed to whoever pushed.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from disputectl.errors import DisputeError, StoreError
+from disputectl.record.gitcmd import is_bare_repository, limit_pack_memory, rev_parse
+from disputectl.record.githistory import ZERO, Change, Commit, History
+from disputectl.record.merge import MergeConflict, is_case_file, merge_case_bytes
+from disputectl.record.store_files import CASES_DIR, case_dir, load_yaml, parse_case
+from disputectl.rules.calendar import WorkCalendar
+from disputectl.rules.config import CONFIG_FILE, Config, parse_config
+from disputectl.rules.derive import action_day, derive_state, stored_state
+from disputectl.rules.numbering import CASE_ID_RE
+from disputectl.rules.workflow import ACTIONS, STATUSES
+
+TRAILER_KEYS = ("Case", "Action", "Actor", "Unit", "Action-Id")
+HOOK_MARK = "# disputectl pre-receive hook"
+
+
+@dataclass(frozen=True)
+class Violation:
+    commit: str
+    case: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    checked: int
+    violations: list[Violation]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"checked": self.checked, "ok": not self.violations, "violations": [asdict(v) for v in self.violations]}
+
+
+def case_of(path: str) -> str | None:
+    """The case a path under ``cases/`` belongs to (its file or its folder), if any."""
+    parts = path.split("/")
+    if len(parts) < 5 or parts[0] != CASES_DIR:
+        return None
+    name = parts[4][:-5] if len(parts) == 5 and parts[4].endswith(".yaml") else parts[4]
+    if not CASE_ID_RE.match(name) or case_dir(name) != "/".join(parts[:4]):
+        return None
+    return name
+
+
+class Verifier:
+    def __init__(self, root: Path) -> None:
+        self.history = History(root)
+        self._configs: dict[str, Config | str] = {}
+        self._calendars: dict[tuple[tuple[str, str], ...], WorkCalendar] = {}
+        self.violations: list[Violation] = []
+        self.checked = 0
+
+    # -- the store's settings as of a commit ---------------------------------------------------
+    def settings(self, commit: str) -> tuple[Config, WorkCalendar] | str:
+        files = self.history.tree(commit, [CONFIG_FILE, "calendar"])
+        sha = files.get(CONFIG_FILE)
+        if sha is None:
+            return "没有配置文件 disputectl.yaml"
+        if sha not in self._configs:
+            try:
+                raw = load_yaml(self.history.blob(sha) or b"", source=CONFIG_FILE)
+                self._configs[sha] = parse_config(raw if isinstance(raw, dict) else {})
+            except DisputeError as exc:
+                self._configs[sha] = f"配置文件无效：{exc.message}"
+        config = self._configs[sha]
+        if isinstance(config, str):
+            return config
+        years = tuple(sorted((p, s) for p, s in files.items() if p.startswith("calendar/") and p.endswith((".yaml", ".yml"))))
+        if years not in self._calendars:
+            from disputectl.rules.calendar import parse_year_schedule
+
+            overrides = {}
+            contents = self.history.blobs(s for _, s in years)
+            for path, blob_sha in years:
+                stem = path.rsplit("/", 1)[-1].split(".")[0]
+                if stem.isdigit() and len(stem) == 4:
+                    try:
+                        overrides[int(stem)] = parse_year_schedule(load_yaml(contents[blob_sha], source=path),
+                                                                   year=int(stem))
+                    except DisputeError as exc:
+                        return f"节假日安排文件 {path} 无效：{exc.message}"
+            self._calendars[years] = WorkCalendar(overrides)
+        return config, self._calendars[years]
+
+    # -- walking ---------------------------------------------------------------------------------
+    def report(self, commit: Commit, case: str | None, reason: str) -> None:
+        self.violations.append(Violation(commit.short, case or "", reason))
+
+    def check(self, commits: list[Commit]) -> VerifyReport:
+        for commit in commits:
+            self.checked += 1
+            if len(commit.parents) > 1:
+                self.check_merge(commit)
+            else:
+                self.check_commit(commit)
+        return VerifyReport(self.checked, self.violations)
+
+    def check_commit(self, commit: Commit) -> None:
+        parent = commit.parents[0] if commit.parents else None
+        changes = self.history.changes(parent, commit.sha)
+        touched = {case_of(c.path) for c in changes if c.path.startswith(CASES_DIR + "/")}
+        if not touched:
+            return  # init, configuration, a station, a recorded look: nothing under cases/
+        if None in touched:
+            stray = next(c.path for c in changes if c.path.startswith(CASES_DIR + "/") and case_of(c.path) is None)
+            self.report(commit, None, f"{stray} 不是案件文件，也不在任何案件自己的文件夹中")
+            touched.discard(None)
+        if len(touched) > 1:
+            self.report(commit, "、".join(sorted(t for t in touched if t)), "一次提交改动了多个案件（每次提交只能是一个案件的一项操作）")
+            return
+        if not touched:
+            return
+        case_id = str(next(iter(touched)))
+        outside = sorted(c.path for c in changes if case_of(c.path) != case_id)
+        if outside:
+            self.report(commit, case_id, "同时改动了本案以外的文件：" + "、".join(outside[:5]))
+        settings = self.settings(commit.sha)
+        if isinstance(settings, str):
+            self.report(commit, case_id, settings)
+            return
+        file_path = f"{case_dir(case_id)}/{case_id}.yaml"
+        change = next((c for c in changes if c.path == file_path), None)
+        old_sha = change.old if change else self.history.tree(parent, [file_path]).get(file_path)
+        for reason in self.case_reasons(commit, case_id, file_path, change, old_sha, *settings):
+            self.report(commit, case_id, reason)
+
+    def case_reasons(self, commit: Commit, case_id: str, path: str, change: Change | None, old_sha: str | None,
+                     config: Config, calendar: WorkCalendar) -> Iterator[str]:
+        before = self._parse(old_sha, path)
+        before_state = derive_state(before, config, calendar) if isinstance(before, dict) else None
+        if before_state is not None and before_state["status"] == "archived":
+            yield "案件已归档，之后不能再改动（归档后仍有提交改动了本案的文件）"
+            return
+        if change is None:
+            yield "改动了本案的材料，却没有在案件文件中追加操作记录"
+            return
+        if change.new is None:
+            yield "删除了案件文件"
+            return
+        after = self._parse(change.new, path)
+        if not isinstance(after, dict):
+            yield after or "读不到案件文件"
+            return
+        missing = [k for k in TRAILER_KEYS if not commit.trailers.get(k)]
+        if missing:
+            yield f"提交说明缺少 {'、'.join(missing)} 标记：不是用 disputectl 办理的操作（可能是手工修改后用 git commit 提交）"
+        if after.get("id") != case_id:
+            yield f"案件文件中的编号 {after.get('id')} 与文件位置 {path} 不符"
+        if isinstance(before, str):
+            before = None  # reported with the commit that broke it
+        old_actions = before["actions"] if before else []
+        new = after["actions"][len(old_actions):]
+        if after["actions"][:len(old_actions)] != old_actions:
+            yield "改动或删除了已有的操作记录（操作记录只能追加）"
+        elif len(new) != 1:
+            yield f"一次提交应追加且只追加一项操作，实际追加了 {len(new)} 项"
+        elif not missing:
+            yield from self.action_reasons(commit, case_id, before, before_state, after, new[0], config, calendar)
+        if before and after["registration"] != before["registration"]:
+            yield "改动了受理登记信息（登记信息受理后不能更改）"
+        expected = stored_state(derive_state(after, config, calendar))
+        if after["state"] != expected:
+            wrong = [k for k in expected if after["state"].get(k) != expected[k]]
+            detail = (f"记录为“{STATUSES.get(after['state'].get('status'), after['state'].get('status'))}”，"
+                      f"按操作记录应为“{STATUSES[expected['status']]}”") if "status" in wrong else "、".join(wrong)
+            yield f"案件文件中的状态与操作记录推演的结果不一致（{detail}）"
+
+    def action_reasons(self, commit: Commit, case_id: str, before: dict[str, Any] | None,
+                       before_state: dict[str, Any] | None, after: dict[str, Any], entry: dict[str, Any],
+                       config: Config, calendar: WorkCalendar) -> Iterator[str]:
+        from disputectl.rules.authorize import authorize
+
+        t = commit.trailers
+        recorded = {"Case": case_id, "Action": entry["action"], "Actor": entry["actor"], "Unit": entry["unit"],
+                    "Action-Id": entry["id"]}
+        differing = [k for k in TRAILER_KEYS if t.get(k) != recorded[k]]
+        if differing:
+            yield "提交说明中的标记与追加的操作记录不一致：" + "、".join(f"{k}（{t.get(k)} ≠ {recorded[k]}）" for k in differing)
+            return
+        officer = config.officers.get(entry["actor"])
+        if officer is None:
+            yield f"操作人“{entry['actor']}”不在当时配置的人员名单中"
+            return
+        if officer.unit != entry["unit"]:
+            yield f"操作人 {officer.name}（{entry['actor']}）属于{config.unit_label(officer.unit)}，却以{config.unit_label(entry['unit'])}的名义办理"
+            return
+        email = officer.email or f"{officer.id}@{officer.unit.lower()}.disputectl.invalid"
+        if commit.email != email:
+            yield f"提交作者（{commit.author} <{commit.email}>）不是操作人 {officer.name} <{email}>"
+        if entry["action"] not in ACTIONS:
+            yield f"没有“{entry['action']}”这项操作"
+            return
+        if before is None or before_state is None:
+            yield from self.registration_reasons(case_id, after, entry, officer, config)
+            return
+        data = dict(entry["data"])
+        if entry["action"] == "archive":
+            data = {k: v for k, v in data.items() if k == "retention"}  # code and unit are assigned, not entered
+        try:
+            authorize(entry["action"], officer, before, before_state, data, config, calendar, action_day(entry))
+        except DisputeError as exc:
+            yield f"操作不合法：{exc}".replace("\n", " ")
+
+    def registration_reasons(self, case_id: str, after: dict[str, Any], entry: dict[str, Any], officer: Any,
+                             config: Config) -> Iterator[str]:
+        if entry["action"] != "register":
+            yield f"新案件的第一项操作应为受理登记，而不是“{ACTIONS[entry['action']].label}”"
+            return
+        if not officer.has_role("registrar"):
+            yield f"操作不合法：{officer.name}不是受理人员，不能受理登记"
+        reg = after["registration"]
+        if reg["first_officer"] != entry["actor"] or reg["first_unit"] != entry["unit"]:
+            yield "首问责任人与办理受理登记的人员或单位不符"
+        match = CASE_ID_RE.match(case_id)
+        if match and (match.group("unit") != entry["unit"] or match.group("date") != entry["at"][:10].replace("-", "")):
+            yield "案件编号中的单位或日期与受理登记不符"
+
+    def _parse(self, sha: str | None, path: str) -> dict[str, Any] | str | None:
+        if sha is None:
+            return None
+        try:
+            return parse_case(self.history.blob(sha) or b"", source=path)
+        except DisputeError as exc:
+            return f"案件文件不符合格式：{exc}".replace("\n", " ")
+
+    def check_merge(self, commit: Commit) -> None:
+        if len(commit.parents) != 2:
+            self.report(commit, None, "不接受两个以上分支的合并提交")
+            return
+        ours, theirs = commit.parents
+        base = self.history.merge_base(ours, theirs)
+        paths = sorted({c.path for c in self.history.changes(ours, commit.sha)}
+                       | {c.path for c in self.history.changes(theirs, commit.sha)})
+        if not paths:
+            return
+        trees = [self.history.tree(rev, paths) for rev in (ours, theirs, base, commit.sha)]
+        settings = self.settings(commit.sha)
+        for path in paths:
+            x, y, b, m = (t.get(path) for t in trees)
+            if x == y:
+                ok = m == x
+            elif b == x:
+                ok = m == y
+            elif b == y:
+                ok = m == x
+            elif is_case_file(path) and x and y and m and not isinstance(settings, str):
+                contents = self.history.blobs([x, y, m])
+                try:
+                    ok = merge_case_bytes(contents[x], contents[y], *settings, path=path) == contents[m]
+                except MergeConflict as exc:
+                    self.report(commit, case_of(path), f"合并了不能自动合并的案件文件：{exc.message}")
+                    continue
+            else:
+                ok = False
+            if not ok:
+                self.report(commit, case_of(path), f"合并结果不是两边记录逐条合并的结果（{path}）")
+
+
+# -- entry points --------------------------------------------------------------------------------
+
+def verify(root: Path, since: str | None = None) -> VerifyReport:
+    verifier = Verifier(root)
+    history = verifier.history
+    if rev_parse(root, "HEAD") is None:
+        return VerifyReport(0, [])
+    if since is not None:
+        start = rev_parse(root, since)
+        if start is None:
+            raise StoreError(f"找不到提交“{since[:40]}”。")
+        return verifier.check(history.commits(f"{start}..HEAD"))
+    return verifier.check(history.commits("HEAD"))
+
+
+def check_push(root: Path, updates: list[tuple[str, str, str]]) -> VerifyReport:
+    """The pre-receive check: every ref update (old, new, ref) of one push."""
+    verifier = Verifier(root)
+    history = verifier.history
+    for old, new, ref in updates:
+        where = Commit(new if new != ZERO else old, (), "", "", {})
+        if new == ZERO:
+            if ref == "refs/heads/main":
+                verifier.report(where, None, "不允许删除主分支 main")
+            continue
+        if old != ZERO and not history.is_ancestor(old, new):
+            verifier.report(where, None, f"不允许改写 {ref} 已有的历史（推送须是在原有记录之后追加）")
+            continue
+        verifier.check(history.commits(f"{old}..{new}") if old != ZERO else history.commits(new, "--not", "--all"))
+    return VerifyReport(verifier.checked, verifier.violations)
+
+
+HOOK_SCRIPT = """#!/bin/sh
+{mark}: every pushed commit must be one legal action (disputectl verify).
+exec {python} -m disputectl.record.verify --pre-receive
+"""
+
+
+def install_hook(bare: Path) -> Path:
+    import shlex
+
+    root = bare.expanduser().resolve()
+    if not is_bare_repository(root):
+        raise StoreError(f"“{bare}”不是 git 裸仓库（git init --bare 建立的远端仓库）。")
+    hook = root / "hooks" / "pre-receive"
+    if hook.exists() and HOOK_MARK not in hook.read_text(encoding="utf-8", errors="replace"):
+        raise StoreError(f"{hook} 已有其他 pre-receive 钩子，为避免覆盖，未做改动。")
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.write_text(HOOK_SCRIPT.format(mark=HOOK_MARK, python=shlex.quote(sys.executable)), encoding="utf-8")
+    hook.chmod(0o755)
+    # the hub serves every fetch and takes every push: its git must not map the whole pack either
+    limit_pack_memory(root)
+    return hook
+
+
+def format_violation(v: Violation) -> str:
+    return f"{v.commit} {v.case + ' ' if v.case else ''}{v.reason}"
+
+
+def _pre_receive() -> int:
+    updates = [tuple(line.split()[:3]) for line in sys.stdin.read().splitlines() if len(line.split()) >= 3]
+    try:
+        report = check_push(Path.cwd(), updates)  # type: ignore[arg-type]
+    except DisputeError as exc:
+        print(f"disputectl：无法核对本次推送：{exc}", file=sys.stderr)
+        return 1
+    if not report.violations:
+        return 0
+    print(f"disputectl：推送被拒绝，{len(report.violations)} 处不合规（每个提交须是一项合法的操作）：", file=sys.stderr)
+    for v in report.violations:
+        print("  " + format_violation(v), file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--pre-receive"]:
+        sys.exit(_pre_receive())
+    print("用法：python -m disputectl.record.verify --pre-receive（由 pre-receive 钩子调用）", file=sys.stderr)
+    sys.exit(2)

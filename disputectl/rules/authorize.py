@@ -1,0 +1,222 @@
+"""Is this action allowed now, by this officer, with this data? One answer, every problem named."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from disputectl.errors import NotAllowed, PermissionDenied, ValidationError
+from disputectl.rules.calendar import WorkCalendar
+from disputectl.rules.config import ROLES, Config, Officer
+from disputectl.rules.derive import pending_opinions
+from disputectl.rules.validation import check_text, parse_date
+from disputectl.rules.workflow import (
+    ACTIONS,
+    STATUSES,
+    TRANSITIONS,
+    Transition,
+    describe_who,
+    next_steps_text,
+)
+
+
+def unit_rule_holds(rule: str, officer: Officer, case: dict[str, Any], state: dict[str, Any], config: Config) -> bool:
+    if rule == "any":
+        return True
+    if rule == "first_unit":
+        return officer.unit == case["registration"]["first_unit"]
+    if rule == "current_unit":
+        return officer.unit == state["unit"]
+    if rule == "office":
+        return officer.unit == config.office_unit
+    if rule == "opinion_unit":
+        return officer.unit in pending_opinions(state)
+    if rule == "holder_or_office":
+        return officer.unit in (state["unit"], config.office_unit)
+    raise ValueError(rule)
+
+
+def find_transition(state: dict[str, Any], action: str) -> Transition:
+    if action not in ACTIONS:
+        raise NotAllowed(f"没有“{action}”这项操作。")
+    status = state["status"]
+    transition = TRANSITIONS.get((status, action))
+    if transition is None:
+        raise NotAllowed(
+            f"案件当前状态为“{STATUSES[status]}”，不能{ACTIONS[action].label}。{next_steps_text(status)}"
+        )
+    return transition
+
+
+def check_officer(transition: Transition, officer: Officer, case: dict[str, Any], state: dict[str, Any],
+                  config: Config) -> None:
+    for role, rule in transition.who:
+        if officer.has_role(role) and unit_rule_holds(rule, officer, case, state, config):
+            return
+    roles = "、".join(ROLES[r] for r in sorted(officer.roles))
+    raise PermissionDenied(
+        f"{officer.name}（{config.unit_label(officer.unit)}，{roles}）无权{ACTIONS[transition.action].label}："
+        f"此操作须由{describe_who(transition)}办理。"
+        f"案件当前状态为“{STATUSES[state['status']]}”，承办单位为{config.unit_label(state['unit'])}；"
+        f"{next_steps_text(state['status'])}"
+    )
+
+
+def clean_data(action: str, data: dict[str, Any], config: Config) -> dict[str, Any]:
+    """Check the action's fields; returns normalised data or raises listing every problem."""
+    spec = ACTIONS[action]
+    problems: list[str] = []
+    out: dict[str, Any] = {}
+    known = {f.name for f in spec.fields}
+    for key in data:
+        if key not in known and data[key] not in (None, "", [], ()):
+            problems.append(f"“{spec.label}”不需要填写“{key}”")
+    for field in spec.fields:
+        value = data.get(field.name)
+        if value is None or value == "" or value == [] or value == ():
+            if field.required:
+                problems.append(f"请填写{field.label}")
+            continue
+        if field.kind == "text":
+            problem = check_text(field.label, value)
+            if problem:
+                problems.append(problem)
+            else:
+                out[field.name] = value.strip()
+        elif field.kind == "date":
+            parsed = parse_date(value)
+            if parsed is None:
+                problems.append(f"{field.label}“{str(value)[:20]}”不是有效日期（应如 2026-11-26）")
+            else:
+                out[field.name] = parsed.isoformat()
+        elif field.kind == "int":
+            text = str(value).strip()
+            number = int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 0
+            if number <= 0:
+                problems.append(f"{field.label}应为正整数")
+            else:
+                out[field.name] = number
+        elif field.kind == "choice":
+            if value not in field.choices:
+                problems.append(f"{field.label}“{str(value)[:20]}”无效，可选：{'、'.join(field.choices)}")
+            else:
+                out[field.name] = value
+        elif field.kind == "unit":
+            if value not in config.units:
+                problems.append(f"{field.label}“{str(value)[:20]}”不存在，可用：{'、'.join(config.units)}")
+            else:
+                out[field.name] = value
+        elif field.kind == "units":
+            values = [value] if isinstance(value, str) else list(value)
+            codes: list[str] = []
+            for item in values:
+                for code in str(item).replace("，", ",").split(","):
+                    code = code.strip().upper()
+                    if not code:
+                        continue
+                    if code not in config.units:
+                        problems.append(f"{field.label}中的“{code[:20]}”不存在，可用：{'、'.join(config.units)}")
+                    elif code not in codes:
+                        codes.append(code)
+            if not codes and not any(field.label in p for p in problems):
+                problems.append(f"请填写{field.label}")
+            out[field.name] = codes
+    if problems:
+        raise ValidationError(f"“{spec.label}”的内容有误：", details=problems)
+    return out
+
+
+def check_guard(transition: Transition, officer: Officer, case: dict[str, Any], state: dict[str, Any],
+                data: dict[str, Any], config: Config, calendar: WorkCalendar, today: date) -> None:
+    guard = transition.guard
+    if guard is None:
+        return
+    if guard == "self_handling":
+        if config.units[case["registration"]["first_unit"]].kind == "office":
+            raise NotAllowed("领导组办公室受理的事项不能由本单位办理：明确属其他单位职责的请转办（--to 单位），"
+                             "需多部门办理或职责不清的请流转领导组办公室梳理（--office）。")
+    elif guard == "transfer_target":
+        target = config.units[data["to_unit"]]
+        if target.code == case["registration"]["first_unit"]:
+            raise ValidationError("不能转办给本单位：本单位职责范围内的事项请用“本单位办理”（--self）。")
+        if target.kind in ("office", "platform"):
+            raise ValidationError("需多部门办理或职责不清的事项请流转领导组办公室（--office），不用转办。")
+    elif guard == "not_extended":
+        due = next((c["due"] for c in state["clocks"] if c["name"] == "handle" and c["stopped"] is None), None)
+        if state["extended"]:
+            raise NotAllowed("本案已延期过一次，不能再次延期：请在延期后的办理期限" + (f"（{due}）" if due else "")
+                             + "内办结，需多部门办理的可提请领导组办公室。")
+        if due and today > date.fromisoformat(due):
+            raise NotAllowed(f"办理期限已于 {due} 届满，不能再申请延期（延期须在期限届满前提出）；"
+                             "请尽快办结，需多部门办理的可提请领导组办公室。")
+        cap = config.clocks["extension_max"]
+        if data["days"] > cap:
+            raise ValidationError(f"延期最多 {cap} 个工作日，申请了 {data['days']} 个工作日。")
+    elif guard == "return_window":
+        # A transfer may be returned before or after signing, but only within the window counted
+        # from the transfer: a unit cannot escape the limit by leaving the transfer unsigned.
+        if not state["transferred_at"] or not (state["via_transfer"] or state["status"] == "transferred"):
+            raise NotAllowed("只有转办来的事项才能退回；本单位事项需要多部门办理的，请用“提请领导组办公室”。")
+        limit = calendar.add_workdays(date.fromisoformat(state["transferred_at"]), config.clocks["return"])
+        if today > limit:
+            then = "请签收后办理" if state["status"] == "transferred" else "请继续办理"
+            raise NotAllowed(f"退回须在转办后 {config.clocks['return']} 个工作日内（截至 {limit.isoformat()}），已过期限；"
+                             f"{then}，需多部门办理的可提请领导组办公室。")
+    elif guard == "member_units":
+        _check_member_units(data["units"], config, minimum=2, what="参会单位")
+    elif guard == "requestable":
+        _check_member_units(data["units"], config, minimum=1, what="联办单位")
+        again = [u for u in data["units"] if u in pending_opinions(state)]
+        if again:
+            raise ValidationError(f"已向{'、'.join(config.unit_label(u) for u in again)}征求意见，尚未提交，不能重复征求。")
+    elif guard == "opinions_complete":
+        pending = pending_opinions(state)
+        if pending:
+            raise NotAllowed(f"案件当前状态为“{STATUSES[state['status']]}”，还有书面意见未提交："
+                             + "、".join(config.unit_label(u) for u in pending)
+                             + "，不能综合办结；待以上单位提交书面意见后再综合意见办结。")
+        if len(state["opinions"]) < 2:
+            raise NotAllowed(f"案件当前状态为“{STATUSES[state['status']]}”：一般事项须由两个及以上联办单位"
+                             "提出书面意见后才能综合办结；请先征求书面意见。")
+    elif guard == "notice_kind":
+        pass  # checked where notices are issued
+    else:  # pragma: no cover - a table row naming an unknown guard is a programming error
+        raise ValueError(guard)
+
+
+def check_dates(action: str, case: dict[str, Any], state: dict[str, Any], data: dict[str, Any],
+                today: date) -> None:
+    """A delivery, objection or withdrawal is recorded after it happened, and not before what it follows."""
+    if action not in ("reply", "object", "withdraw") or "date" not in data:
+        return
+    label = next(f.label for f in ACTIONS[action].fields if f.name == "date")
+    value = date.fromisoformat(data["date"])
+    if value > today:
+        raise ValidationError(f"{label} {value.isoformat()} 晚于今天（{today.isoformat()}）：请在事后按实际日期登记。")
+    if action == "reply":
+        floor, what = (state.get("decision") or {}).get("date"), "作出处理意见的日期"
+    elif action == "object":
+        floor, what = (state.get("reply") or {}).get("date"), "书面回复送达日期"
+    else:
+        floor, what = case["actions"][0]["at"][:10], "受理登记日期"
+    if floor and value < date.fromisoformat(floor):
+        raise ValidationError(f"{label} {value.isoformat()} 早于{what}（{floor}）。")
+
+
+def _check_member_units(units: list[str], config: Config, *, minimum: int, what: str) -> None:
+    bad = [u for u in units if config.units[u].kind in ("office", "platform")]
+    if bad:
+        raise ValidationError(f"{what}应为成员单位，不能是：{'、'.join(config.unit_label(u) for u in bad)}")
+    if len(units) < minimum:
+        raise ValidationError(f"{what}至少 {minimum} 个。")
+
+
+def authorize(action: str, officer: Officer, case: dict[str, Any], state: dict[str, Any], data: dict[str, Any],
+              config: Config, calendar: WorkCalendar, today: date) -> tuple[Transition, dict[str, Any]]:
+    """All checks in the order an officer would want to hear them; returns the clean data."""
+    transition = find_transition(state, action)
+    check_officer(transition, officer, case, state, config)
+    clean = clean_data(action, data, config)
+    check_dates(action, case, state, clean, today)
+    check_guard(transition, officer, case, state, clean, config, calendar, today)
+    return transition, clean

@@ -1,0 +1,321 @@
+"""The store's configuration: units, officers, regions, categories, clocks, numbering.
+
+A new store gets ``DEFAULT_CONFIG`` written to ``disputectl.yaml``; the city edits that file.
+``parse_config`` checks it against ``schemas/config.schema.json`` and then the cross
+references (an officer's unit exists, a category's units exist …), listing every mistake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from disputectl.errors import NotFound, PermissionDenied, ValidationError
+
+CONFIG_FILE = "disputectl.yaml"
+CONFIG_SCHEMA_VERSION = 1
+
+ROLES: dict[str, str] = {
+    "registrar": "受理人员",
+    "handler": "承办人员",
+    "office": "领导组办公室人员",
+    "leader": "领导组组长",
+    "archivist": "档案管理员",
+}
+
+UNIT_KINDS: dict[str, str] = {
+    "tax": "税务部门",
+    "hrss": "人力资源社会保障部门",
+    "medical": "医疗保障部门",
+    "politics": "政法委",
+    "justice": "司法行政部门",
+    "petition": "信访部门",
+    "approval": "行政审批部门",
+    "office": "领导组办公室",
+    "platform": "一站式矛盾纠纷调处平台",
+}
+
+CLOCK_DEFAULTS: dict[str, int] = {
+    "route": 1,
+    "sign": 1,
+    "return": 5,
+    "handle": 15,
+    "extension_max": 15,
+    "triage": 3,
+    "opinion": 5,
+    "consolidate": 5,
+    "approval": 3,
+    "platform": 30,
+    "reply": 5,
+    "warn_days": 2,
+}
+
+NOTICE_PREFIX_DEFAULTS: dict[str, str] = {
+    "receipt": "社争受",
+    "transfer": "社争转",
+    "meeting": "社争会",
+    "opinion_request": "社争函",
+    "approval_request": "社争批",
+    "referral": "社争移",
+    "extension": "社争延",
+    "result": "社争结",
+    "handover": "社争交",
+}
+
+
+def _unit(code: str, name: str, short: str, kind: str, region: str = "SBJ", **extra: Any) -> dict[str, Any]:
+    return {"code": code, "name": name, "short": short, "kind": kind, "region": region, **extra}
+
+
+def _default_units() -> list[dict[str, Any]]:
+    return [
+        _unit("SW", "国家税务总局示例市税务局", "税务局", "tax"),
+        _unit("RS", "示例市人力资源和社会保障局", "人社局", "hrss"),
+        _unit("YB", "示例市医疗保障局", "医保局", "medical"),
+        _unit("ZF", "中共示例市委政法委员会", "政法委", "politics"),
+        _unit("SF", "示例市司法局", "司法局", "justice"),
+        _unit("XF", "示例市信访局", "信访局", "petition"),
+        _unit("SP", "示例市行政审批局", "行政审批局", "approval"),
+        _unit("BGS", "示例市社会保险费征缴争议联合处置工作领导组办公室", "领导组办公室", "office"),
+        _unit("PT", "示例市政法委“一站式”矛盾纠纷调处平台", "一站式平台", "platform", external=True),
+    ]
+
+
+_CATEGORIES = [
+    (1, "登记和关系转移", ["SW"]),
+    (2, "登记信息传递", ["SW"]),
+    (3, "缴费基数申报", ["SW"]),
+    (4, "缴费金额", ["SW"]),
+    (5, "人社（医保）部门核定的特殊缴费应征金额", ["RS", "YB"]),
+    (6, "滞纳金加收", ["SW"]),
+    (7, "退（抵）费模式、流程、金额", ["SW"]),
+    (8, "待遇核定和支付", ["RS", "YB"]),
+    (9, "征缴检查、欠费追缴", ["SW"]),
+    (10, "其他争议事项", []),
+]
+
+# Which sample officers a new store gets, per unit kind.
+_SAMPLE_ROLES = {
+    "office": ["office", "registrar", "archivist"],
+    "platform": [],
+}
+_MEMBER_SAMPLE_ROLES = ["registrar", "handler", "archivist"]
+_SAMPLE_TITLES = {"registrar": "受理员", "handler": "承办员", "office": "专员", "archivist": "档案员"}
+
+
+def _sample_officers(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    officers: list[dict[str, Any]] = []
+    for unit in units:
+        roles = _SAMPLE_ROLES.get(unit["kind"], _MEMBER_SAMPLE_ROLES)
+        for role in roles:
+            officers.append(
+                {
+                    "id": f"{unit['code'].lower()}-{role}",
+                    "name": f"{unit['short']}{_SAMPLE_TITLES[role]}（样例）",
+                    "unit": unit["code"],
+                    "roles": [role],
+                    "sample": True,
+                }
+            )
+        if unit["kind"] == "office":
+            officers.append(
+                {"id": "leader", "name": "领导组组长（样例）", "unit": unit["code"], "roles": ["leader"], "sample": True}
+            )
+    return officers
+
+
+def default_config() -> dict[str, Any]:
+    units = _default_units()
+    return {
+        "schema_version": CONFIG_SCHEMA_VERSION,
+        "city": "示例市",
+        "government_name": "示例市人民政府",
+        "regions": [
+            {"code": "SBJ", "name": "市本级"},
+            {"code": "DQ", "name": "东区"},
+            {"code": "XQ", "name": "西区"},
+            {"code": "NX", "name": "南县"},
+        ],
+        "units": units,
+        "officers": _sample_officers(units),
+        "categories": [{"code": c, "name": n, "units": u} for c, n, u in _CATEGORIES],
+        "clocks": dict(CLOCK_DEFAULTS),
+        "numbering": {
+            "notices": dict(NOTICE_PREFIX_DEFAULTS),
+            "fonds": "J001",
+            "archive_category": "WS",
+            "default_retention": "30年",
+        },
+        "privacy": {"reveal_roles": ["office", "archivist"]},
+    }
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    short: str
+    kind: str
+    region: str
+    external: bool = False
+
+
+@dataclass(frozen=True)
+class Officer:
+    id: str
+    name: str
+    unit: str
+    roles: frozenset[str]
+    sample: bool = False
+    email: str | None = None
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+
+@dataclass(frozen=True)
+class Category:
+    code: int
+    name: str
+    units: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Config:
+    raw: Mapping[str, Any]
+    city: str
+    government_name: str
+    regions: dict[str, str]
+    units: dict[str, Unit]
+    officers: dict[str, Officer]
+    categories: dict[int, Category]
+    clocks: dict[str, int]
+    notice_prefixes: dict[str, str]
+    fonds: str
+    archive_category: str
+    default_retention: str
+    reveal_roles: frozenset[str] = field(default_factory=frozenset)
+
+    @cached_property  # asked for on every action a case replays
+    def office_unit(self) -> str:
+        return next(u.code for u in self.units.values() if u.kind == "office")
+
+    @cached_property
+    def platform_unit(self) -> str | None:
+        return next((u.code for u in self.units.values() if u.kind == "platform"), None)
+
+    def unit(self, code: str) -> Unit:
+        try:
+            return self.units[code]
+        except KeyError:
+            raise NotFound(f"没有单位代码“{code}”。可用：{'、'.join(self.units)}") from None
+
+    def officer(self, officer_id: str | None) -> Officer:
+        if not officer_id:
+            raise PermissionDenied("请用 --as 工号（或环境变量 DISPUTECTL_OFFICER）指明以哪位工作人员身份操作。")
+        try:
+            return self.officers[officer_id]
+        except KeyError:
+            raise PermissionDenied(f"未知的工作人员“{officer_id}”：不在本库配置的人员名单中。") from None
+
+    def unit_label(self, code: str | None) -> str:
+        if not code:
+            return "—"
+        unit = self.units.get(code)
+        return unit.short if unit else code
+
+    def member_units(self) -> list[str]:
+        return [u.code for u in self.units.values() if u.kind not in ("office", "platform")]
+
+
+def parse_config(raw: Mapping[str, Any], *, schema_checked: bool = False) -> Config:
+    """Check a loaded config and build the typed view; every mistake is listed at once."""
+    from disputectl.rules.schema import schema_errors
+
+    problems = [] if schema_checked else schema_errors("config", raw)
+    if problems:
+        raise ValidationError("配置文件 disputectl.yaml 有误，请逐条修改：", details=problems)
+    problems = _cross_reference_problems(raw)
+    if problems:
+        raise ValidationError("配置文件 disputectl.yaml 有误，请逐条修改：", details=problems)
+    units = {u["code"]: Unit(u["code"], u["name"], u["short"], u["kind"], u["region"], bool(u.get("external", False))) for u in raw["units"]}
+    officers = {
+        o["id"]: Officer(o["id"], o["name"], o["unit"], frozenset(o["roles"]), bool(o.get("sample", False)), o.get("email"))
+        for o in raw["officers"]
+    }
+    clocks = dict(CLOCK_DEFAULTS)
+    clocks.update(raw.get("clocks", {}))
+    numbering = raw.get("numbering", {})
+    prefixes = dict(NOTICE_PREFIX_DEFAULTS)
+    prefixes.update(numbering.get("notices", {}))
+    return Config(
+        raw=raw,
+        city=raw["city"],
+        government_name=raw["government_name"],
+        regions={r["code"]: r["name"] for r in raw["regions"]},
+        units=units,
+        officers=officers,
+        categories={c["code"]: Category(c["code"], c["name"], tuple(c["units"])) for c in raw["categories"]},
+        clocks=clocks,
+        notice_prefixes=prefixes,
+        fonds=numbering.get("fonds", "J001"),
+        archive_category=numbering.get("archive_category", "WS"),
+        default_retention=numbering.get("default_retention", "30年"),
+        reveal_roles=frozenset(raw.get("privacy", {}).get("reveal_roles", [])),
+    )
+
+
+def _duplicates(values: list[Any]) -> list[Any]:
+    seen: set[Any] = set()
+    dups: list[Any] = []
+    for v in values:
+        if v in seen and v not in dups:
+            dups.append(v)
+        seen.add(v)
+    return dups
+
+
+def _cross_reference_problems(raw: Mapping[str, Any]) -> list[str]:
+    problems: list[str] = []
+    regions = [r["code"] for r in raw["regions"]]
+    units = [u["code"] for u in raw["units"]]
+    for dup in _duplicates(regions):
+        problems.append(f"区域代码“{dup}”重复")
+    for dup in _duplicates(units):
+        problems.append(f"单位代码“{dup}”重复")
+    for dup in _duplicates([o["id"] for o in raw["officers"]]):
+        problems.append(f"工作人员工号“{dup}”重复")
+    for dup in _duplicates([c["code"] for c in raw["categories"]]):
+        problems.append(f"争议类别“{dup}”重复")
+    offices = [u["code"] for u in raw["units"] if u["kind"] == "office"]
+    if len(offices) != 1:
+        problems.append(f"必须恰好有一个类型为 office 的领导组办公室单位，现有 {len(offices)} 个")
+    if len([u for u in raw["units"] if u["kind"] == "platform"]) > 1:
+        problems.append("类型为 platform 的平台单位最多一个")
+    for u in raw["units"]:
+        if u["region"] not in regions:
+            problems.append(f"单位“{u['code']}”的区域“{u['region']}”不在 regions 中")
+    for o in raw["officers"]:
+        if o["unit"] not in units:
+            problems.append(f"工作人员“{o['id']}”的单位“{o['unit']}”不存在")
+        for role in o["roles"]:
+            if role not in ROLES:
+                problems.append(f"工作人员“{o['id']}”的角色“{role}”无效（可用：{'、'.join(ROLES)}）")
+        unit = next((u for u in raw["units"] if u["code"] == o["unit"]), None)
+        if unit and unit["kind"] == "platform":
+            problems.append(f"工作人员“{o['id']}”不能属于外部平台单位“{o['unit']}”")
+        if unit and "office" in o["roles"] and unit["kind"] != "office":
+            problems.append(f"工作人员“{o['id']}”有 office 角色，但所在单位“{o['unit']}”不是领导组办公室")
+    for c in raw["categories"]:
+        for code in c["units"]:
+            if code not in units:
+                problems.append(f"争议类别 {c['code']} 的建议承办单位“{code}”不存在")
+    codes = sorted(c["code"] for c in raw["categories"])
+    if codes != list(range(1, 11)):
+        problems.append("争议类别应为 1 至 10 共十类（方案“适用对象”）")
+    for role in raw.get("privacy", {}).get("reveal_roles", []):
+        if role not in ROLES:
+            problems.append(f"privacy.reveal_roles 中的角色“{role}”无效")
+    return problems

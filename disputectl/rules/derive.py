@@ -1,0 +1,404 @@
+"""Replay a case's append-only action list into its derived state and clocks.
+
+Status, current unit, pending opinions and clocks are never edited on their own: they are
+what this replay produces, which is what lets two offices' histories merge entry by entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from disputectl.rules.calendar import WorkCalendar
+from disputectl.rules.config import Config
+from disputectl.rules.workflow import TRANSITIONS
+
+CLOCK_LABELS = {
+    "route": "分类流转",
+    "sign": "签收",
+    "handle": "办理",
+    "triage": "梳理",
+    "opinion": "书面意见",
+    "consolidate": "综合意见",
+    "approval": "组长审批",
+    "platform": "平台办理",
+    "reply": "书面回复",
+}
+
+
+def action_day(action: dict[str, Any]) -> date:
+    return datetime.fromisoformat(action["at"]).date()
+
+
+def clock_label(name: str, config: Config | None = None) -> str:
+    base, _, unit = name.partition(":")
+    label = CLOCK_LABELS.get(base, base)
+    if unit:
+        label += f"（{config.unit_label(unit) if config else unit}）"
+    return label
+
+
+@dataclass
+class _Replay:
+    config: Config
+    calendar: WorkCalendar
+    state: dict[str, Any]
+
+    def open_clock(self, name: str, start: date, days: int, *, calendar_days: bool = False) -> None:
+        self.stop_clock(name, start)
+        due = self.calendar.add_days(start, days) if calendar_days else self.calendar.add_workdays(start, days)
+        self.state["clocks"].append({
+            "name": name, "start": start.isoformat(), "days": days, "calendar_days": calendar_days,
+            "due": due.isoformat(), "stopped": None, "late": None,
+        })
+
+    def stop_clock(self, name: str, when: date) -> None:
+        for clock in self.state["clocks"]:
+            if clock["name"] == name and clock["stopped"] is None:
+                self._stop(clock, when)
+
+    def stop_all(self, when: date) -> None:
+        for clock in self.state["clocks"]:
+            if clock["stopped"] is None:
+                self._stop(clock, when)
+
+    def _stop(self, clock: dict[str, Any], when: date) -> None:
+        due = date.fromisoformat(clock["due"])
+        clock["stopped"] = when.isoformat()
+        if clock["calendar_days"]:
+            clock["late"] = max(0, (when - due).days)
+        else:
+            clock["late"] = self.calendar.workdays_late(due, when)
+
+    def open_clock_named(self, name: str, start: date) -> None:
+        days = self.config.clocks[name.partition(":")[0]]
+        self.open_clock(name, start, days, calendar_days=(name == "platform"))
+
+
+def initial_state(unit: str) -> dict[str, Any]:
+    return {
+        "status": "registered",
+        "unit": unit,
+        "triage": None,
+        "extended": False,
+        "via_transfer": False,
+        "transferred_at": None,
+        "opinions": {},
+        "earlier_opinions": [],
+        "meetings": [],
+        "decision": None,
+        "platform": None,
+        "reply": None,
+        "objections": [],
+        "closure": None,
+        "supervisions": [],
+        "notes": [],
+        "notices": [],
+        "archive": None,
+        "clocks": [],
+    }
+
+
+def derive_state(case: dict[str, Any], config: Config, calendar: WorkCalendar) -> dict[str, Any]:
+    """The state after replaying every action of ``case`` in order."""
+    reg = case["registration"]
+    replay = _Replay(config, calendar, initial_state(reg["first_unit"]))
+    for action in case["actions"]:
+        apply_action(replay, action)
+    return replay.state
+
+
+def apply_action(replay: _Replay, action: dict[str, Any]) -> None:
+    state = replay.state
+    code = action["action"]
+    data = action.get("data", {})
+    day = action_day(action)
+    office = replay.config.office_unit
+    applied = True
+    if code != "register":
+        transition = TRANSITIONS.get((state["status"], code))
+        if transition is not None:
+            state["status"] = transition.next_status()
+        else:
+            # Only a merge of two offices' histories puts an action where the workflow does not
+            # allow it (both did a status-changing action from the same status): it stays in the
+            # record, is not applied, and the case waits for the office (a note of theirs settles it).
+            applied = False
+            state.setdefault("conflicts", []).append({
+                "action": action["id"], "code": code, "actor": action["actor"], "unit": action["unit"],
+                "at": action["at"], "status": state["status"], "settled_by": None})
+    handler = _EFFECTS.get(code)
+    if applied and handler is not None:
+        handler(replay, action, data, day, office)
+    if applied and code == "note" and action["unit"] == office:
+        for conflict in state.get("conflicts", []):
+            conflict["settled_by"] = conflict["settled_by"] or action["id"]
+    for notice in action.get("notices", []):
+        state["notices"].append({**notice, "action": action["id"], "date": day.isoformat()})
+    state["last_action_at"] = action["at"]
+
+
+def _register(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.state["status"] = "registered"
+    r.open_clock_named("route", day)
+
+
+def _route_self(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.stop_clock("route", day)
+    r.open_clock_named("handle", day)
+
+
+def _route_transfer(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.stop_clock("route", day)
+    r.state["unit"] = d["to_unit"]
+    r.state["transferred_at"] = day.isoformat()
+    r.open_clock_named("sign", day)
+
+
+def _to_office(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.stop_all(day)
+    r.state["unit"] = office
+    r.open_clock_named("triage", day)
+
+
+def _sign(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.stop_clock("sign", day)
+    r.state["via_transfer"] = True
+    r.open_clock_named("handle", day)
+
+
+def _extend(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.state["extended"] = True
+    for clock in r.state["clocks"]:
+        if clock["name"] == "handle" and clock["stopped"] is None:
+            clock["due"] = r.calendar.add_workdays(date.fromisoformat(clock["due"]), int(d["days"])).isoformat()
+            clock["days"] += int(d["days"])
+            clock["extended_by"] = int(d["days"])
+
+
+def _decide(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.stop_all(day)
+    if a["action"] in ("consolidate", "platform_result"):
+        r.state["unit"] = office
+    r.state["decision"] = {
+        "facts": d["facts"], "basis": d["basis"], "decision": d["decision"],
+        "unit": r.state["unit"], "officer": a["actor"], "date": day.isoformat(), "by": a["action"],
+    }
+    r.open_clock_named("reply", day)
+
+
+def _triage_general(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.stop_all(day)
+    r.state["triage"] = "general"
+
+
+def _triage_major(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.stop_all(day)
+    r.state["triage"] = "major"
+    r.open_clock_named("approval", day)
+
+
+def _convene(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.state["meetings"].append({"date": d["date"], "place": d["place"], "units": list(d["units"]), "action": a["id"]})
+
+
+def _request_opinions(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.stop_clock("consolidate", day)
+    for unit in d["units"]:
+        earlier = r.state["opinions"].get(unit)
+        if earlier and earlier["submitted"]:  # asked again: the earlier opinion stays on record
+            r.state["earlier_opinions"].append({"unit": unit, **earlier})
+        r.open_clock_named(f"opinion:{unit}", day)
+        due = r.state["clocks"][-1]["due"]
+        r.state["opinions"][unit] = {"requested": day.isoformat(), "due": due, "submitted": None,
+                                     "officer": None, "action": None}
+
+
+def _submit_opinion(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    entry = r.state["opinions"].get(a["unit"])
+    if entry is None:
+        return
+    entry.update({"submitted": day.isoformat(), "officer": a["actor"], "action": a["id"]})
+    r.stop_clock(f"opinion:{a['unit']}", day)
+    if not pending_opinions(r.state):
+        r.open_clock_named("consolidate", day)
+
+
+def _approve(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.stop_all(day)
+    r.state["platform"] = {"sent_date": d["sent_date"], "ref": d["platform_ref"], "approved_by": a["actor"]}
+    r.state["unit"] = r.config.platform_unit or office
+    r.open_clock("platform", date.fromisoformat(d["sent_date"]), r.config.clocks["platform"], calendar_days=True)
+
+
+def _reject(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.stop_all(day)
+    r.state["triage"] = "general"
+
+
+def _reply(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.stop_all(day)
+    r.state["reply"] = {"method": d["method"], "date": d["date"], "officer": a["actor"], "unit": a["unit"]}
+
+
+def _object(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.state["objections"].append({"channel": d["channel"], "body": d["body"], "date": d["date"]})
+
+
+def _close(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.stop_all(day)
+    r.state["closure"] = {"action": a["action"], "date": d.get("date", day.isoformat()), "reason": d["reason"],
+                          "authority": d.get("authority"), "unit": a["unit"]}
+
+
+def _supervise(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.state["supervisions"].append({"kind": d["kind"], "body": d["body"], "date": day.isoformat()})
+
+
+def _note(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.state["notes"].append({"body": d["body"], "date": day.isoformat(), "officer": a["actor"]})
+
+
+def _archive(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.stop_all(day)
+    r.state["archive"] = {"date": day.isoformat(), "archivist": a["actor"], **{k: v for k, v in d.items()}}
+
+
+_EFFECTS = {
+    "register": _register,
+    "route_self": _route_self,
+    "route_transfer": _route_transfer,
+    "route_office": _to_office,
+    "return": _to_office,
+    "refer": _to_office,
+    "sign": _sign,
+    "extend": _extend,
+    "conclude": _decide,
+    "consolidate": _decide,
+    "platform_result": _decide,
+    "triage_general": _triage_general,
+    "triage_major": _triage_major,
+    "convene": _convene,
+    "request_opinions": _request_opinions,
+    "submit_opinion": _submit_opinion,
+    "approve": _approve,
+    "reject": _reject,
+    "reply": _reply,
+    "object": _object,
+    "hand_over": _close,
+    "withdraw": _close,
+    "supervise": _supervise,
+    "note": _note,
+    "archive": _archive,
+}
+
+
+CLOSING_ACTIONS = ("reply", "hand_over", "withdraw", "archive")
+
+
+CASEWORK_ROLES = frozenset({"registrar", "handler", "office"})
+_NOT_CASEWORK = frozenset({"supervise", "note", "issue_notice"})
+
+
+def due_facts(case: dict[str, Any], state: dict[str, Any], config: Config) -> dict[str, Any]:
+    """All a due list needs of a case (the derived index keeps these apart: a list of two
+    thousand open clocks then reads ~500 bytes a case, not the record and its whole state).
+
+    The payer, the status, the holding unit and the open clocks; ``acted``: for each unit, the
+    last officer of a casework role who acted for it on the case (supervising, notes and
+    reissued notices aside), the 责任人 of a clock that waits on that unit.
+    """
+    reg = case["registration"]
+    acted: dict[str, str] = {}
+    for action in case["actions"]:
+        actor = config.officers.get(action["actor"])
+        if actor is not None and actor.roles & CASEWORK_ROLES and action["action"] not in _NOT_CASEWORK:
+            acted[action["unit"]] = actor.id
+    return {"id": case["id"], "payer": reg["payer"]["name"], "category": reg["category"], "region": reg["region"],
+            "first_officer": reg["first_officer"], "acted": acted, "status": state["status"], "unit": state["unit"],
+            "clocks": [clock for clock in state["clocks"] if clock["stopped"] is None]}
+
+
+def case_facts(case: dict[str, Any], state: dict[str, Any], calendar: WorkCalendar) -> dict[str, Any]:
+    """The few per-case figures statistics need, so they can be kept as index columns."""
+    registered = action_day(case["actions"][0])
+    closed = next((action_day(a) for a in case["actions"] if a["action"] in CLOSING_ACTIONS), None)
+    reply = next((action_day(a) for a in case["actions"] if a["action"] == "reply"), None)
+    reg = case["registration"]
+    return {
+        "id": case["id"],
+        "registered": registered,
+        "closed": closed,
+        "reply": reply,
+        "late": any(c["late"] for c in state["clocks"] if c["stopped"]),
+        "reply_days": calendar.workdays_between(registered, reply) if reply else None,
+        "objections": [action_day(a) for a in case["actions"] if a["action"] == "object"],
+        "status": state["status"],
+        "unit": state["unit"],
+        "category": reg["category"],
+        "region": reg["region"],
+    }
+
+
+STORED_STATE_KEYS = ("status", "unit", "triage", "extended", "clocks")
+
+
+def stored_state(state: dict[str, Any]) -> dict[str, Any]:
+    """The part of the derived state written into the case file for readers of the YAML.
+
+    Everything else (decision, reply, meetings …) is in the actions themselves and is derived
+    again on reading; the file stays small and quick to parse.
+    """
+    out = {key: state[key] for key in STORED_STATE_KEYS}
+    out["pending_opinions"] = pending_opinions(state)
+    if state.get("archive"):
+        out["archive_code"] = state["archive"].get("code")
+    return out
+
+
+def pending_opinions(state: dict[str, Any]) -> list[str]:
+    return [unit for unit, o in state["opinions"].items() if o["submitted"] is None]
+
+
+def open_clocks(state: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for c in state["clocks"] if c["stopped"] is None]
+
+
+def open_conflicts(state: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for c in state.get("conflicts", []) if c["settled_by"] is None]
+
+
+def waiting_for(state: dict[str, Any], config: Config) -> str:
+    status = state["status"]
+    conflicts = open_conflicts(state)
+    if conflicts:
+        from disputectl.rules.workflow import ACTIONS
+
+        listed = "；".join(
+            f"{config.unit_label(c['unit'])}{o.name if (o := config.officers.get(c['actor'])) else c['actor']}"
+            f" {c['at'][:16].replace('T', ' ')}“{ACTIONS[c['code']].label if c['code'] in ACTIONS else c['code']}”"
+            for c in conflicts)
+        return (f"两处同时办理、操作相互矛盾，等待领导组办公室核处（以备注写明处理结果）：{listed}"
+                f"与在先的操作冲突，已保留在记录中但未生效")
+    unit = config.unit_label(state["unit"])
+    if status == "joint":
+        pending = pending_opinions(state)
+        if pending:
+            return "等待书面意见：" + "、".join(config.unit_label(u) for u in pending)
+        if not state["opinions"]:
+            return "等待领导组办公室召开联席会议、征求联办单位书面意见"
+        return "书面意见已齐，等待领导组办公室综合意见"
+    return {
+        "registered": "等待首问责任人分类流转",
+        "transferred": f"等待{unit}签收或退回",
+        "handling": f"{unit}办理中",
+        "coordinating": "等待领导组办公室梳理（一般事项或重大疑难事项）",
+        "awaiting_approval": "等待领导组组长审批",
+        "at_platform": "等待一站式平台办结，由领导组办公室记录结果",
+        "concluded": f"等待{unit}书面告知缴费人",
+        "replied": "等待案卷归档",
+        "handed_over": "等待案卷归档",
+        "withdrawn": "等待案卷归档",
+        "archived": "已归档，不能再变更",
+    }[status]

@@ -1,0 +1,193 @@
+"""Turning what an officer typed into a complete, checked 受理登记 record."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from disputectl.errors import ValidationError
+from disputectl.rules.config import Config
+from disputectl.rules.validation import (
+    CHANNELS,
+    CONTROL_RE,
+    PAYER_KINDS,
+    SURROGATE_RE,
+    check_phone,
+    check_ric,
+    check_text,
+    check_uscc,
+    parse_datetime,
+)
+
+REGISTRATION_FIELDS: dict[str, str] = {
+    "payer_kind": "缴费人类型（employer 用人单位 / individual 个人）",
+    "payer_name": "缴费人名称或姓名",
+    "payer_id": "统一社会信用代码或居民身份证号码",
+    "contact_person": "联系人（用人单位）",
+    "address": "地址",
+    "phone": "联系电话",
+    "visit_time": "来访时间（如 2026-11-26 09:30，默认现在）",
+    "channel": "来访方式（" + "/".join(CHANNELS) + "）",
+    "matter": "反映主要事项",
+    "request": "诉求",
+    "category": "争议类别（1-10）",
+    "region": "属地区域代码",
+}
+MAX_ATTACHMENT_BYTES = 50_000_000
+_KIND_ALIASES = {"employer": "employer", "用人单位": "employer", "单位": "employer",
+                 "individual": "individual", "个人": "individual"}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    content: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def missing_fields(fields: Mapping[str, Any]) -> list[str]:
+    optional = {"visit_time", "contact_person", "channel"}
+    return [k for k in REGISTRATION_FIELDS if k not in optional and not str(fields.get(k) or "").strip()]
+
+
+def read_attachments(paths: list[Path]) -> list[Attachment]:
+    problems: list[str] = []
+    out: list[Attachment] = []
+    for path in paths:
+        name = path.name
+        problem = _attachment_name_problem(name)
+        if problem:
+            problems.append(problem)
+            continue
+        try:
+            if path.stat().st_size > MAX_ATTACHMENT_BYTES:
+                problems.append(f"附件“{name}”超过 {MAX_ATTACHMENT_BYTES // 1_000_000} MB")
+                continue
+            out.append(Attachment(name, path.read_bytes()))
+        except OSError:
+            problems.append(f"无法读取附件“{name}”")
+    names = [a.name for a in out]
+    for name in {n for n in names if names.count(n) > 1}:
+        problems.append(f"附件名“{name}”重复")
+    if problems:
+        raise ValidationError("附件有误：", details=problems)
+    return out
+
+
+def _attachment_name_problem(name: str) -> str | None:
+    """Only the file's own name is kept (never its folders), and it must be a plain file name
+    that git can store and no tool mistakes for something else."""
+    shown = "".join("?" if ch < " " else ch for ch in CONTROL_RE.sub("?", SURROGATE_RE.sub("?", name)))[:60]
+    if (not name or name in (".", "..") or CONTROL_RE.search(name) or SURROGATE_RE.search(name)
+            or any(ch < " " for ch in name)):
+        return f"附件名“{shown}”无效（含有控制字符或无法识别的字符）"
+    if "\\" in name or name.rstrip(". ").lower() == ".git":
+        return f"附件名“{shown}”无效（不能含反斜杠，也不能是 .git）"
+    if name.startswith(".") and name.endswith(".tmp"):
+        return f"附件名“{shown}”无效（以点开头、.tmp 结尾的是写到一半的临时文件名）"
+    if len(name.encode("utf-8")) > 240:
+        return f"附件名“{shown}…”过长"
+    return None
+
+
+def build_registration(fields: Mapping[str, Any], config: Config, *, now: datetime, officer_id: str,
+                       unit: str) -> dict[str, Any]:
+    """Check every field and return the registration record; every problem is listed at once."""
+    problems: list[str] = []
+    unknown = sorted(set(fields) - set(REGISTRATION_FIELDS) - {"attachments"})
+    for key in unknown:
+        problems.append(f"不认识的登记项“{str(key)[:30]}”")
+
+    def text(key: str, label: str, *, required: bool = True, max_length: int = 2000) -> str:
+        value = fields.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        problem = check_text(label, value, required=required, max_length=max_length)
+        if problem:
+            problems.append(problem)
+            return ""
+        return value.strip() if isinstance(value, str) else ""
+
+    raw_kind = str(fields.get("payer_kind") or "").strip()
+    kind = _KIND_ALIASES.get(raw_kind)
+    if kind is None:
+        problems.append("缴费人类型应为 employer（用人单位）或 individual（个人）" if raw_kind else "请填写缴费人类型")
+    name = text("payer_name", "缴费人名称或姓名", max_length=200)
+    # full-width characters from a Chinese IME (１１０…Ｘ) are the same identifier
+    payer_id = unicodedata.normalize("NFKC", text("payer_id", "统一社会信用代码或居民身份证号码", max_length=40)).upper().replace(" ", "")
+    if payer_id and kind == "employer":
+        problem = check_uscc(payer_id)
+        if problem:
+            problems.append(problem)
+    elif payer_id and kind == "individual":
+        problem = check_ric(payer_id)
+        if problem:
+            problems.append(problem)
+    contact = text("contact_person", "联系人", required=(kind == "employer"), max_length=100)
+    address = text("address", "地址", max_length=300)
+    phone = unicodedata.normalize("NFKC", text("phone", "联系电话", max_length=30)).replace(" ", "")
+    if phone:
+        problem = check_phone(phone)
+        if problem:
+            problems.append(problem)
+    visit_value = fields.get("visit_time")
+    visit = now
+    if visit_value not in (None, ""):
+        parsed = parse_datetime(visit_value)
+        if parsed is None:
+            problems.append(f"来访时间“{str(visit_value)[:30]}”格式不对（应如 2026-11-26 09:30）")
+        else:
+            visit = parsed if parsed.tzinfo else parsed.replace(tzinfo=now.tzinfo)
+            if visit > now:
+                problems.append("来访时间不能晚于现在")
+    channel = str(fields.get("channel") or "来访").strip()
+    if channel not in CHANNELS:
+        problems.append(f"来访方式“{channel[:20]}”无效，可选：{'、'.join(CHANNELS)}")
+    matter = text("matter", "反映主要事项", max_length=5000)
+    request = text("request", "诉求", max_length=5000)
+    category: int | None = None
+    raw_category = fields.get("category")
+    category_text = unicodedata.normalize("NFKC", str(raw_category)).strip()
+    if category_text.isascii() and category_text.isdigit():  # not "1_0", "+3" or "٣"
+        category = int(category_text)
+    if category not in config.categories:
+        problems.append(
+            f"争议类别“{str(raw_category or '')[:10]}”无效，应为 1-10：" + "；".join(f"{c.code} {c.name}" for c in config.categories.values())
+            if raw_category not in (None, "") else "请填写争议类别（1-10）"
+        )
+    region = str(fields.get("region") or "").strip().upper()
+    if region not in config.regions:
+        problems.append(
+            f"属地区域“{region[:20]}”无效，可用：" + "、".join(f"{c}（{n}）" for c, n in config.regions.items())
+            if region else "请填写属地区域"
+        )
+    if problems:
+        raise ValidationError("受理登记信息有误，请逐条修改：", details=problems)
+    payer: dict[str, Any] = {"kind": kind, "name": name, "id_number": payer_id, "address": address}
+    if contact:
+        payer["contact_person"] = contact
+    return {
+        "payer": payer,
+        "phone": phone,
+        "visit_time": visit.isoformat(timespec="seconds"),
+        "channel": channel,
+        "matter": matter,
+        "request": request,
+        "category": category,
+        "region": region,
+        "first_officer": officer_id,
+        "first_unit": unit,
+        "attachments": [],
+    }
+
+
+def payer_kind_label(kind: str) -> str:
+    return PAYER_KINDS.get(kind, kind)

@@ -1,0 +1,151 @@
+"""Cases as plain values for display: stable field names, personal data masked by default."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Protocol
+
+from disputectl.rules.calendar import CLOCK_STATE_LABELS, WorkCalendar
+from disputectl.rules.config import Config
+from disputectl.rules.derive import clock_label, pending_opinions, waiting_for
+from disputectl.rules.registration import payer_kind_label
+from disputectl.rules.validation import mask_identifier, mask_phone
+from disputectl.rules.workflow import ACTIONS, STATUSES
+
+
+def clock_view(clock: dict[str, Any], config: Config, calendar: WorkCalendar, today: date) -> dict[str, Any]:
+    due = date.fromisoformat(clock["due"])
+    stopped = date.fromisoformat(clock["stopped"]) if clock["stopped"] else None
+    state = calendar.clock_state(due, today, warn_days=config.clocks["warn_days"], stopped=stopped)
+    return {
+        "name": clock["name"],
+        "label": clock_label(clock["name"], config),
+        "start": clock["start"],
+        "days": clock["days"],
+        "calendar_days": clock["calendar_days"],
+        "due": clock["due"],
+        "stopped": clock["stopped"],
+        "late": clock["late"],
+        "state": state,
+        "state_label": CLOCK_STATE_LABELS[state],
+    }
+
+
+def payer_view(case: dict[str, Any], *, reveal: bool) -> dict[str, Any]:
+    payer = case["registration"]["payer"]
+    return {
+        "kind": payer["kind"],
+        "kind_label": payer_kind_label(payer["kind"]),
+        "name": payer["name"],
+        "id_number": payer["id_number"] if reveal else mask_identifier(payer["id_number"]),
+        "contact_person": payer.get("contact_person"),
+        "address": payer["address"],
+    }
+
+
+def summary_view(case: dict[str, Any], state: dict[str, Any], config: Config, calendar: WorkCalendar,
+                 today: date, *, reveal: bool = False) -> dict[str, Any]:
+    reg = case["registration"]
+    clocks = [clock_view(c, config, calendar, today) for c in state["clocks"]]
+    open_clocks = [c for c in clocks if c["stopped"] is None]
+    return {
+        "id": case["id"],
+        "status": state["status"],
+        "status_label": STATUSES[state["status"]],
+        "unit": state["unit"],
+        "unit_name": config.unit_label(state["unit"]),
+        "category": reg["category"],
+        "category_name": config.categories[reg["category"]].name if reg["category"] in config.categories else "",
+        "region": reg["region"],
+        "region_name": config.regions.get(reg["region"], reg["region"]),
+        "payer": payer_view(case, reveal=reveal),
+        "phone": reg["phone"] if reveal else mask_phone(reg["phone"]),
+        "visit_time": reg["visit_time"],
+        "registered_at": case["actions"][0]["at"],
+        "first_officer": reg["first_officer"],
+        "first_unit": reg["first_unit"],
+        "matter": reg["matter"],
+        "waiting_for": waiting_for(state, config),
+        "clocks": {c["name"]: c["due"] for c in clocks},
+        "open_clocks": open_clocks,
+        "urgency": _urgency(open_clocks),
+    }
+
+
+def _urgency(open_clocks: list[dict[str, Any]]) -> str:
+    states = {c["state"] for c in open_clocks}
+    for level in ("overdue", "due_soon", "ok"):
+        if level in states:
+            return level
+    return "none"
+
+
+def case_view(case: dict[str, Any], state: dict[str, Any], config: Config, calendar: WorkCalendar,
+              today: date, *, reveal: bool = False) -> dict[str, Any]:
+    view = summary_view(case, state, config, calendar, today, reveal=reveal)
+    reg = case["registration"]
+    view.update({
+        "channel": reg["channel"],
+        "request": reg["request"],
+        "first_officer_name": _officer_name(config, reg["first_officer"]),
+        "attachments": reg["attachments"],
+        "triage": state["triage"],
+        "extended": state["extended"],
+        "opinions": [
+            {"unit": unit, "unit_name": config.unit_label(unit), **o} for unit, o in state["opinions"].items()
+        ],
+        "pending_opinions": pending_opinions(state),
+        "earlier_opinions": state.get("earlier_opinions", []),
+        "conflicts": state.get("conflicts", []),
+        "meetings": state["meetings"],
+        "decision": state["decision"],
+        "platform": state["platform"],
+        "reply": state["reply"],
+        "objections": state["objections"],
+        "closure": state["closure"],
+        "supervisions": state["supervisions"],
+        "notes": state["notes"],
+        "notices": state["notices"],
+        "archive": state["archive"],
+        "clock_details": [clock_view(c, config, calendar, today) for c in state["clocks"]],
+        "timeline": [timeline_entry(a, config) for a in case["actions"]],
+    })
+    return view
+
+
+def _officer_name(config: Config, officer_id: str) -> str:
+    officer = config.officers.get(officer_id)
+    return officer.name if officer else officer_id
+
+
+def timeline_entry(action: dict[str, Any], config: Config) -> dict[str, Any]:
+    spec = ACTIONS.get(action["action"])
+    return {
+        "id": action["id"],
+        "at": action["at"],
+        "action": action["action"],
+        "action_label": spec.label if spec else action["action"],
+        "actor": action["actor"],
+        "actor_name": _officer_name(config, action["actor"]),
+        "unit": action["unit"],
+        "unit_name": config.unit_label(action["unit"]),
+        "data": action["data"],
+        "notices": [n["number"] or n["kind"] for n in action.get("notices", [])],
+    }
+
+
+class UnitLabels(Protocol):
+    def unit_label(self, code: str) -> str: ...
+
+
+def describe_data(data: dict[str, Any], config: UnitLabels) -> str:
+    """One line for a timeline: the action's fields as an officer would read them."""
+    parts = []
+    for key, value in data.items():
+        if key in ("to_unit",):
+            value = config.unit_label(value)
+        elif key == "units":
+            value = "、".join(config.unit_label(u) for u in value)
+        text = str(value).replace("\n", " ")
+        parts.append(text if len(text) <= 60 else text[:60] + "…")
+    return "；".join(parts)
