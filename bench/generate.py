@@ -62,7 +62,7 @@ FIRST_DAY = date(2024, 1, 2)
 LAST_DAY = date(2026, 11, 30)
 # What "now" is for every benchmarked command: the working day after the last generated one.
 BENCH_NOW = "2026-12-01T10:00:00+08:00"
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"  # 2: history made before signing, then the officers' keys registered
 
 # ----------------------------------------------------------------------------- pools of text
 
@@ -739,16 +739,22 @@ def _git(root: Path, *args: str, input: bytes | None = None) -> str:
 
 def generate(size: int, target: Path, *, seed: int = 20261201, verify_every: int = 500, quiet: bool = False) -> dict[str, Any]:
     """Create a store of ``size`` cases at ``target`` (which must not exist)."""
+    from disputectl.record.gitcmd import init_repository
     from disputectl.record.session import SYSTEM_IDENTITY
-    from disputectl.services import _CONFIG_HEADER, init_store
+    from disputectl.record.sync import configure_clone
+    from disputectl.services import _CONFIG_HEADER, _STORE_README
 
     started = time.monotonic()
     _check_shapes()
     world, raw_config = make_world(seed, size)
     rng = world.rng
     init_at = datetime(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day, 8, 0, tzinfo=TZ)
-    root, _ = init_store(target, now=init_at)
-    parent = _git(root, "rev-parse", "refs/heads/main")
+    # A store as the tool made them before commits were signed (fast-import cannot sign): the
+    # keys are registered after the history, by ``start_signing``, as an older store is upgraded.
+    target.mkdir(parents=True)
+    root = target.resolve()
+    init_repository(root)
+    configure_clone(root, station=0)
     # glibc returns memory to the system after every commit otherwise (fast-import then spends
     # most of its time in brk()).
     env = {**os.environ, "MALLOC_TRIM_THRESHOLD_": str(1 << 30), "MALLOC_TOP_PAD_": str(1 << 28),
@@ -756,9 +762,17 @@ def generate(size: int, target: Path, *, seed: int = 20261201, verify_every: int
     proc = subprocess.Popen(["git", "-C", str(root), "fast-import", "--quiet", "--done"], stdin=subprocess.PIPE, env=env)
     assert proc.stdin is not None
     stream = proc.stdin
-    config_bytes = _CONFIG_HEADER.encode("utf-8") + dump_yaml(raw_config)
+    init_files = {
+        CONFIG_FILE: _CONFIG_HEADER.encode("utf-8") + dump_yaml({**default_config(), "demo": True}),
+        "README.md": _STORE_README.encode("utf-8"),
+        ".gitattributes": b"*.yaml text eol=lf\n*.docx binary\ncases/**/*.yaml merge=disputectl-case\n",
+        "calendar/README.md": "在此放置 `<年份>.yaml` 补充节假日与调休安排。\n".encode(),
+    }
+    _fast_import_commit(stream, init_files, commit_message("建立案件库", {"Action": "init", "Actor": "disputectl", "Unit": "-"}),
+                        SYSTEM_IDENTITY, init_at, None)
+    config_bytes = _CONFIG_HEADER.encode("utf-8") + dump_yaml({**raw_config, "demo": True})
     _fast_import_commit(stream, {CONFIG_FILE: config_bytes}, commit_message("配置本市工作人员", {"Action": "config", "Actor": "disputectl", "Unit": "-"}),
-                        SYSTEM_IDENTITY, init_at + timedelta(minutes=5), parent)
+                        SYSTEM_IDENTITY, init_at + timedelta(minutes=5), None)
     emitter = Emitter(world, verify_every)
     planner = Planner(world)
     days = list(_days(FIRST_DAY, LAST_DAY, world.calendar))
@@ -820,6 +834,7 @@ def generate(size: int, target: Path, *, seed: int = 20261201, verify_every: int
         raise SystemExit("git fast-import failed")
     imported = time.monotonic()
     _git(root, "reset", "--hard", "--quiet")
+    _start_signing(root, end + timedelta(minutes=2))
     head = _git(root, "rev-parse", "refs/heads/main")
     meta = {
         "generator_version": GENERATOR_VERSION, "size": size, "seed": seed, "cases": cases,
@@ -832,12 +847,21 @@ def generate(size: int, target: Path, *, seed: int = 20261201, verify_every: int
     return meta
 
 
+def _start_signing(root: Path, when: datetime) -> None:
+    """Keys for every officer of the generated store (this user's), as ``disputectl migrate sign``."""
+    from disputectl.governance import start_signing
+    from disputectl.record.session import open_session
+
+    start_signing(open_session(root, now=when, fixed_clock=True), None)
+
+
 def append_commits(repo: Path, n: int, *, now: str = BENCH_NOW, seed: int = 1,
                    exclude: frozenset[str] = frozenset(), update_worktree: bool = True) -> list[str]:
     """Add ``n`` commits on top of ``main``: a 备注 by the office on open cases of the last months,
     the first at ``now`` and each of the others a second after the one before.
 
-    Each file is made by ``serialize_case`` itself. Works on bare repositories too; in a clone
+    Each file is made by ``serialize_case`` itself. The commits are not signed (fast-import
+    cannot sign): ``verify`` names them, as it would a clerk's commit made around the tool. Works on bare repositories too; in a clone
     with a working tree, the files and git's index are brought along (``read-tree -m -u``).
     Returns the ids of the cases touched.
     """
@@ -921,6 +945,11 @@ def store_dir(size: int) -> Path:
     return STORES / str(size)
 
 
+def keys_home(size: int) -> Path:
+    """Where the officers' signing keys of a bench store live (``XDG_CONFIG_HOME`` for the bench)."""
+    return store_dir(size) / "config"
+
+
 def ensure_store(size: int, *, regenerate: bool = False, verify_every: int = 500, quiet: bool = False) -> tuple[Path, dict[str, Any]]:
     """The cached store of ``size`` cases (generated if missing, stale or asked to)."""
     folder = store_dir(size)
@@ -933,6 +962,7 @@ def ensure_store(size: int, *, regenerate: bool = False, verify_every: int = 500
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
+    os.environ["XDG_CONFIG_HOME"] = str(keys_home(size))  # the officers' signing keys, kept with the store
     if not quiet:
         print(f"generating a store of {size} cases in {store} …", flush=True)
     meta = generate(size, store, verify_every=verify_every, quiet=quiet)

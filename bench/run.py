@@ -168,7 +168,8 @@ class Bench:
         home.mkdir()
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "DISPUTECTL_"))}
         self.env.update({"HOME": str(home), "DISPUTECTL_NOW": self.meta["now"], "COLUMNS": "120",
-                         "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C.UTF-8"})
+                         "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C.UTF-8",
+                         "XDG_CONFIG_HOME": str(generate.keys_home(size))})
         self.results: list[Result] = []
         self.counter = 0
         self.adopt_repository_config()

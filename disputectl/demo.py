@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
             shutil.rmtree(old)
     d = Demo(store)
     print(f"$ disputectl init {store}", flush=True)
-    subprocess.run([sys.executable, "-m", "disputectl", "init", str(store)], check=True)
+    subprocess.run([sys.executable, "-m", "disputectl", "init", str(store), "--demo"], check=True)
 
     print("\n==== 案例一：本单位办理（税务局受理，本单位限时办结，延期一次） ====")
     d.at("2026-11-02T09:10:00+08:00")

@@ -6,22 +6,21 @@ Nothing here reads the clock or the terminal: ``now`` and the officer come in as
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from disputectl.errors import NotFound, PermissionDenied, StoreError, ValidationError
-from disputectl.record.faults import crash_point
-from disputectl.record.gitcmd import init_repository
+from disputectl.record.gitcmd import Identity, init_repository
 from disputectl.record.gitstore import GitStore
 from disputectl.record.session import (
-    SYSTEM_IDENTITY,
     Session,
     action_trailers,
     case_states,
     commit_message,
+    commit_signed,
     current_state,
     load_case,
 )
@@ -34,16 +33,15 @@ from disputectl.record.store_files import (
     normalize_case_id,
     serialize_case,
 )
-from disputectl.rules.config import CONFIG_FILE, Officer, default_config
+from disputectl.rules.config import CONFIG_FILE, Officer, default_config, parse_config
 from disputectl.rules.derive import derive_state
 from disputectl.rules.numbering import next_case_id
 from disputectl.rules.workflow import ACTIONS, produced_notices
+from disputectl.trust.signatures import ALLOWED_SIGNERS_FILE, signers_of
 
 if TYPE_CHECKING:
     from disputectl.rules.registration import Attachment
 
-T = TypeVar("T")
-MAX_COMMIT_ATTEMPTS = 8
 
 
 # -- the store -------------------------------------------------------------------------------
@@ -69,13 +67,52 @@ _STORE_README = """\
 """
 
 
-def init_store(path: Path, *, now: datetime) -> tuple[Path, bool]:
+@dataclass(frozen=True)
+class FirstAdmin:
+    """Who sets up a real store: becomes its first 系统管理员 and signs its first commit."""
+
+    id: str
+    name: str
+    unit: str | None = None  # the office unit by default
+
+
+def initial_config(*, demo: bool, admin: FirstAdmin | None) -> dict[str, Any]:
+    """The config a new store starts with, the keys it names created on this machine.
+
+    A demo store's sample officers each get a key of this user's (made once, reused by every
+    demo store); a real store gets the first admin, with the key of the user running ``init``.
+    """
+    from disputectl.trust.keys import create_key
+
+    config = default_config()
+    if demo:
+        config["demo"] = True
+        for officer in config["officers"]:
+            officer["key"] = create_key(officer["id"]).public
+        return config
+    if admin is None:
+        raise ValidationError("请用 --admin 工号 --name 姓名 指明第一位系统管理员（将以其密钥签署建库提交）；"
+                              "试用或培训请用 disputectl init --demo。")
+    if admin.id in {o["id"] for o in config["officers"]}:
+        raise ValidationError(f"工号“{admin.id}”与样例人员重复，请换一个工号。")
+    unit = admin.unit or next(u["code"] for u in config["units"] if u["kind"] == "office")
+    config["officers"].append({"id": admin.id, "name": admin.name, "unit": unit, "roles": ["admin"]})
+    parse_config(config)  # the id, name and unit as typed, checked before a key is made for them
+    config["officers"][-1]["key"] = create_key(admin.id).public
+    return config
+
+
+def init_store(path: Path, *, now: datetime, demo: bool = False, admin: FirstAdmin | None = None) -> tuple[Path, bool]:
     """Create a store at ``path``; returns (root, created). An existing store is left alone."""
     path = path.expanduser()
     if (path / CONFIG_FILE).is_file() and (path / ".git").exists():
         return path.resolve(), False
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
         raise StoreError(f"“{path}”已存在且不是空文件夹，也不是案件库；为避免覆盖，未做任何改动。")
+    raw = initial_config(demo=demo, admin=admin)
+    config = parse_config(raw)
+    first = config.officers["bgs-admin" if demo else admin.id]  # type: ignore[union-attr]
+    sign = Session.signer_of(first)
     created_dir = not path.exists()
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -85,7 +122,8 @@ def init_store(path: Path, *, now: datetime) -> tuple[Path, bool]:
 
         configure_clone(root, station=0)  # the merge driver; the first copy is station 0
         files = {
-            CONFIG_FILE: _CONFIG_HEADER.encode("utf-8") + dump_yaml(default_config()),
+            CONFIG_FILE: _CONFIG_HEADER.encode("utf-8") + dump_yaml(raw),
+            ALLOWED_SIGNERS_FILE: signers_of(config),
             "README.md": _STORE_README.encode("utf-8"),
             ".gitattributes": b"*.yaml text eol=lf\n*.docx binary\ncases/**/*.yaml merge=disputectl-case\n",
             f"{CALENDAR_DIR}/README.md": (
@@ -93,8 +131,9 @@ def init_store(path: Path, *, now: datetime) -> tuple[Path, bool]:
             ),
         }
         git = GitStore(root)
-        message = commit_message("建立案件库", {"Action": "init", "Actor": "disputectl", "Unit": "-"})
-        commit = git.commit_files(None, files, message, SYSTEM_IDENTITY, now)
+        subject = "建立演示案件库" if demo else f"建立案件库：系统管理员 {first.name}"
+        message = commit_message(subject, {"Action": "init", "Actor": first.id, "Unit": first.unit})
+        commit = git.commit_files(None, files, message, Identity(first.name, first.principal), now, sign)
         if not git.compare_and_swap(commit, None):
             raise StoreError("建立案件库时发生冲突。")
         git.sync_worktree(files)
@@ -117,26 +156,6 @@ def init_store(path: Path, *, now: datetime) -> tuple[Path, bool]:
 
 
 # -- committing ------------------------------------------------------------------------------
-
-def _commit(s: Session, officer: Officer, build: Callable[[str | None], tuple[dict[str, bytes | None], str, T]]) -> T:
-    """Run ``build`` on the current head and commit its files; retried if the branch moved."""
-    with s.git.lock():
-        for _ in range(MAX_COMMIT_ATTEMPTS):
-            head = s.git.head()
-            files, message, result = build(head)
-            commit = s.git.commit_files(head, files, message, s.identity(officer), s.now)
-            if s.git.compare_and_swap(commit, head):
-                crash_point("after_cas")
-                s.git.sync_worktree(files)
-                break
-        else:
-            raise StoreError("案件库正忙（提交多次冲突），未做改动，请稍后重试。")
-    try:
-        s.git.housekeep(commit)
-    except KeyboardInterrupt:  # the action is done; only git's housekeeping was cut short
-        pass
-    return result
-
 
 def new_action_id(now: datetime) -> str:
     return f"{now:%Y%m%d%H%M%S}-{secrets.token_hex(4)}"
@@ -195,7 +214,7 @@ def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment
         subject = f"受理登记 {case_id}：{reg['payer']['name'][:40]}（{category}）"
         return files, commit_message(subject, action_trailers(case_id, action)), Outcome(case, action)
 
-    return _commit(s, officer, build)
+    return commit_signed(s, officer, build)
 
 
 def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any]) -> Outcome:
@@ -227,7 +246,7 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any]) -> O
         subject = f"{ACTIONS[action].label} {case['id']}：{_summary(s, action, clean)}"
         return files, commit_message(subject, action_trailers(case["id"], entry)), Outcome(case, entry)
 
-    return _commit(s, officer, build)
+    return commit_signed(s, officer, build)
 
 
 def _wanted_notices(s: Session, case: dict[str, Any], action: str, data: dict[str, Any]) -> list[tuple[str, str | None]]:
@@ -369,7 +388,7 @@ def record_reveal(s: Session, officer: Officer, case_id: str | None, purpose: st
     def build(head: str | None) -> tuple[dict[str, bytes | None], str, None]:
         return {}, commit_message(subject, trailers), None
 
-    _commit(s, officer, build)
+    commit_signed(s, officer, build)
 
 
 def case_detail(s: Session, case_id: str, *, reveal: bool = False) -> dict[str, Any]:

@@ -40,14 +40,22 @@ INDIVIDUAL = {
 }
 
 
+@pytest.fixture(scope="session")
+def officer_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the sample officers' signing keys live (``XDG_CONFIG_HOME``): made once per test
+    process and shared, as one clerk's machine keeps them across demo stores."""
+    return tmp_path_factory.mktemp("config")
+
+
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, officer_keys: Path) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     for key in list(os.environ):
-        if key.startswith(("DISPUTECTL_", "GIT_", "XDG_")):
+        if key.startswith(("DISPUTECTL_", "GIT_", "XDG_", "SSH_AUTH_SOCK")):
             monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(officer_keys))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("DISPUTECTL_NOW", NOW)
     monkeypatch.chdir(tmp_path)
@@ -57,7 +65,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
     path = tmp_path / "store"
-    result = invoke("init", str(path))
+    result = invoke("init", str(path), "--demo")
     assert result.exit_code == 0, result.output
     return path
 

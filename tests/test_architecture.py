@@ -1,6 +1,6 @@
 """The package's shape: layers import downwards only, no import circle, no private name shared.
 
-cli → services → documents / oversight → record → rules → the floor (errors, resources).
+cli → services → documents / oversight → record → trust → rules → the floor (errors, resources).
 Every import counts, also one inside a function or under ``TYPE_CHECKING``: a circle hidden in
 a function is still a circle a reader has to untangle.
 """
@@ -21,10 +21,11 @@ PACKAGE = ROOT / "disputectl"
 RANKS = {
     "disputectl": 0, "disputectl.errors": 0, "disputectl.resources": 0,
     "disputectl.rules": 1,
-    "disputectl.record": 2,
-    "disputectl.documents": 3, "disputectl.oversight": 3,
-    "disputectl.services": 4,
-    "disputectl.cli": 5, "disputectl.demo": 5, "disputectl.__main__": 5,
+    "disputectl.trust": 2,
+    "disputectl.record": 3,
+    "disputectl.documents": 4, "disputectl.oversight": 4,
+    "disputectl.services": 5, "disputectl.governance": 5,
+    "disputectl.cli": 6, "disputectl.demo": 6, "disputectl.__main__": 6,
 }
 PEERS = {("disputectl.documents", "disputectl.oversight"), ("disputectl.oversight", "disputectl.documents")}
 
@@ -171,8 +172,8 @@ def test_the_layer_test_fails_on_an_upward_import(tmp_path: Path) -> None:
     modules = {"disputectl.rules.bad", "disputectl.record.gitstore", "disputectl.record.session"}
     found = imports_of(module, modules, tmp_path)
     assert [(t, RANKS[part_of(t)]) for _, t, _ in found] == [
-        ("disputectl.record.session", 2), ("disputectl.record.gitstore", 2)]
-    assert RANKS[part_of("disputectl.rules.bad")] < 2
+        ("disputectl.record.session", 3), ("disputectl.record.gitstore", 3)]
+    assert RANKS[part_of("disputectl.rules.bad")] < 3
 
 
 def declared_dependencies() -> set[str]:

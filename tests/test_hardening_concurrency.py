@@ -54,15 +54,17 @@ def _jobs() -> list[tuple[str, list[str], str]]:
 
 
 @pytest.fixture(scope="module")
-def swarm(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def swarm(tmp_path_factory: pytest.TempPathFactory, officer_keys: Path) -> dict[str, Any]:
     base = tmp_path_factory.mktemp("swarm")
     home = base / "home"
     home.mkdir()
     store = base / "store"
-    init_store(store, now=NOW_DT)
-    register(open_session(store, now=NOW_DT, officer_id="sw-registrar"), EMPLOYER, receipt=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CONFIG_HOME", str(officer_keys))
+        init_store(store, now=NOW_DT, demo=True)
+        register(open_session(store, now=NOW_DT, officer_id="sw-registrar"), EMPLOYER, receipt=False)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISPUTECTL_", "GIT_", "XDG_"))}
-    env.update({"HOME": str(home), "DISPUTECTL_NOW": NOW, "GIT_CONFIG_NOSYSTEM": "1"})
+    env.update({"HOME": str(home), "DISPUTECTL_NOW": NOW, "GIT_CONFIG_NOSYSTEM": "1", "XDG_CONFIG_HOME": str(officer_keys)})
     jobs = _jobs()
     # every process waits for the same moment so that they really overlap
     go = base / "go"

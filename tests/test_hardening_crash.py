@@ -49,7 +49,7 @@ COMMANDS: dict[str, tuple[str, list[str], str, str]] = {
 
 def prepare(root: Path, state: str) -> None:
     """A store with one case in ``state``, made in-process (fast)."""
-    init_store(root, now=NOW_DT)
+    init_store(root, now=NOW_DT, demo=True)
     if state == "empty":
         register(open_session(root, now=NOW_DT, officer_id="sw-registrar"), EMPLOYER, receipt=False)
         return

@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -484,19 +485,21 @@ EXTRA_ARGS = {"route": ["--self"], "notice": ["receipt", "--preview"]}
 
 
 @pytest.fixture(scope="module")
-def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def shared_store(tmp_path_factory: pytest.TempPathFactory, officer_keys: Path) -> Iterator[Path]:
     """One store with one case for the read-only refusals below (they must not change it)."""
     from disputectl.record.session import open_session
     from disputectl.services import init_store, register
 
     root = tmp_path_factory.mktemp("shared") / "store"
     now = datetime.fromisoformat(NOW)
-    init_store(root, now=now)
-    register(open_session(root, now=now, officer_id="sw-registrar"), EMPLOYER, receipt=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CONFIG_HOME", str(officer_keys))
+        init_store(root, now=now, demo=True)
+        register(open_session(root, now=now, officer_id="sw-registrar"), EMPLOYER, receipt=False)
     outside = root.parent / "etc"
     outside.mkdir()
     (outside / "passwd").write_text("root:x:0:0\n", encoding="utf-8")
-    return root
+    yield root
 
 
 def test_every_case_command_is_covered():

@@ -121,6 +121,11 @@ def plain(value: str) -> Any:
     return Text(value)
 
 
+def clock_fixed() -> bool:
+    """Whether the clock is fixed from outside (``DISPUTECTL_NOW``): demo stores only."""
+    return bool(os.environ.get("DISPUTECTL_NOW"))
+
+
 def now() -> datetime:
     """The one place that reads the clock. ``DISPUTECTL_NOW`` fixes it for training and tests."""
     fixed = os.environ.get("DISPUTECTL_NOW")
@@ -136,7 +141,7 @@ def now() -> datetime:
 def session(store: Path, officer: str | None = None):  # type: ignore[no-untyped-def]
     from disputectl.record.session import open_session
 
-    s = open_session(store, now=now(), officer_id=officer)
+    s = open_session(store, now=now(), officer_id=officer, fixed_clock=clock_fixed())
     s.rebuilding = _rebuilding
     return s
 

@@ -13,52 +13,14 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from disputectl.cli.chinese_help import ChineseHelp, ChineseHelpCommand
 from disputectl.cli.common import err
 from disputectl.errors import DisputeError
 
 INTERNAL_ERROR_EXIT = 70
 
 
-# The words typer and its click print around our Chinese help texts (typer 0.28 writes "Usage: "
-# and the help option's text itself, with no catalogue to translate them through).
-_HELP_WORDS = (
-    (r"^Usage: (\S+(?: \S+)*?) \[OPTIONS\] COMMAND \[ARGS\]\.\.\.$", r"用法：\1 [选项] 命令 [参数]..."),
-    (r"^Usage: (.*?) \[OPTIONS\]", r"用法：\1 [选项]"),
-    (r"^Usage: ", "用法："),
-    (r"^Options:$", "选项："),
-    (r"^Arguments:$", "参数："),
-    (r"^Commands:$", "命令："),
-    (r"Show this message and exit\.", "显示本帮助并退出。"),
-    (r"\[env\s+var:(\s+)", lambda m: "[环境变量：" + _kept_break(m[1])),
-    (r"\[default:(\s+)", lambda m: "[默认：" + _kept_break(m[1])),
-    (r"\[required\]", "[必填]"),
-)
-
-
-def chinese_help(text: str) -> str:
-    """A help text with the framework's English words around it in Chinese."""
-    for pattern, word in _HELP_WORDS:
-        text = re.sub(pattern, word, text, flags=re.MULTILINE)
-    return text
-
-
-def _kept_break(space: str) -> str:
-    """After a full-width colon: a line break click made there (with its indent) stays, a space goes."""
-    return space if "\n" in space else ""
-
-
-class _ChineseHelp:
-    """(Mixin.) ``--help`` that reads in Chinese throughout."""
-
-    def get_help(self, ctx: Any) -> str:
-        return chinese_help(super().get_help(ctx))  # type: ignore[misc]
-
-
-class ChineseHelpCommand(_ChineseHelp, TyperCommand):
-    """Every command: its help in Chinese."""
-
-
-class ChineseErrorsGroup(_ChineseHelp, TyperGroup):
+class ChineseErrorsGroup(ChineseHelp, TyperGroup):
     """Every failure ends as one message on stderr and a non-zero exit, never a traceback."""
 
     def invoke(self, ctx: Any) -> Any:
@@ -162,9 +124,18 @@ app = _new_app()
 
 
 def _register_commands() -> None:
-    from disputectl.cli import cases, index_cmds, report_cmds, store_cmds, sync_cmds, workflow_cmds
+    from disputectl.cli import (
+        admin_cmds,
+        cases,
+        index_cmds,
+        report_cmds,
+        store_cmds,
+        sync_cmds,
+        workflow_cmds,
+    )
 
     store_cmds.register(app)
+    admin_cmds.register(app)
     cases.register(app)
     workflow_cmds.register(app)
     report_cmds.register(app)
@@ -185,10 +156,12 @@ def _app_for(argv: list[str]) -> typer.Typer:
     each run; for the one command being run, the other forty are wasted start-up time.
     """
     chosen = [c for c in app.registered_commands if argv and c.name == argv[0]]
-    if not chosen:
+    groups = [g for g in app.registered_groups if argv and g.name == argv[0]]
+    if not chosen and not groups:
         return app
     single = _new_app()
     single.registered_commands = chosen
+    single.registered_groups = groups
     # with a callback the app stays a group of commands (`disputectl note …`), as with all of them
     single.callback()(_group)
     return single

@@ -20,18 +20,35 @@ from disputectl.cli.common import (
 )
 
 
-def init(path: Annotated[Path, typer.Argument(help="新案件库的位置（默认 ./cases）。")] = DEFAULT_STORE) -> None:
-    """建立案件库：独立的 git 仓库和默认配置（含样例人员）。"""
-    from disputectl.cli.common import now
-    from disputectl.services import init_store
+def init(
+    path: Annotated[Path, typer.Argument(help="新案件库的位置（默认 ./cases）。")] = DEFAULT_STORE,
+    admin: Annotated[str | None, typer.Option("--admin", help="第一位系统管理员的工号（即运行本命令的人；其密钥签署建库提交）。")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="第一位系统管理员的姓名。")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="第一位系统管理员所在单位代码（默认领导组办公室）。")] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="建立演示案件库：样例人员各有本机密钥，可用 DISPUTECTL_NOW 固定时间；不作正式记录。")] = False,
+) -> None:
+    """建立案件库：独立的 git 仓库和默认配置；运行者成为第一位系统管理员。"""
+    from disputectl.cli.common import clock_fixed, now
+    from disputectl.errors import ValidationError
+    from disputectl.services import FirstAdmin, init_store
 
-    root, created = init_store(path, now=now())
+    if clock_fixed() and not demo:
+        raise ValidationError("环境变量 DISPUTECTL_NOW 只能用于演示案件库（disputectl init --demo）。")
+    if demo and admin:
+        raise ValidationError("--demo 与 --admin 不能同时使用：演示案件库的管理员是样例人员 bgs-admin。")
+    if admin and not name:
+        raise ValidationError("请用 --name 给出系统管理员的姓名。")
+    first = FirstAdmin(admin, name or "", unit.upper() if unit else None) if admin else None
+    root, created = init_store(path, now=now(), demo=demo, admin=first)
     if not created:
         ok(f"“{path}”已经是案件库，未做改动。")
         return
-    ok(f"已建立案件库：{root}")
-    out.print("下一步：编辑 disputectl.yaml，把样例人员（sample: true）换成本市真实人员；"
-              "用 `disputectl officers` 检查配置。")
+    ok(f"已建立{'演示' if demo else ''}案件库：{root}")
+    if demo:
+        out.print("样例人员的签名密钥已在本机生成（~/.config/disputectl/keys/），演示时以 --as 工号 办理。", markup=False)
+    else:
+        out.print("下一步：用 disputectl officer add 登记本市真实人员及其公钥（每人先在自己的电脑上运行 "
+                  "disputectl key init --as 工号）；用 disputectl officers 检查。", markup=False)
 
 
 def officers(store: StoreOpt = DEFAULT_STORE, as_json: JsonOpt = False) -> None:

@@ -44,23 +44,25 @@ def clone(
     url: Annotated[str, typer.Argument(help="远端案件库地址（git 地址或路径）。", show_default=False)],
     path: Annotated[Path, typer.Argument(help="复制到的位置（须为空或不存在的文件夹）。", show_default=False)],
     name: Annotated[str | None, typer.Option("--name", help="本处名称，记入站点登记（默认主机名）。")] = None,
+    officer: AsOpt = None,
 ) -> None:
-    """复制案件库到本处：配置案件文件的逐条合并，并向远端登记本处的站点号（用于案件编号）。"""
+    """复制案件库到本处：配置案件文件的逐条合并，并向远端登记本处的站点号（用于案件编号，由 --as 本人签名）。"""
     from disputectl.cli.common import now
     from disputectl.record.sync import clone as run_clone
 
-    report = run_clone(url, path, name=name, now=now())
+    report = run_clone(url, path, name=name, officer_id=officer, now=now())
     ok(f"已复制案件库到 {report.root}，本处站点号 {report.station}。")
     out.print(f"之后用 disputectl sync --store {path} 与其他处同步。", markup=False)
 
 
 def setup(store: StoreOpt = DEFAULT_STORE, remote: RemoteOpt = "origin",
-          name: Annotated[str | None, typer.Option("--name", help="本处名称，记入站点登记（默认主机名）。")] = None) -> None:
-    """为用 git clone 复制的案件库补做设置：案件文件合并方式和站点号（需能连接远端）。"""
+          name: Annotated[str | None, typer.Option("--name", help="本处名称，记入站点登记（默认主机名）。")] = None,
+          officer: AsOpt = None) -> None:
+    """为用 git clone 复制的案件库补做设置：案件文件合并方式和站点号（需能连接远端，由 --as 本人签名）。"""
     from disputectl.cli.common import now
     from disputectl.record.sync import setup as run_setup
 
-    report = run_setup(store, remote=remote, name=name, now=now())
+    report = run_setup(store, remote=remote, name=name, officer_id=officer, now=now())
     if report.registered:
         ok(f"已配置，并向远端登记本处站点号 {report.station}。")
     else:

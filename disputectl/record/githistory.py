@@ -67,6 +67,7 @@ class Change:
     old: str | None
     new: str | None
     path: str
+    mode: str = "100644"  # of the new file (120000: a symbolic link, 160000: a submodule)
 
 
 def parse_trailers(text: str) -> dict[str, str]:
@@ -177,8 +178,8 @@ class History:
         for meta, path in zip(fields[0::2], fields[1::2], strict=False):
             if not meta.startswith(b":"):
                 continue
-            _, _, a, b, _ = meta.decode().split(" ")
-            out.append(Change(None if a == ZERO else a, None if b == ZERO else b, path.decode("utf-8")))
+            _, mode, a, b, _ = meta.decode().split(" ")
+            out.append(Change(None if a == ZERO else a, None if b == ZERO else b, path.decode("utf-8"), mode))
         return out
 
     def tree(self, commit: str | None, paths: Iterable[str]) -> dict[str, str]:

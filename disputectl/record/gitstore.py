@@ -20,7 +20,7 @@ import os
 import subprocess
 import time
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -181,10 +181,12 @@ class GitStore:
         return self._write(b"tree", data)
 
     def commit_files(self, parent: str | None, files: Mapping[str, bytes | None], message: str,
-                     author: Identity, when: datetime) -> str:
+                     author: Identity, when: datetime, sign: Callable[[bytes], bytes] | None = None) -> str:
         """Write a commit on top of ``parent`` changing ``files`` (None deletes); returns its sha.
 
-        The branch is not moved: call :meth:`compare_and_swap`.
+        With ``sign``, the commit carries its SSH signature in a ``gpgsig`` header, as
+        ``git commit -S`` with ``gpg.format=ssh`` writes it (the signature is of the commit
+        without that header). The branch is not moved: call :meth:`compare_and_swap`.
         """
         nested: dict[str, Any] = {}
         for path, content in files.items():
@@ -202,8 +204,14 @@ class GitStore:
         lines = [f"tree {tree.hex()}"]
         if parent:
             lines.append(f"parent {parent}")
-        lines += [f"author {ident}", f"committer {ident}", "", message.rstrip("\n") + "\n"]
-        commit = self._write(b"commit", "\n".join(lines).encode("utf-8")).hex()
+        lines += [f"author {ident}", f"committer {ident}"]
+        body = "\n".join(lines).encode("utf-8") + b"\n\n" + (message.rstrip("\n") + "\n").encode("utf-8")
+        if sign is not None:
+            signature = sign(body).decode("ascii").rstrip("\n").split("\n")
+            header = "gpgsig " + "\n ".join(signature)
+            lines.append(header)
+            body = "\n".join(lines).encode("utf-8") + b"\n\n" + (message.rstrip("\n") + "\n").encode("utf-8")
+        commit = self._write(b"commit", body).hex()
         crash_point("after_objects")
         return commit
 

@@ -12,9 +12,10 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from disputectl.errors import NotFound
+from disputectl.errors import NotFound, PermissionDenied, StoreError
+from disputectl.record.faults import crash_point
 from disputectl.record.gitcmd import Identity
 from disputectl.record.gitstore import GitStore
 from disputectl.record.store_files import (
@@ -33,6 +34,8 @@ from disputectl.rules.derive import derive_state
 if TYPE_CHECKING:
     from disputectl.record.index import ProgressFn
 
+T = TypeVar("T")
+MAX_COMMIT_ATTEMPTS = 8
 SYSTEM_IDENTITY = Identity("disputectl", "disputectl@localhost.invalid")
 
 
@@ -67,13 +70,30 @@ class Session:
         return self.config.officer(self.officer_id)
 
     def identity(self, officer: Officer) -> Identity:
-        email = officer.email or f"{officer.id}@{officer.unit.lower()}.disputectl.invalid"
-        return Identity(officer.name, email)
+        return Identity(officer.name, officer.principal)
+
+    def signer(self, officer: Officer) -> Callable[[bytes], bytes]:
+        return self.signer_of(officer)
+
+    @staticmethod
+    def signer_of(officer: Officer) -> Callable[[bytes], bytes]:
+        """Signs a commit as ``officer``: refused (nothing done) unless this user holds the
+        private key of the public key registered for the officer."""
+        from disputectl.trust.keys import signing_key
+
+        if officer.disabled:
+            raise PermissionDenied(f"{officer.name}（{officer.id}）的账号已停用，不能再办理。")
+        return signing_key(officer.id, officer.key, officer.name).sign
 
 
-def open_session(store: Path, *, now: datetime, officer_id: str | None = None) -> Session:
+def open_session(store: Path, *, now: datetime, officer_id: str | None = None, fixed_clock: bool = False) -> Session:
+    """The store at (or above) ``store``. A clock fixed from outside (``DISPUTECTL_NOW``) is
+    accepted only by a demo store: in a real one it would let anyone backdate an action."""
     root = find_store_root(store)
     config = load_config_file(root)
+    if fixed_clock and not config.demo:
+        raise PermissionDenied("环境变量 DISPUTECTL_NOW 只能用于演示案件库（disputectl init --demo 建立）；"
+                               "正式案件库一律按本机时钟记录时间。纸质材料晚录入的，请用 --occurred 日期 补录。")
     calendar = load_calendar(root / CALENDAR_DIR)
     return Session(root, config, calendar, GitStore(root), now, officer_id)
 
@@ -110,3 +130,25 @@ def case_states(s: Session, where: str = "", params: tuple[Any, ...] = (), *,
     """Every case (newest first) with its derived state, from the index brought up to HEAD."""
     s.index.refresh()
     return s.index.case_states(where, params, limit=limit)
+
+
+def commit_signed(s: Session, officer: Officer, build: Callable[[str | None], tuple[dict[str, bytes | None], str, T]]) -> T:
+    """Run ``build`` on the current head and commit its files, signed by ``officer``; retried if
+    the branch moved. Without the officer's key nothing is done."""
+    sign = s.signer(officer)
+    with s.git.lock():
+        for _ in range(MAX_COMMIT_ATTEMPTS):
+            head = s.git.head()
+            files, message, result = build(head)
+            commit = s.git.commit_files(head, files, message, s.identity(officer), s.now, sign)
+            if s.git.compare_and_swap(commit, head):
+                crash_point("after_cas")
+                s.git.sync_worktree(files)
+                break
+        else:
+            raise StoreError("案件库正忙（提交多次冲突），未做改动，请稍后重试。")
+    try:
+        s.git.housekeep(commit)
+    except KeyboardInterrupt:  # the action is done; only git's housekeeping was cut short
+        pass
+    return result

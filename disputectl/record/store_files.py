@@ -299,3 +299,17 @@ def load_calendar(folder: Path | None) -> WorkCalendar:
         files = "、".join(f"{folder.name}/{name}" for name in bad_files)
         raise ValidationError(f"节假日安排文件有误：{files}", details=problems)
     return WorkCalendar(overrides)
+
+
+def recorded_files(case: Mapping[str, Any]) -> dict[str, str]:
+    """{path: sha256} of every file the case record vouches for: attachments, issued notices,
+    the archive package. Their bytes never change once recorded."""
+    found = {a["path"]: a["sha256"] for a in case["registration"].get("attachments", []) if a.get("path")}
+    for action in case["actions"]:
+        for notice in action.get("notices", []):
+            if notice.get("path") and notice.get("sha256"):
+                found[notice["path"]] = notice["sha256"]
+        for attachment in action.get("attachments", []):
+            if attachment.get("path") and attachment.get("sha256"):
+                found[attachment["path"]] = attachment["sha256"]
+    return found

@@ -17,11 +17,12 @@ from __future__ import annotations
 import shlex
 import socket
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from disputectl.errors import StoreError
+from disputectl.errors import PermissionDenied, StoreError
 from disputectl.record.gitcmd import (
     BRANCH,
     Identity,
@@ -46,6 +47,7 @@ from disputectl.record.githistory import count_commits
 from disputectl.record.gitstore import GitStore
 from disputectl.record.merge import ATTRIBUTES_LINE, DRIVER_NAME
 from disputectl.rules.config import Config
+from disputectl.trust.signatures import ALLOWED_SIGNERS_FILE
 
 STATION_KEY = "disputectl.station"
 STATIONS_DIR = "stations"
@@ -105,11 +107,15 @@ def driver_command() -> str:
 
 
 def configure_clone(root: Path, station: int | None = None) -> None:
-    """What git does not carry from clone to clone: the merge driver and the station number."""
+    """What git does not carry from clone to clone: the merge driver, where the allowed signers
+    are, and the station number."""
     config_set(root, f"merge.{DRIVER_NAME}.name", "disputectl 案件文件逐条合并")
     config_set(root, f"merge.{DRIVER_NAME}.driver", driver_command())
     config_set(root, "core.quotePath", "false")
     config_set(root, "core.autocrlf", "false")
+    # plain git checks the tool's signatures: git verify-commit, git log --show-signature
+    config_set(root, "gpg.format", "ssh")
+    config_set(root, "gpg.ssh.allowedSignersFile", str(root.resolve() / ALLOWED_SIGNERS_FILE))
     if station is not None:
         config_set(root, STATION_KEY, str(station))
 
@@ -250,7 +256,8 @@ class SetupReport:
     registered: bool
 
 
-def clone(url: str, path: Path, *, name: str | None = None, now: datetime) -> SetupReport:
+def clone(url: str, path: Path, *, name: str | None = None, officer_id: str | None = None,
+          now: datetime) -> SetupReport:
     """``git clone`` the store, configure the merge driver and take a station number."""
     path = path.expanduser()
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
@@ -264,7 +271,7 @@ def clone(url: str, path: Path, *, name: str | None = None, now: datetime) -> Se
         shutil.rmtree(root, ignore_errors=True)
         raise StoreError(f"远端“{url}”还没有案件库：请先在建立案件库的电脑上 git remote add 后运行 disputectl sync。")
     try:
-        return setup(root, name=name, now=now)
+        return setup(root, name=name, officer_id=officer_id, now=now)
     except OfflineError:
         raise
     except Exception:
@@ -274,7 +281,23 @@ def clone(url: str, path: Path, *, name: str | None = None, now: datetime) -> Se
         raise
 
 
-def setup(store: Path, *, remote: str = DEFAULT_REMOTE, name: str | None = None, now: datetime) -> SetupReport:
+def _station_signer(root: Path, officer_id: str | None) -> tuple[Identity, Callable[[bytes], bytes] | None, dict[str, str]]:
+    """Who registers the station: an officer with their key, in a store whose officers sign
+    (one made before signing began registers it as the tool did then)."""
+    from disputectl.record.session import SYSTEM_IDENTITY, Session
+    from disputectl.record.store_files import load_config_file
+
+    config = load_config_file(root)
+    if officer_id is None:
+        if any(o.key for o in config.officers.values()):
+            raise PermissionDenied("请用 --as 工号（或 DISPUTECTL_OFFICER）指明由谁登记本处站点：登记提交须由本人签名。")
+        return SYSTEM_IDENTITY, None, {"Actor": "disputectl", "Unit": "-"}
+    officer = config.officer(officer_id)
+    return Identity(officer.name, officer.principal), Session.signer_of(officer), {"Actor": officer.id, "Unit": officer.unit}
+
+
+def setup(store: Path, *, remote: str = DEFAULT_REMOTE, name: str | None = None, officer_id: str | None = None,
+          now: datetime) -> SetupReport:
     """Configure a clone (merge driver) and register its station number with the remote once."""
     from disputectl.record.session import SYSTEM_IDENTITY, commit_message
     from disputectl.record.store_files import dump_yaml, find_store_root
@@ -288,6 +311,7 @@ def setup(store: Path, *, remote: str = DEFAULT_REMOTE, name: str | None = None,
     if current is not None and current.isdigit():
         return SetupReport(root, int(current), False)
     _require_remote(root, remote)
+    author, sign, who = _station_signer(root, officer_id)
     git = GitStore(root)
     label = (name or socket.gethostname() or "副本")[:60]
     with git.lock():
@@ -310,9 +334,8 @@ def setup(store: Path, *, remote: str = DEFAULT_REMOTE, name: str | None = None,
             attributes = git.read_file(head, ".gitattributes") or b""
             if ATTRIBUTES_LINE.encode() not in attributes:
                 files[".gitattributes"] = attributes.rstrip(b"\n") + b"\n" + ATTRIBUTES_LINE.encode() + b"\n"
-            message = commit_message(f"登记站点 {station}：{label}",
-                               {"Action": "station", "Actor": "disputectl", "Unit": "-", "Station": str(station)})
-            commit = git.commit_files(head, files, message, SYSTEM_IDENTITY, now)
+            message = commit_message(f"登记站点 {station}：{label}", {"Action": "station", **who, "Station": str(station)})
+            commit = git.commit_files(head, files, message, author, now, sign)
             if not git.compare_and_swap(commit, head):
                 continue
             git.sync_worktree(files)

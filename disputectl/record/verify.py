@@ -12,31 +12,71 @@ For each commit, oldest first, with the config and holiday files as of that comm
 - other commits (``init``, configuration, station registration, a recorded look at personal
   data) touch nothing under ``cases/``.
 
+Once the store has registered keys (every store made since signing began), the rules in force
+before a commit judge it: it carries a valid SSH signature by its actor's key as registered
+then; the rules (``disputectl.yaml``, ``allowed_signers``, ``.gitattributes``, ``calendar/``,
+``templates/``) change only in a commit of their own signed by an admin; an action is dated
+after the case's previous action and close to its commit's time; the bytes of every recorded
+file (notice, attachment, archive file) are never changed or removed; only regular files.
+
 The same check runs on a server as a pre-receive hook (``--install-hook``), so a bad push is
 refused with the reasons printed to whoever pushed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from disputectl.errors import DisputeError, StoreError
 from disputectl.record.gitcmd import is_bare_repository, limit_pack_memory, rev_parse
 from disputectl.record.githistory import ZERO, Change, Commit, History
-from disputectl.record.merge import MergeConflict, is_case_file, merge_case_bytes
-from disputectl.record.store_files import CASES_DIR, case_dir, load_yaml, parse_case
+from disputectl.record.merge import ATTRIBUTES_LINE, MergeConflict, is_case_file, merge_case_bytes
+from disputectl.record.store_files import CASES_DIR, case_dir, load_yaml, parse_case, recorded_files
 from disputectl.rules.calendar import WorkCalendar
-from disputectl.rules.config import CONFIG_FILE, Config, parse_config
+from disputectl.rules.config import CONFIG_FILE, Config, Officer, parse_config
 from disputectl.rules.derive import action_day, derive_state, stored_state
 from disputectl.rules.numbering import CASE_ID_RE
 from disputectl.rules.workflow import ACTIONS, STATUSES
+from disputectl.trust.signatures import (
+    ALLOWED_SIGNERS_FILE,
+    public_key_bytes,
+    signed_key,
+    signers_of,
+    split_signed_commit,
+)
 
 TRAILER_KEYS = ("Case", "Action", "Actor", "Unit", "Action-Id")
 HOOK_MARK = "# disputectl pre-receive hook"
+MAIN_REF = "refs/heads/main"
+RULE_FILES = (CONFIG_FILE, ALLOWED_SIGNERS_FILE, ".gitattributes")
+RULE_FOLDERS = ("calendar/", "templates/")
+STATIONS_FOLDER = "stations/"
+CLOCK_SKEW = timedelta(minutes=10)  # an action's recorded time vs its commit's time
+CHUNK = 2000  # raw commits read at a time
+
+
+def is_rule_file(path: str) -> bool:
+    return path in RULE_FILES or path.startswith(RULE_FOLDERS)
+
+
+def commit_time(raw: bytes) -> datetime | None:
+    """The committer time of a raw commit object."""
+    for line in raw.split(b"\n\n", 1)[0].split(b"\n"):
+        if line.startswith(b"committer "):
+            try:
+                seconds, offset = line.rsplit(b" ", 2)[-2:]
+                sign = -1 if offset.startswith(b"-") else 1
+                zone = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])))
+                return datetime.fromtimestamp(int(seconds), zone)
+            except ValueError:
+                return None
+    return None
 
 
 @dataclass(frozen=True)
@@ -67,7 +107,9 @@ def case_of(path: str) -> str | None:
 
 
 class Verifier:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, now: datetime | None = None) -> None:
+        self.now = now or datetime.now(UTC)
+        self.raw: dict[str, bytes] = {}
         self.history = History(root)
         self._configs: dict[str, Config | str] = {}
         self._calendars: dict[tuple[tuple[str, str], ...], WorkCalendar] = {}
@@ -111,17 +153,91 @@ class Verifier:
         self.violations.append(Violation(commit.short, case or "", reason))
 
     def check(self, commits: list[Commit]) -> VerifyReport:
-        for commit in commits:
-            self.checked += 1
-            if len(commit.parents) > 1:
-                self.check_merge(commit)
-            else:
-                self.check_commit(commit)
+        for start in range(0, len(commits), CHUNK):
+            chunk = commits[start:start + CHUNK]
+            self.raw = self.history.blobs(c.sha for c in chunk)  # the commit objects, signatures and all
+            for commit in chunk:
+                self.checked += 1
+                when = commit_time(self.raw.get(commit.sha, b""))
+                if when is not None and when > self.now + CLOCK_SKEW:
+                    self.report(commit, commit.trailers.get("Case"), f"提交时间 {when:%Y-%m-%d %H:%M} 在未来")
+                if len(commit.parents) > 1:
+                    self.check_merge(commit)
+                else:
+                    self.check_commit(commit)
         return VerifyReport(self.checked, self.violations)
+
+    # -- who signed, and what the rules before the commit allow ---------------------------------
+    def signer(self, commit: Commit, config: Config) -> Officer | None:
+        """The officer whose registered key validly signed ``commit`` (reported otherwise)."""
+        payload, armored = split_signed_commit(self.raw.get(commit.sha, b""))
+        case = commit.trailers.get("Case")
+        if armored is None:
+            self.report(commit, case, "提交没有签名（不是用 disputectl 办理的，可能是手工 git commit）")
+            return None
+        key = signed_key(armored, payload)
+        if key is None:
+            self.report(commit, case, "提交的签名无效（签名后内容被改动，或不是有效的 SSH 签名）")
+            return None
+        actor = commit.trailers.get("Actor", "")
+        officer = config.officers.get(actor)
+        if officer is None:
+            self.report(commit, case, f"签名人“{actor[:40]}”不在当时的人员名单中")
+            return None
+        if not officer.key or public_key_bytes(officer.key) != key:
+            self.report(commit, case, f"签名不是 {officer.name}（{actor}）当时登记的密钥")
+            return None
+        if officer.disabled:
+            self.report(commit, case, f"{officer.name}（{actor}）当时已停用")
+            return None
+        return officer
+
+    def check_admin(self, commit: Commit, changes: list[Change], before: Config, officer: Officer | None) -> None:
+        if officer is not None and not officer.has_role("admin"):
+            self.report(commit, None, f"{officer.name}（{officer.id}）当时不是系统管理员，不能修改配置")
+        outside = [c.path for c in changes if not is_rule_file(c.path)]
+        if outside:
+            self.report(commit, None, "配置变更提交还改动了其他文件：" + "、".join(outside[:5]))
+        settings = self.settings(commit.sha)
+        if isinstance(settings, str):
+            self.report(commit, None, settings)
+            return
+        config = settings[0]
+        if config.demo != before.demo:
+            self.report(commit, None, "改动了“演示案件库”标记（只能在建库时确定）")
+        if not any(o.has_role("admin") and o.key for o in config.officers.values()):
+            self.report(commit, None, "配置变更后没有一位登记了公钥、未停用的系统管理员")
+        files = self.history.tree(commit.sha, [ALLOWED_SIGNERS_FILE, ".gitattributes"])
+        if self.history.blob(files.get(ALLOWED_SIGNERS_FILE)) != signers_of(config):
+            self.report(commit, None, "allowed_signers 与配置中登记的公钥不一致")
+        attributes = self.history.blob(files.get(".gitattributes")) or b""
+        if ATTRIBUTES_LINE.encode() not in attributes:
+            self.report(commit, None, ".gitattributes 缺少案件文件的合并方式（merge=disputectl-case）")
 
     def check_commit(self, commit: Commit) -> None:
         parent = commit.parents[0] if commit.parents else None
         changes = self.history.changes(parent, commit.sha)
+        for c in changes:
+            if c.new is not None and c.mode in ("120000", "160000"):
+                self.report(commit, case_of(c.path), f"{c.path} 不是普通文件（符号链接或子模块），案件库只接受普通文件")
+        rules = self.settings(parent or commit.sha)  # the rules in force before the commit
+        signed = isinstance(rules, tuple) and any(o.key for o in rules[0].officers.values())
+        action = commit.trailers.get("Action")
+        if signed:
+            assert isinstance(rules, tuple)
+            officer = self.signer(commit, rules[0])
+            if action == "init" and parent is not None:
+                self.report(commit, None, "建库提交只能是第一个提交")
+            if action == "admin":
+                self.check_admin(commit, changes, rules[0], officer)
+                return
+            rule_files = [c.path for c in changes if is_rule_file(c.path)]
+            if rule_files and action != "init":
+                self.report(commit, commit.trailers.get("Case"),
+                            f"改动了规则文件（{'、'.join(rule_files[:3])}），但不是系统管理员的配置变更提交")
+            stations = [c.path for c in changes if c.path.startswith(STATIONS_FOLDER)]
+            if stations and action != "station":
+                self.report(commit, None, "改动了站点登记，但不是站点登记提交")
         touched = {case_of(c.path) for c in changes if c.path.startswith(CASES_DIR + "/")}
         if not touched:
             return  # init, configuration, a station, a recorded look: nothing under cases/
@@ -138,7 +254,7 @@ class Verifier:
         outside = sorted(c.path for c in changes if case_of(c.path) != case_id)
         if outside:
             self.report(commit, case_id, "同时改动了本案以外的文件：" + "、".join(outside[:5]))
-        settings = self.settings(commit.sha)
+        settings = self.settings(parent or commit.sha)
         if isinstance(settings, str):
             self.report(commit, case_id, settings)
             return
@@ -147,6 +263,23 @@ class Verifier:
         old_sha = change.old if change else self.history.tree(parent, [file_path]).get(file_path)
         for reason in self.case_reasons(commit, case_id, file_path, change, old_sha, *settings):
             self.report(commit, case_id, reason)
+        for reason in self.file_reasons(case_id, file_path, changes, old_sha, change):
+            self.report(commit, case_id, reason)
+
+    def file_reasons(self, case_id: str, path: str, changes: list[Change], old_sha: str | None,
+                     change: Change | None) -> Iterator[str]:
+        """Recorded files are never changed or removed; a new file is recorded with its sha256."""
+        before = self._parse(old_sha, path)
+        after = self._parse(change.new if change else old_sha, path)
+        kept = recorded_files(before) if isinstance(before, dict) else {}
+        vouched = recorded_files(after) if isinstance(after, dict) else {}
+        others = [c for c in changes if case_of(c.path) == case_id and c.path != path]
+        contents = self.history.blobs(c.new for c in others if c.new)
+        for c in others:
+            if c.old is not None and c.path in kept:
+                yield f"改动或删除了已记录的文件 {c.path}（已出具的文书、附件和归档材料不能改动）"
+            elif c.new is not None and vouched.get(c.path) != hashlib.sha256(contents.get(c.new, b"")).hexdigest():
+                yield f"{c.path} 未在案件记录中登记，或与登记的校验值不符"
 
     def case_reasons(self, commit: Commit, case_id: str, path: str, change: Change | None, old_sha: str | None,
                      config: Config, calendar: WorkCalendar) -> Iterator[str]:
@@ -208,9 +341,10 @@ class Verifier:
         if officer.unit != entry["unit"]:
             yield f"操作人 {officer.name}（{entry['actor']}）属于{config.unit_label(officer.unit)}，却以{config.unit_label(entry['unit'])}的名义办理"
             return
-        email = officer.email or f"{officer.id}@{officer.unit.lower()}.disputectl.invalid"
+        email = officer.principal
         if commit.email != email:
             yield f"提交作者（{commit.author} <{commit.email}>）不是操作人 {officer.name} <{email}>"
+        yield from self.date_reasons(commit, before, entry)
         if entry["action"] not in ACTIONS:
             yield f"没有“{entry['action']}”这项操作"
             return
@@ -224,6 +358,24 @@ class Verifier:
             authorize(entry["action"], officer, before, before_state, data, config, calendar, action_day(entry))
         except DisputeError as exc:
             yield f"操作不合法：{exc}".replace("\n", " ")
+
+    def date_reasons(self, commit: Commit, before: dict[str, Any] | None, entry: dict[str, Any]) -> Iterator[str]:
+        """An action's time runs forward and is the time it was committed (within minutes)."""
+        try:
+            at = datetime.fromisoformat(str(entry["at"]))
+        except ValueError:
+            yield f"操作时间“{str(entry['at'])[:30]}”无效"
+            return
+        when = commit_time(self.raw.get(commit.sha, b""))
+        if when is not None and at.tzinfo is not None and abs(when - at) > CLOCK_SKEW:
+            yield f"操作时间 {at:%Y-%m-%d %H:%M} 与提交时间 {when:%Y-%m-%d %H:%M} 相差过大（补录请用 --occurred）"
+        if before and before["actions"]:
+            try:
+                previous = datetime.fromisoformat(str(before["actions"][-1]["at"]))
+            except ValueError:
+                return
+            if at.tzinfo is not None and previous.tzinfo is not None and at < previous:
+                yield f"操作时间 {at:%Y-%m-%d %H:%M} 早于本案上一项操作（{previous:%Y-%m-%d %H:%M}）"
 
     def registration_reasons(self, case_id: str, after: dict[str, Any], entry: dict[str, Any], officer: Any,
                              config: Config) -> Iterator[str]:
@@ -301,6 +453,9 @@ def check_push(root: Path, updates: list[tuple[str, str, str]]) -> VerifyReport:
     history = verifier.history
     for old, new, ref in updates:
         where = Commit(new if new != ZERO else old, (), "", "", {})
+        if ref != MAIN_REF:
+            verifier.report(where, None, f"只接受主分支 main 的推送，不接受 {ref[:60]}（其他分支和标签）")
+            continue
         if new == ZERO:
             if ref == "refs/heads/main":
                 verifier.report(where, None, "不允许删除主分支 main")

@@ -23,6 +23,7 @@ ROLES: dict[str, str] = {
     "office": "领导组办公室人员",
     "leader": "领导组组长",
     "archivist": "档案管理员",
+    "admin": "系统管理员",
 }
 
 UNIT_KINDS: dict[str, str] = {
@@ -123,6 +124,9 @@ def _sample_officers(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
             officers.append(
                 {"id": "leader", "name": "领导组组长（样例）", "unit": unit["code"], "roles": ["leader"], "sample": True}
             )
+            officers.append(
+                {"id": "bgs-admin", "name": "系统管理员（样例）", "unit": unit["code"], "roles": ["admin"], "sample": True}
+            )
     return officers
 
 
@@ -170,9 +174,17 @@ class Officer:
     roles: frozenset[str]
     sample: bool = False
     email: str | None = None
+    key: str | None = None  # the registered public key (``ssh-ed25519 AAAA…``)
+    disabled: bool = False
+    retired_keys: tuple[tuple[str, str], ...] = ()  # (public key, last day it signed: YYYY-MM-DD)
 
     def has_role(self, role: str) -> bool:
-        return role in self.roles
+        return role in self.roles and not self.disabled
+
+    @property
+    def principal(self) -> str:
+        """Who the officer is to git: the commit author's e-mail and the allowed-signers name."""
+        return self.email or f"{self.id}@{self.unit.lower()}.disputectl.invalid"
 
 
 @dataclass(frozen=True)
@@ -197,6 +209,7 @@ class Config:
     archive_category: str
     default_retention: str
     reveal_roles: frozenset[str] = field(default_factory=frozenset)
+    demo: bool = False  # made by ``init --demo``: the clock may be fixed (DISPUTECTL_NOW)
 
     @cached_property  # asked for on every action a case replays
     def office_unit(self) -> str:
@@ -242,7 +255,9 @@ def parse_config(raw: Mapping[str, Any], *, schema_checked: bool = False) -> Con
         raise ValidationError("配置文件 disputectl.yaml 有误，请逐条修改：", details=problems)
     units = {u["code"]: Unit(u["code"], u["name"], u["short"], u["kind"], u["region"], bool(u.get("external", False))) for u in raw["units"]}
     officers = {
-        o["id"]: Officer(o["id"], o["name"], o["unit"], frozenset(o["roles"]), bool(o.get("sample", False)), o.get("email"))
+        o["id"]: Officer(o["id"], o["name"], o["unit"], frozenset(o["roles"]), bool(o.get("sample", False)), o.get("email"),
+                         o.get("key"), bool(o.get("disabled", False)),
+                         tuple((r["key"], str(r["until"])) for r in o.get("retired_keys", [])))
         for o in raw["officers"]
     }
     clocks = dict(CLOCK_DEFAULTS)
@@ -264,6 +279,7 @@ def parse_config(raw: Mapping[str, Any], *, schema_checked: bool = False) -> Con
         archive_category=numbering.get("archive_category", "WS"),
         default_retention=numbering.get("default_retention", "30年"),
         reveal_roles=frozenset(raw.get("privacy", {}).get("reveal_roles", [])),
+        demo=bool(raw.get("demo", False)),
     )
 
 
@@ -287,6 +303,9 @@ def _cross_reference_problems(raw: Mapping[str, Any]) -> list[str]:
         problems.append(f"单位代码“{dup}”重复")
     for dup in _duplicates([o["id"] for o in raw["officers"]]):
         problems.append(f"工作人员工号“{dup}”重复")
+    keys = [o["key"].split()[1] for o in raw["officers"] if o.get("key") and len(o["key"].split()) > 1]
+    for dup in _duplicates(keys):
+        problems.append(f"公钥 {dup[:16]}… 登记给了多位工作人员（每人一把密钥）")
     for dup in _duplicates([c["code"] for c in raw["categories"]]):
         problems.append(f"争议类别“{dup}”重复")
     offices = [u["code"] for u in raw["units"] if u["kind"] == "office"]

@@ -71,7 +71,7 @@ def test_init_refuses_a_folder_with_files_and_leaves_it_alone(tmp_path):
     target = tmp_path / "occupied"
     target.mkdir()
     (target / "notes.txt").write_text("keep me")
-    result = invoke("init", str(target))
+    result = invoke("init", str(target), "--demo")
     assert result.exit_code != 0
     assert "不是空文件夹" in result.output
     assert sorted(p.name for p in target.iterdir()) == ["notes.txt"]
@@ -79,7 +79,7 @@ def test_init_refuses_a_folder_with_files_and_leaves_it_alone(tmp_path):
 
 def test_init_on_existing_store_changes_nothing(store):
     before = head(store)
-    result = invoke("init", str(store))
+    result = invoke("init", str(store), "--demo")
     assert result.exit_code == 0
     assert "已经是案件库" in result.output
     assert head(store) == before

@@ -113,13 +113,14 @@ def build(b: Builder) -> None:
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
+def generated(tmp_path_factory: pytest.TempPathFactory, officer_keys: Path) -> Iterator[tuple[Path, dict[str, str]]]:
     """The store and the generated cases' numbers by letter."""
     base = tmp_path_factory.mktemp("generated")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HOME", str(base))
+        mp.setenv("XDG_CONFIG_HOME", str(officer_keys))
         mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
-        root, _ = init_store(base / "store", now=datetime(2026, 10, 1, 9, tzinfo=TZ))
+        root, _ = init_store(base / "store", now=datetime(2026, 10, 1, 9, tzinfo=TZ), demo=True)
         builder = Builder(open_session(root, now=datetime(2026, 10, 1, 9, tzinfo=TZ)))
         build(builder)
         yield root, builder.ids
@@ -326,7 +327,7 @@ def test_index_figures_agree_with_a_full_replay(loaded: tuple[Session, list[Any]
 def test_a_case_closed_before_the_period_still_counts_what_happened_in_it(tmp_path: Path) -> None:
     """The index sums only cases that can count for the period; an objection or an overdue clock
     of a case replied before it must still be counted, as the case-by-case count does."""
-    root, _ = init_store(tmp_path / "store", now=datetime(2026, 10, 1, 9, tzinfo=TZ))
+    root, _ = init_store(tmp_path / "store", now=datetime(2026, 10, 1, 9, tzinfo=TZ), demo=True)
     b = Builder(open_session(root, now=datetime(2026, 10, 1, 9, tzinfo=TZ)))
     b.new("P", "2026-10-12", category="3", region="SBJ")
     b.do("P", "2026-10-12", "sw-registrar", "route_self")

@@ -54,7 +54,7 @@ def central(tmp_path: Path, *, hook: bool = False) -> tuple[Path, Office]:
     """A bare remote holding a new store, and the store's first copy (station 0) that pushed it."""
     bare = tmp_path / "central.git"
     subprocess.run(["git", "init", "--quiet", "--bare", str(bare)], check=True)
-    assert invoke("init", str(tmp_path / "first")).exit_code == 0
+    assert invoke("init", str(tmp_path / "first"), "--demo").exit_code == 0
     first = Office(tmp_path / "first")
     git(first.root, "remote", "add", "origin", str(bare))
     first.ok("sync")
@@ -64,7 +64,7 @@ def central(tmp_path: Path, *, hook: bool = False) -> tuple[Path, Office]:
 
 
 def clone(bare: Path, path: Path, name: str) -> Office:
-    result = invoke("clone", str(bare), str(path), "--name", name)
+    result = invoke("clone", str(bare), str(path), "--name", name, "--as", "sw-registrar")
     assert result.exit_code == 0, result.output
     return Office(path)
 
@@ -182,9 +182,9 @@ def test_plain_git_clone_cannot_register_until_setup_takes_a_station(tmp_path: P
     plain = Office(tmp_path / "plain")
     refused = plain.run("register", *field_args(EMPLOYER), "--no-input", as_="sw-registrar")
     assert refused.exit_code == 6 and "尚未登记站点号" in refused.output
-    assert "站点号 1" in plain.ok("setup", "--name", "补设").output
+    assert "站点号 1" in plain.ok("setup", "--name", "补设", as_="sw-registrar").output
     assert plain.register() == "SW-20261126-1001"
-    assert "此前已登记" in plain.ok("setup").output
+    assert "此前已登记" in plain.ok("setup", as_="sw-registrar").output
     assert (plain.root / "stations" / "1.yaml").read_text(encoding="utf-8").startswith("station: 1\nname: 补设\n")
 
 
@@ -240,7 +240,7 @@ def test_every_copy_limits_the_memory_git_maps_for_packs(tmp_path: Path) -> None
     cloned = clone(bare, tmp_path / "second", "第二副本")
     subprocess.run(["git", "clone", "--quiet", "--branch", "main", str(bare), str(tmp_path / "plain")], check=True)
     plain = Office(tmp_path / "plain")
-    plain.ok("setup", "--name", "补设")
+    plain.ok("setup", "--name", "补设", as_="sw-registrar")
     for root in (first.root, cloned.root, plain.root, bare):  # the hub too, set up by verify --install-hook
         for key, value in PACK_MEMORY.items():
             assert git(root, "config", "--get", key).strip() == value, (root.name, key)

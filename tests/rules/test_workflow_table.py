@@ -120,7 +120,7 @@ class Pristine:
 
 
 @pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pristine]:
+def pristine(tmp_path_factory: pytest.TempPathFactory, officer_keys: Path) -> Iterator[Pristine]:
     base = tmp_path_factory.mktemp("table")
     with pytest.MonkeyPatch.context() as mp:
         for key in list(os.environ):
@@ -128,10 +128,11 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pristine]:
                 mp.delenv(key, raising=False)
         (base / "home").mkdir()
         mp.setenv("HOME", str(base / "home"))
+        mp.setenv("XDG_CONFIG_HOME", str(officer_keys))
         mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
         mp.setenv("DISPUTECTL_NOW", NOW)
         root = base / "store"
-        assert invoke("init", str(root)).exit_code == 0
+        assert invoke("init", str(root), "--demo").exit_code == 0
         cases: dict[str, str] = {}
         walks = {s: (s, p) for s, p in PATHS.items()} | VARIANTS
         for key, (_status, steps) in walks.items():
