@@ -89,6 +89,22 @@ def check_out(store: Path, rel: str) -> Path:
     return store / rel
 
 
+def commit_by_hand(store: Path, files: dict[str, bytes | None], message: str = "手工改动", *,
+                   author: str = "t <t@t>") -> str:
+    """Commit ``files`` with plain git, bypassing the tool (as someone with push access could)."""
+    for rel, content in files.items():
+        if content is None:
+            git(store, "rm", "-q", "--sparse", "--", rel)
+            continue
+        target = check_out(store, rel) if rel.startswith("cases/") else store / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        git(store, "add", "--sparse", "--", rel)
+    name, email = author[:-1].split(" <")
+    git(store, "-c", f"user.name={name}", "-c", f"user.email={email}", "commit", "-q", "--no-verify", "-m", message)
+    return head(store)
+
+
 def git(store: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(store), *args], capture_output=True, text=True, check=True).stdout
 

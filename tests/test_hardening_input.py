@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EMPLOYER, INDIVIDUAL, NOW, check_out, git, head, invoke
+from conftest import EMPLOYER, INDIVIDUAL, NOW, check_out, commit_by_hand, git, head, invoke
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
@@ -437,8 +437,11 @@ def test_show_names_the_damage_in_a_hand_planted_case_file(cli, store):
     assert result.exit_code == 2 and "重复的键" in result.stderr, result.output
 
 
+@pytest.mark.parametrize("how", ["edited", "committed"])
 @pytest.mark.parametrize("where", ["config", "calendar"])
-def test_a_hand_edited_config_or_calendar_file_is_refused(cli, store, where):
+def test_a_hand_edited_config_or_calendar_file_is_refused(cli, store, where, how):
+    """Edited in the worktree, it is refused as a hand edit; committed around the tool (as a push
+    could bring it), its YAML is refused without running anything."""
     case = new_case(cli)
     rel = "disputectl.yaml" if where == "config" else "calendar/2027.yaml"
     original = (store / rel).read_text(encoding="utf-8") if where == "config" else "year: 2027\nholidays: []\n"
@@ -449,15 +452,23 @@ def test_a_hand_edited_config_or_calendar_file_is_refused(cli, store, where):
         "billion laughs": BILLION_LAUGHS.replace("payer_name", "zz"),
     }
     for damage, addition in damages.items():
-        (store / rel).write_text(original + addition, encoding="utf-8")
+        if how == "edited":
+            (store / rel).write_text(original + addition, encoding="utf-8")
+        else:
+            commit_by_hand(store, {rel: (original + addition).encode()})
         before = snapshot(store)
         for args, kwargs in [(("list",), {}), (("show", case), {}),
                              (("note", case, "--body=x"), {"as_": "bgs-office"}),
                              (("register", *args_of(EMPLOYER), "--no-input"), {"as_": "sw-registrar"})]:
-            err = refused(cli(*args, **kwargs), store, before, code=2)
+            err = refused(cli(*args, **kwargs), store, before, code=3 if how == "edited" else 2)
             assert ("disputectl.yaml" if where == "config" else "2027.yaml") in err, (damage, err)
+            if how == "edited":
+                assert "手工修改" in err and "disputectl doctor" in err, err
         assert not (store / SENTINEL).exists()
-    (store / rel).write_text(original, encoding="utf-8")
+    if how == "edited":
+        assert "另存" in cli("doctor").stdout  # the edit kept aside, the committed file back
+    else:
+        commit_by_hand(store, {rel: original.encode()})
     assert cli("note", case, "--body=配置已改正", as_="bgs-office").exit_code == 0  # and all is well again
 
 

@@ -138,10 +138,10 @@ def now() -> datetime:
     return datetime.now(TZ).replace(microsecond=0)
 
 
-def session(store: Path, officer: str | None = None):  # type: ignore[no-untyped-def]
+def session(store: Path, officer: str | None = None, *, check_rules: bool = True):  # type: ignore[no-untyped-def]
     from disputectl.record.session import open_session
 
-    s = open_session(store, now=now(), officer_id=officer, fixed_clock=clock_fixed())
+    s = open_session(store, now=now(), officer_id=officer, fixed_clock=clock_fixed(), check_rules=check_rules)
     s.rebuilding = _rebuilding
     return s
 

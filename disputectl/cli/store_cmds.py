@@ -99,10 +99,12 @@ def register(app: typer.Typer) -> None:
 
 def doctor(store: StoreOpt = DEFAULT_STORE, officer: AsOpt = None) -> None:
     """检查并修复中断操作的遗留问题（锁文件、半写文件、工作区与记录不一致、索引落后）。"""
-    from disputectl.cli.common import session
-    from disputectl.record.doctor import run_doctor
+    from disputectl.cli.common import now, session
+    from disputectl.record.doctor import run_doctor, set_aside_hand_edits
+    from disputectl.record.store_files import find_store_root
 
-    repairs = run_doctor(session(store, officer))
+    repairs = set_aside_hand_edits(find_store_root(store), now())
+    repairs += run_doctor(session(store, officer, check_rules=False))
     if not repairs:
         ok("案件库完好，无需修复。")
         return

@@ -7,12 +7,21 @@ working-tree copies that lag behind the branch, and a derived index behind HEAD.
 
 from __future__ import annotations
 
+import shutil
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from disputectl.record.gitcmd import PACK_MEMORY, config_get, limit_pack_memory
-from disputectl.record.gitstore import restore_from_head, stale_git_locks, worktree_differences
+from disputectl.record.gitstore import (
+    hand_edits,
+    restore_from_head,
+    stale_git_locks,
+    worktree_differences,
+)
 
 if TYPE_CHECKING:
+    from disputectl.record.gitstore import GitStore
     from disputectl.record.session import Session
 
 
@@ -48,3 +57,35 @@ def run_doctor(s: Session) -> list[str]:
     if outcome != "current":
         done.append("派生索引落后于记录或已损坏，已" + ("追上最新提交" if outcome == "incremental" else "重建"))
     return done
+
+
+def set_aside_hand_edits(root: Path, now: datetime) -> list[str]:
+    """Rules files edited by hand: the edits are kept (copied under ``.git/disputectl-手工修改/``)
+    and the files put back as committed. Committed configuration is never thrown away. Runs
+    before the store is opened: a hand edit may have broken the config."""
+    from disputectl.record.gitstore import GitStore
+    from disputectl.record.session import HAND_EDIT_HELP
+
+    git = GitStore(root)
+    with git.lock():
+        return _set_aside(git, root, now, HAND_EDIT_HELP)
+
+
+def _set_aside(git: GitStore, root: Path, now: datetime, help_text: str) -> list[str]:
+    edited = hand_edits(git)
+    if not edited:
+        return []
+    folder = git.git_dir() / "disputectl-手工修改" / now.strftime("%Y%m%d-%H%M%S")
+    for _, path in edited:
+        source = root / path
+        if source.is_file():
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    added = [path for status, path in edited if status == "??"]
+    for path in added:
+        (root / path).unlink(missing_ok=True)
+    restore_from_head(git, [path for status, path in edited if status != "??"])
+    names = "、".join(path for _, path in edited)
+    return [f"发现规则文件的手工修改（{names}）：已另存到 {folder.relative_to(root)}，并恢复为记录中的版本；"
+            f"确需修改请用命令重新办理：{help_text}"]

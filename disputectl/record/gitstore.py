@@ -349,14 +349,23 @@ def stale_git_locks(store: GitStore, older_than: float = 5.0) -> list[Path]:
     return found
 
 
-def worktree_differences(store: GitStore, prefix: str) -> list[tuple[str, str]]:
-    """(status, path) of files under ``prefix`` whose worktree copy differs from HEAD."""
-    proc = run_git(store.root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", prefix, check=False)
+def worktree_differences(store: GitStore, *prefixes: str) -> list[tuple[str, str]]:
+    """(status, path) of files under ``prefixes`` whose worktree copy differs from HEAD."""
+    proc = run_git(store.root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *prefixes, check=False)
     out = []
     for record in proc.stdout.decode("utf-8", "replace").split("\0"):
         if len(record) > 3:
             out.append((record[:2], record[3:]))
     return out
+
+
+# The rules: changed only by admin commands, never by editing these files (see governance.py).
+RULE_PATHS = ("disputectl.yaml", "allowed_signers", ".gitattributes", "calendar", "templates")
+
+
+def hand_edits(store: GitStore) -> list[tuple[str, str]]:
+    """(status, path) of the rules files changed, added or removed in the worktree by hand."""
+    return [(status, path) for status, path in worktree_differences(store, *RULE_PATHS)]
 
 
 def restore_from_head(store: GitStore, paths: list[str]) -> None:

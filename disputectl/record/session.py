@@ -86,10 +86,30 @@ class Session:
         return signing_key(officer.id, officer.key, officer.name).sign
 
 
-def open_session(store: Path, *, now: datetime, officer_id: str | None = None, fixed_clock: bool = False) -> Session:
+HAND_EDIT_HELP = ("人员用 disputectl officer add|edit|roles|key，配置用 disputectl config set，节假日用 "
+                  "disputectl calendar add|import，文书模板用 disputectl template install|reset（均由系统管理员办理）")
+
+
+def refuse_hand_edits(git: GitStore) -> None:
+    """Rules edited by hand are never committed: this office alone would work by them, the
+    others never see them, and verify refuses the actions they allow."""
+    from disputectl.record.gitstore import hand_edits
+
+    edited = hand_edits(git)
+    if edited:
+        names = "、".join(path for _, path in edited[:5]) + ("等" if len(edited) > 5 else "")
+        raise PermissionDenied(f"{names} 有未经命令的手工修改，未做任何操作：手工修改不进入记录，其他单位也看不到。"
+                               f"{HAND_EDIT_HELP}。运行 disputectl doctor 可把手工修改另存后恢复为记录中的版本。")
+
+
+def open_session(store: Path, *, now: datetime, officer_id: str | None = None, fixed_clock: bool = False,
+                 check_rules: bool = True) -> Session:
     """The store at (or above) ``store``. A clock fixed from outside (``DISPUTECTL_NOW``) is
-    accepted only by a demo store: in a real one it would let anyone backdate an action."""
+    accepted only by a demo store: in a real one it would let anyone backdate an action. Rules
+    files edited by hand are refused (``check_rules=False``: doctor, which repairs them)."""
     root = find_store_root(store)
+    if check_rules:
+        refuse_hand_edits(GitStore(root))
     config = load_config_file(root)
     if fixed_clock and not config.demo:
         raise PermissionDenied("环境变量 DISPUTECTL_NOW 只能用于演示案件库（disputectl init --demo 建立）；"

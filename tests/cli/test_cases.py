@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EMPLOYER, INDIVIDUAL, field_args, git, head, invoke
+from conftest import EMPLOYER, INDIVIDUAL, commit_by_hand, field_args, git, head, invoke
 
 
 def trailers(store: Path, rev: str = "HEAD") -> dict[str, str]:
@@ -96,10 +96,11 @@ def test_officers_lists_samples(cli):
 
 
 def test_config_with_mistakes_lists_every_mistake(cli, store):
+    """A config that arrives with mistakes (committed around the tool) is refused, every mistake named."""
     config = store / "disputectl.yaml"
     text = config.read_text(encoding="utf-8")
     text = text.replace("unit: RS\n", "unit: NOPE\n", 1).replace("- registrar\n", "- janitor\n", 1)
-    config.write_text(text, encoding="utf-8")
+    commit_by_hand(store, {"disputectl.yaml": text.encode()})
     result = cli("officers")
     assert result.exit_code == 2
     assert "单位“NOPE”不存在" in result.output

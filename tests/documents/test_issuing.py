@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EMPLOYER, INDIVIDUAL, field_args, git, head
+from conftest import EMPLOYER, INDIVIDUAL, field_args, git, head, invoke
 from docx import Document
 from docx.oxml.ns import qn
 from docx.table import Table
@@ -621,12 +621,14 @@ def test_hand_over_notice(cli, store, register):
 
 
 def override_receipt(store: Path, extra: str) -> Path:
+    """The store's own receipt template, installed by the admin's command."""
     document = Document(str(resource_dir("templates") / "receipt.docx"))
     document.add_paragraph(extra, style="GW Body")
-    path = store / "templates" / "receipt.docx"
-    path.parent.mkdir(exist_ok=True)
+    path = store.parent / "receipt-custom.docx"
     document.save(str(path))
-    return path
+    result = invoke("template", "install", "receipt", str(path), "--store", str(store), "--as", "bgs-admin")
+    assert result.exit_code == 0, result.output
+    return store / "templates" / "receipt.docx"
 
 
 def test_store_template_wins_over_the_default(cli, store, register):

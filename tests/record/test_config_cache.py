@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import commit_by_hand
 
 import disputectl
 from disputectl import __version__
@@ -47,18 +48,17 @@ def test_a_copy_kept_by_another_version_is_not_trusted(cli: Callable[..., Any], 
 
 def test_an_edited_config_is_read_again(cli: Callable[..., Any], store: Path) -> None:
     assert _names(cli)["sw-registrar"] == "税务局受理员（样例）"
-    config = store / "disputectl.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("税务局受理员（样例）", "王受理"), encoding="utf-8")
+    assert cli("officer", "edit", "sw-registrar", "--name", "王受理", as_="bgs-admin").exit_code == 0
     assert _names(cli)["sw-registrar"] == "王受理"
 
 
 def test_a_broken_config_is_refused_although_a_good_one_was_kept(cli: Callable[..., Any], store: Path) -> None:
     _names(cli)
-    config = store / "disputectl.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("unit: RS\n", "unit: NOPE\n", 1), encoding="utf-8")
+    config = store / "disputectl.yaml"  # a config arriving broken (committed around the tool)
+    commit_by_hand(store, {"disputectl.yaml": config.read_text(encoding="utf-8").replace("unit: RS\n", "unit: NOPE\n", 1).encode()})
     result = cli("officers")
     assert result.exit_code == 2 and "单位“NOPE”不存在" in result.output
-    config.write_text(config.read_text(encoding="utf-8").replace("officers:", "officers: [", 1), encoding="utf-8")
+    commit_by_hand(store, {"disputectl.yaml": config.read_text(encoding="utf-8").replace("officers:", "officers: [", 1).encode()})
     result = cli("officers")
     assert result.exit_code != 0 and "不是有效的 YAML" in result.output
 

@@ -74,8 +74,8 @@ def test_year_without_schedule_warns_then_uses_the_store_calendar(
     assert warning in due.stderr
     assert json.loads(due.stdout)["rows"][0]["due"] == "2027-01-18"
 
-    (store / "calendar" / "2027.yaml").write_text(
-        "year: 2027\nholidays:\n  - {date: 2027-01-01, name: 元旦}\n", encoding="utf-8")
+    result = cli("calendar", "add", "2027", "--holiday", "2027-01-01:2027-01-01:元旦", as_="bgs-admin")
+    assert result.exit_code == 0, result.output
     result = cli("explain", case, "handle", "--today", "2026-12-28")
     assert result.exit_code == 0
     assert "缺少" not in result.stderr
