@@ -7,8 +7,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from disputectl.documents.notices import KINDS, format_date_cn, render_docx
+from disputectl.errors import StoreError
 from disputectl.record.gitstore import iter_tree_files
-from disputectl.record.store_files import case_files_dir
+from disputectl.record.store_files import case_files_dir, recorded_files
 
 if TYPE_CHECKING:
     from disputectl.record.session import Session
@@ -80,6 +81,14 @@ def build_package(s: Session, case: dict[str, Any], head: str | None) -> dict[st
         f"{folder}/{HISTORY}": _history_text(s, case),
     }
     existing = dict(iter_tree_files(s.git, head, case_files_dir(case["id"]) + "/"))
+    recorded = recorded_files(case)
+    altered = sorted(path for path, content in existing.items()
+                     if path in recorded and hashlib.sha256(content).hexdigest() != recorded[path])
+    missing = sorted(path for path in recorded if path not in existing and not path.startswith(folder + "/"))
+    if altered or missing:
+        names = "、".join(p.rsplit("/", 1)[-1] for p in altered + missing)
+        raise StoreError(f"本案的文件与案件记录中的校验值不符（{names}），可能已被改动或删除，不能归档：请运行 disputectl verify 查明，"
+                         "并联系领导组办公室核处。")
     everything = {**existing, **files}
     manifest = "".join(f"{hashlib.sha256(content).hexdigest()}  {path.split('/', 4)[-1]}\n"
                        for path, content in sorted(everything.items()))
