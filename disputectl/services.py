@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -161,8 +161,9 @@ def new_action_id(now: datetime) -> str:
     return f"{now:%Y%m%d%H%M%S}-{secrets.token_hex(4)}"
 
 
-def _new_action(s: Session, officer: Officer, action: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    return {
+def _new_action(s: Session, officer: Officer, action: str, data: Mapping[str, Any],
+                occurred: date | None = None) -> dict[str, Any]:
+    entry = {
         "id": new_action_id(s.now),
         "at": s.now.isoformat(timespec="seconds"),
         "action": action,
@@ -170,6 +171,32 @@ def _new_action(s: Session, officer: Officer, action: str, data: Mapping[str, An
         "unit": officer.unit,
         "data": dict(data),
     }
+    if occurred is not None:
+        entry["occurred"] = occurred.isoformat()
+    return entry
+
+
+MAX_LATE_ENTRY_DAYS = 90  # how far back a paper form may be entered (补录)
+
+
+def check_occurred(s: Session, occurred: date | None, case: dict[str, Any] | None = None) -> date:
+    """The day an action took effect: today, or the day a paper form records (补录), which is
+    neither in the future nor before the case's previous action. Clocks count from it."""
+    from disputectl.rules.derive import action_day
+
+    if occurred is None:
+        return s.today
+    if occurred > s.today:
+        raise ValidationError(f"补录日期 {occurred} 在今天（{s.today}）之后。")
+    if (s.today - occurred).days > MAX_LATE_ENTRY_DAYS:
+        raise ValidationError(f"补录日期 {occurred} 早于 {MAX_LATE_ENTRY_DAYS} 天前，请联系领导组办公室核处。")
+    if case is not None and case["actions"] and occurred < action_day(case["actions"][-1]):
+        raise ValidationError(f"补录日期 {occurred} 早于本案上一项操作的日期 {action_day(case['actions'][-1])}。")
+    return occurred
+
+
+def _late_mark(occurred: date | None) -> str:
+    return f"【补录，发生于 {occurred}】" if occurred else ""
 
 
 # -- use cases -------------------------------------------------------------------------------
@@ -181,13 +208,14 @@ class Outcome:
 
 
 def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment] | None = None, *,
-             receipt: bool = True) -> Outcome:
+             receipt: bool = True, occurred: date | None = None) -> Outcome:
     from disputectl.rules.registration import build_registration
 
     officer = s.officer()
     if not officer.has_role("registrar"):
         raise PermissionDenied(f"{officer.name}不是受理人员，不能受理登记。")
     registration = build_registration(fields, s.config, now=s.now, officer_id=officer.id, unit=officer.unit)
+    check_occurred(s, occurred)
 
     from disputectl.record.sync import local_station
 
@@ -204,20 +232,20 @@ def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment
             files[rel] = att.content
             reg["attachments"].append({"name": att.name, "sha256": att.sha256, "size": len(att.content),
                                        "path": rel})
-        action = _new_action(s, officer, "register", {})
+        action = _new_action(s, officer, "register", {}, occurred)
         case: dict[str, Any] = {"schema_version": 1, "id": case_id, "registration": reg, "actions": [action]}
         case["state"] = derive_state(case, s.config, s.calendar)
         if receipt:
             files.update(_issue_notices(s, case, action, [("receipt", None)], head))
         files[case_path(case_id)] = serialize_case(case)
         category = s.config.categories[reg["category"]].name
-        subject = f"受理登记 {case_id}：{reg['payer']['name'][:40]}（{category}）"
+        subject = f"{_late_mark(occurred)}受理登记 {case_id}：{reg['payer']['name'][:40]}（{category}）"
         return files, commit_message(subject, action_trailers(case_id, action)), Outcome(case, action)
 
     return commit_signed(s, officer, build)
 
 
-def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any]) -> Outcome:
+def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any], *, occurred: date | None = None) -> Outcome:
     """Do one workflow action on one case as the session's officer: one commit or nothing."""
     from disputectl.rules.authorize import (
         authorize,  # only writers need the checks (and the ID validators)
@@ -230,10 +258,11 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any]) -> O
     def build(head: str | None) -> tuple[dict[str, bytes | None], str, Outcome]:
         case = load_case(s, case_id, head)
         state = derive_state(case, s.config, s.calendar)
-        _, clean = authorize(action, officer, case, state, dict(data), s.config, s.calendar, s.today)
+        day = check_occurred(s, occurred, case)
+        _, clean = authorize(action, officer, case, state, dict(data), s.config, s.calendar, day)
         if action == "archive":
             clean = _archive_data(s, case, state, clean, head)
-        entry = _new_action(s, officer, action, clean)
+        entry = _new_action(s, officer, action, clean, occurred)
         case["actions"].append(entry)
         case["state"] = derive_state(case, s.config, s.calendar)
         files: dict[str, bytes | None] = {}
@@ -243,7 +272,7 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any]) -> O
         if action == "archive":
             files.update(archive_package(s, case, head))
         files[case_path(case["id"])] = serialize_case(case)
-        subject = f"{ACTIONS[action].label} {case['id']}：{_summary(s, action, clean)}"
+        subject = f"{_late_mark(occurred)}{ACTIONS[action].label} {case['id']}：{_summary(s, action, clean)}"
         return files, commit_message(subject, action_trailers(case["id"], entry)), Outcome(case, entry)
 
     return commit_signed(s, officer, build)

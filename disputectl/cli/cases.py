@@ -11,10 +11,12 @@ from disputectl.cli.common import (
     AsOpt,
     CaseArg,
     JsonOpt,
+    OccurredOpt,
     StoreOpt,
     interactive,
     ok,
     out,
+    parse_occurred,
     plain,
     print_json,
     print_table,
@@ -47,6 +49,7 @@ def register_case(
     from_file: Annotated[Path | None, typer.Option(help="从 YAML 文件读取登记项（字段名同选项，用下划线）。")] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="缺项时不提问，直接报错（不加时，在终端上逐项提问缺少的内容）。")] = False,
     receipt: Annotated[bool, typer.Option("--receipt/--no-receipt", help="是否出具受理回执。")] = True,
+    occurred: OccurredOpt = None,
 ) -> None:
     """受理登记：记录缴费人、来访、联系方式、反映事项、诉求、类别和区域。"""
     from disputectl.rules.registration import REGISTRATION_FIELDS, missing_fields, read_attachments
@@ -70,7 +73,7 @@ def register_case(
     attachments = read_attachments(list(attach or []))
     from disputectl.services import register
 
-    outcome = register(s, fields, attachments, receipt=receipt)
+    outcome = register(s, fields, attachments, receipt=receipt, occurred=parse_occurred(occurred))
     case = outcome.case
     route = next(c for c in case["state"]["clocks"] if c["name"] == "route")
     ok(f"已受理登记，案件编号 {case['id']}")
@@ -122,6 +125,7 @@ def route(
     to: Annotated[str | None, typer.Option("--to", help="明确属其他单位职责：转办单位代码。")] = None,
     office: Annotated[bool, typer.Option("--office", help="需多部门办理或职责不清：流转领导组办公室。")] = False,
     reason: Annotated[str | None, typer.Option(help="理由（转办时必填）。")] = None,
+    occurred: OccurredOpt = None,
 ) -> None:
     """分类流转（首问责任人）：本单位办理、转办其他单位，或流转领导组办公室。"""
     chosen = [name for name, flag in (("--self", self_), ("--to", to is not None), ("--office", office)) if flag]
@@ -135,7 +139,7 @@ def route(
         action, data = "route_transfer", {"to_unit": (to or "").strip().upper(), "reason": reason}
     from disputectl.cli.workflow_cmds import perform_and_report
 
-    perform_and_report(store, officer, case_id, action, data)
+    perform_and_report(store, officer, case_id, action, data, occurred)
 
 
 def show(
@@ -198,7 +202,8 @@ def render_case(view: dict[str, Any]) -> None:
     print_table(clocks)
     timeline = table("时间", "事项", "人员", "单位", "内容", title="经过")
     for t in view["timeline"]:
-        timeline.add_row(t["at"][:16].replace("T", " "), t["action_label"], t["actor_name"], t["unit_name"],
+        when = t["at"][:16].replace("T", " ") + (f"（补录，发生于 {t['occurred']}）" if t.get("occurred") else "")
+        timeline.add_row(when, t["action_label"], t["actor_name"], t["unit_name"],
                          plain(describe_data(t["data"], _ConfigLabels(view))
                               + (" " + "、".join(t["notices"]) if t["notices"] else "")))
     print_table(timeline)

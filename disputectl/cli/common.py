@@ -26,6 +26,21 @@ AsOpt = Annotated[
     str | None, typer.Option("--as", envvar="DISPUTECTL_OFFICER", help="以哪位工作人员身份操作（工号，或环境变量 DISPUTECTL_OFFICER）。")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出（字段名稳定，供其他程序读取）。")]
+OccurredOpt = Annotated[str | None, typer.Option(
+    "--occurred", help="补录：纸质材料记载的实际办理日期（如 2026-11-20）；时限从该日起算，记录中标明补录。")]
+
+
+def parse_occurred(value: str | None) -> Any:
+    from disputectl.rules.validation import parse_date
+
+    if value is None:
+        return None
+    day = parse_date(value)
+    if day is None:
+        raise ValidationError(f"补录日期“{value[:20]}”无效（应如 2026-11-20）。")
+    return day
+
+
 CaseArg = Annotated[str, typer.Argument(help="案件编号，如 SW-20261126-001。", show_default=False)]
 
 _UNBOUNDED_WIDTH = 1000  # columns of a table printed where no screen limits it

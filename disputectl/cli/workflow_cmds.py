@@ -11,7 +11,18 @@ from typing import Annotated, Any
 
 import typer
 
-from disputectl.cli.common import DEFAULT_STORE, AsOpt, CaseArg, StoreOpt, ok, out, say, session
+from disputectl.cli.common import (
+    DEFAULT_STORE,
+    AsOpt,
+    CaseArg,
+    OccurredOpt,
+    StoreOpt,
+    ok,
+    out,
+    parse_occurred,
+    say,
+    session,
+)
 from disputectl.rules.workflow import ACTIONS, ActionSpec, Field
 
 # Actions with a command of their own elsewhere (register, route) or none.
@@ -19,13 +30,14 @@ _OWN_COMMANDS = {"register", "route_self", "route_transfer", "route_office", "is
 _COMMAND_NAMES = {"convene": "meeting", "submit_opinion": "opinion", "request_opinions": "request-opinions"}
 
 
-def perform_and_report(store: Path, officer: str | None, case_id: str, action: str, data: dict[str, Any]) -> None:
+def perform_and_report(store: Path, officer: str | None, case_id: str, action: str, data: dict[str, Any],
+                       occurred: str | None = None) -> None:
     from disputectl.rules.derive import waiting_for
     from disputectl.rules.workflow import STATUSES
     from disputectl.services import perform
 
     s = session(store, officer)
-    outcome = perform(s, case_id, action, data)
+    outcome = perform(s, case_id, action, data, occurred=parse_occurred(occurred))
     state = outcome.case["state"]
     ok(f"{ACTIONS[action].label}：{outcome.case['id']} → {STATUSES[state['status']]}（{s.config.unit_label(state['unit'])}）")
     say(f"等待：{waiting_for(state, s.config)}")
@@ -53,14 +65,15 @@ def _option_for(field: Field) -> tuple[Any, Any]:
 
 
 def _make_command(spec: ActionSpec) -> Any:
-    def command(case_id: str, store: Path, officer: str | None, **fields: Any) -> None:
+    def command(case_id: str, store: Path, officer: str | None, occurred: str | None = None, **fields: Any) -> None:
         data = {k: v for k, v in fields.items() if v is not None}
-        perform_and_report(store, officer, case_id, spec.code, data)
+        perform_and_report(store, officer, case_id, spec.code, data, occurred)
 
     params = [
         inspect.Parameter("case_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=CaseArg),
         inspect.Parameter("store", inspect.Parameter.KEYWORD_ONLY, annotation=StoreOpt, default=DEFAULT_STORE),
         inspect.Parameter("officer", inspect.Parameter.KEYWORD_ONLY, annotation=AsOpt, default=None),
+        inspect.Parameter("occurred", inspect.Parameter.KEYWORD_ONLY, annotation=OccurredOpt, default=None),
     ]
     for field in spec.fields:
         annotation, default = _option_for(field)

@@ -369,6 +369,12 @@ class Verifier:
         when = commit_time(self.raw.get(commit.sha, b""))
         if when is not None and at.tzinfo is not None and abs(when - at) > CLOCK_SKEW:
             yield f"操作时间 {at:%Y-%m-%d %H:%M} 与提交时间 {when:%Y-%m-%d %H:%M} 相差过大（补录请用 --occurred）"
+        occurred = entry.get("occurred")
+        if occurred:
+            if str(occurred) > at.date().isoformat():
+                yield f"补录的发生日期 {occurred} 晚于录入时间"
+            if before and before["actions"] and action_day(entry) < action_day(before["actions"][-1]):
+                yield f"补录的发生日期 {occurred} 早于本案上一项操作"
         if before and before["actions"]:
             try:
                 previous = datetime.fromisoformat(str(before["actions"][-1]["at"]))

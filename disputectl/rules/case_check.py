@@ -1,6 +1,6 @@
 # Generated from schemas/case.schema.json by `python -m disputectl.rules.schema` (fastjsonschema).
 # Do not edit: change the schema and generate again (tests/test_schema_check.py checks).
-# schema sha256: 61e7c50d454d0d06cd5a558661f4615121c092075637995eda6cf11ab3902d21
+# schema sha256: cd621c8796a6f0d80e8e4d05d0633a41c42245efff986d2503a4f025a3a608e3
 # ruff: noqa
 # mypy: ignore-errors
 from decimal import Decimal
@@ -18,6 +18,7 @@ REGEX_PATTERNS = {
     '^[A-Z]{2,6}-\\d{8}-\\d{3,6}$': re.compile('^[A-Z]{2,6}-\\d{8}-\\d{3,6}\\Z'),
     '^[0-9A-Z]{18}$': re.compile('^[0-9A-Z]{18}\\Z'),
     '^[0-9A-Za-z-]{6,64}$': re.compile('^[0-9A-Za-z-]{6,64}\\Z'),
+    '^\\d{4}-\\d{2}-\\d{2}$': re.compile('^\\d{4}-\\d{2}-\\d{2}\\Z'),
     '^[a-z_]{2,40}$': re.compile('^[a-z_]{2,40}\\Z'),
     '^[0-9a-f]{64}$': re.compile('^[0-9a-f]{64}\\Z'),
     '^[^/\\\\\\x00]+$': re.compile('^[^/\\\\\\x00]+\\Z'),
@@ -206,6 +207,14 @@ def validate(data, custom_formats={}, name_prefix=None):
                             data__actions_item_keys.remove("at")
                             data__actions_item__at = data__actions_item["at"]
                             validate____defs_datetime(data__actions_item__at, custom_formats, (name_prefix or "data") + ".actions[{data__actions_x}].at".format(**locals()))
+                        if "occurred" in data__actions_item_keys:
+                            data__actions_item_keys.remove("occurred")
+                            data__actions_item__occurred = data__actions_item["occurred"]
+                            if not isinstance(data__actions_item__occurred, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".actions[{data__actions_x}].occurred".format(**locals()) + " must be string")
+                            if isinstance(data__actions_item__occurred, str):
+                                if not REGEX_PATTERNS['^\\d{4}-\\d{2}-\\d{2}$'].search(data__actions_item__occurred):
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".actions[{data__actions_x}].occurred".format(**locals()) + " must match pattern ^\\d{4}-\\d{2}-\\d{2}$")
                         if "action" in data__actions_item_keys:
                             data__actions_item_keys.remove("action")
                             data__actions_item__action = data__actions_item["action"]

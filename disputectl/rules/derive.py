@@ -28,6 +28,11 @@ CLOCK_LABELS = {
 
 
 def action_day(action: dict[str, Any]) -> date:
+    """The day the action took effect: the day it was recorded, or for a 补录 (a paper form
+    entered late, ``--occurred``) the day it really happened. Clocks count from it."""
+    occurred = action.get("occurred")
+    if occurred:
+        return date.fromisoformat(occurred)
     return datetime.fromisoformat(action["at"]).date()
 
 

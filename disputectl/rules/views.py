@@ -123,6 +123,7 @@ def timeline_entry(action: dict[str, Any], config: Config) -> dict[str, Any]:
     return {
         "id": action["id"],
         "at": action["at"],
+        "occurred": action.get("occurred"),
         "action": action["action"],
         "action_label": spec.label if spec else action["action"],
         "actor": action["actor"],

@@ -269,3 +269,23 @@ def test_a_real_store_starts_with_its_admin_who_adds_officers_with_their_keys(
     assert violations(store) == []
     check = subprocess.run(["git", "-C", str(store), "verify-commit", "HEAD"], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
+
+
+def test_a_paper_form_entered_late_is_recorded_with_both_dates(
+        cli: Callable[..., Any], store: Path, register: Callable[..., str]) -> None:
+    case = register(now="2026-11-26T10:00:00+08:00")
+    env = {"DISPUTECTL_NOW": "2026-12-03T09:00:00+08:00"}
+    result = cli("route", case, "--self", "--occurred", "2026-11-27", as_="sw-registrar", env=env)
+    assert result.exit_code == 0, result.output
+    action = case_file(store, case)["actions"][-1]
+    assert (action["at"], action["occurred"]) == ("2026-12-03T09:00:00+08:00", "2026-11-27")
+    handle = next(c for c in case_file(store, case)["state"]["clocks"] if c["name"] == "handle")
+    assert handle["start"] == "2026-11-27"  # counted from the day it happened, not the day it was entered
+    assert "补录，发生于 2026-11-27" in cli("show", case, env={**env, "COLUMNS": "250"}).stdout
+    assert "【补录，发生于 2026-11-27】" in cli("log", case, env={**env, "COLUMNS": "250"}).stdout
+    assert violations(store) == []
+    before = head(store)
+    for day, word in (("2026-12-04", "之后"), ("2026-11-25", "上一项操作")):
+        result = cli("note", case, "--body", "x", "--occurred", day, as_="bgs-office", env=env)
+        assert result.exit_code == 2 and word in result.stderr, result.output
+    assert head(store) == before
