@@ -31,21 +31,23 @@ may hold several paragraphs separated by newlines, or be a list of paragraphs.
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from disputectl.errors import ValidationError
+from disputectl.errors import DisputeError, StoreError, ValidationError
+from disputectl.resources import resource_dir
 from disputectl.rules.config import NOTICE_PREFIX_DEFAULTS
 
 if TYPE_CHECKING:
-    from jinja2 import UndefinedError
+    from jinja2 import Template, UndefinedError, nodes
     from jinja2.sandbox import SandboxedEnvironment
-from disputectl.resources import resource_dir
 
 COMMON_KEYS: tuple[str, ...] = (
     "doc_number",
@@ -317,16 +319,171 @@ def _text_part(text: object) -> str:
     return match.group(2) if match else str(text)
 
 
+# --- limits ------------------------------------------------------------------------------
+# Every template runs in Jinja's sandbox with the limits below. A store's own template, which
+# reaches every office, also runs in a forked child (where there is fork) that is killed after
+# RENDER_TIMEOUT seconds and may use RENDER_MEMORY bytes more than it started with; the packaged
+# templates are part of the program and render in this process (a child costs some 15 ms).
+
+RENDER_TIMEOUT = 5.0  # seconds for a whole render
+RENDER_MEMORY = 256 * 2**20  # bytes
+MAX_RANGE = 10_000  # items of a template's range()
+MAX_CHARS = 5_000_000  # characters of a rendered part (or of a macro's or block's text)
+MAX_PRODUCT = 5_000_000  # characters or items of a text or list built with *
+MAX_POWER_BITS = 100_000  # of an integer built with **
+
+
+class _TemplateLimit(Exception):
+    """A template went past a limit; ``problem`` says how, in Chinese."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def _bounded_range(*args: int) -> range:
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise _TemplateLimit(f"使用的 range 过大（超过 {MAX_RANGE} 项）")
+    return numbers
+
+
+def _bounded_concat(parts: Iterable[str]) -> str:
+    """``"".join`` that stops once the text is longer than MAX_CHARS (before it is built)."""
+    kept: list[str] = []
+    size = 0
+    for part in parts:
+        size += len(part)
+        if size > MAX_CHARS:
+            raise _TemplateLimit(f"生成的内容过长（超过 {MAX_CHARS} 个字符）")
+        kept.append(part)
+    return "".join(kept)
+
+
+def _check_binop(operator: str, left: object, right: object) -> None:
+    """Refuse ``*`` and ``**`` whose result would be huge, before computing it."""
+    if operator == "*":
+        for value, times in ((left, right), (right, left)):
+            if isinstance(value, str | bytes | list | tuple) and isinstance(times, int) and len(value) * times > MAX_PRODUCT:
+                raise _TemplateLimit(f"用乘法生成的内容过大（超过 {MAX_PRODUCT} 个字符或项）")
+    elif operator == "**" and isinstance(left, int) and isinstance(right, int) and right * abs(left).bit_length() > MAX_POWER_BITS:
+        raise _TemplateLimit("乘方的结果过大")
+
+
 def _environment() -> SandboxedEnvironment:
-    from jinja2 import StrictUndefined
+    """Jinja's sandbox with the limits above; a template may not include, import or extend another."""
+    from jinja2 import StrictUndefined, nodes
     from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    references = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "from … import",
+                  nodes.Extends: "extends"}
+
+    class BoundedEnvironment(SandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})  # through call_binop, never folded while compiling
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            _check_binop(operator, left, right)
+            return super().call_binop(context, operator, left, right)
+
+        def from_string(self, source: str | nodes.Template, globals: MutableMapping[str, Any] | None = None,
+                        template_class: type[Template] | None = None) -> Template:
+            tree = self.parse(source) if isinstance(source, str) else source
+            for node in tree.find_all(tuple(references)):  # refused even where it would not run
+                raise _TemplateLimit(f"引用了其他模板（不能使用 {{% {references[type(node)]} %}}）")
+            return super().from_string(tree, globals, template_class)
+
+    env = BoundedEnvironment(undefined=StrictUndefined, autoescape=True)
+    env.concat = _bounded_concat  # type: ignore[method-assign]  # the output, and each macro's and block's
+    env.globals["range"] = _bounded_range
     env.filters["paragraphs"] = _paragraphs
     env.filters["clause"] = _clause
     env.filters["heading_part"] = _heading_part
     env.filters["text_part"] = _text_part
     return env
+
+
+def _run_bounded(work: Callable[[], bytes], untrusted: bool) -> bytes:
+    """``work()``; if ``untrusted``, in a forked child killed after RENDER_TIMEOUT seconds (in this
+    process where there is no fork: the sandbox's limits hold there, the time and memory ceilings not)."""
+    if not untrusted or not hasattr(os, "fork"):
+        return work()
+    import pickle
+
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError as exc:  # no memory or processes left to fork with
+        os.close(read_end)
+        os.close(write_end)
+        raise StoreError(f"无法启动生成文书的子进程（{exc.strerror or exc}），未出具文书。请关闭其他程序后重试。") from None
+    if pid == 0:  # the child: answers through the pipe and leaves, running none of the parent's cleanup
+        try:
+            os.close(read_end)
+            answer = pickle.dumps(_outcome(work))
+            with open(write_end, "wb") as pipe:
+                pipe.write(answer)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    try:
+        answer = _read_until(read_end, RENDER_TIMEOUT)
+    finally:
+        os.close(read_end)
+        os.kill(pid, signal.SIGKILL)  # it has exited, or is stuck
+        os.waitpid(pid, 0)
+    try:
+        outcome, value = pickle.loads(answer)
+    except (EOFError, pickle.UnpicklingError):  # killed without a (whole) word, e.g. for its memory
+        raise _TemplateLimit("生成时意外中止") from None
+    if outcome == "done":
+        return bytes(value)
+    if outcome == "error":
+        raise value
+    raise _TemplateLimit(str(value))
+
+
+def _read_until(fd: int, timeout: float) -> bytes:
+    """All a pipe holds until its writer closes it, or _TemplateLimit after ``timeout`` seconds."""
+    import select
+    import time
+
+    deadline = time.monotonic() + timeout
+    chunks: list[bytes] = []
+    while select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+    raise _TemplateLimit(f"运行超时（超过 {timeout:g} 秒）")
+
+
+def _outcome(work: Callable[[], bytes]) -> tuple[str, object]:
+    """(In the child.) ("done", bytes), ("error", DisputeError) or ("limit", problem)."""
+    try:
+        _limit_memory()
+        return ("done", work())
+    except _TemplateLimit as exc:
+        return ("limit", exc.problem)
+    except DisputeError as exc:
+        return ("error", exc)
+    except MemoryError:
+        return ("limit", f"占用内存过多（超过 {RENDER_MEMORY >> 20} MB）")
+    except BaseException as exc:  # whatever stopped it, the parent says so
+        return ("limit", f"无法生成（{type(exc).__name__}: {exc}）")
+
+
+def _limit_memory() -> None:
+    """Cap this process's address space at its present size plus RENDER_MEMORY (Linux)."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = size + RENDER_MEMORY
+        resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    except (ImportError, OSError, ValueError):
+        pass  # no such limit here: the time limit still holds
 
 
 # --- rendering -----------------------------------------------------------------------------
@@ -363,17 +520,33 @@ def _undefined_name(exc: UndefinedError) -> str:
 
 
 def render_docx(kind: str, context: Mapping[str, object], store_root: Path | None = None) -> bytes:
-    # python-docx and docxtpl are heavy to import: only commands that write a notice pay for them.
-    from docx.opc.exceptions import PackageNotFoundError
-    from docxtpl import DocxTemplate  # type: ignore[import-untyped]
-    from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
-    from lxml.etree import LxmlError  # type: ignore[import-untyped]
+    """The filled-in .docx of ``kind``; a template going past a limit (see ``# --- limits``) is
+    refused with one message naming it."""
+    # python-docx, docxtpl and jinja2 are heavy to import: only commands that write a notice pay
+    # for them, once, here (not again in each child that renders a store's template).
+    import docxtpl  # noqa: F401
+    import jinja2.sandbox  # noqa: F401
 
     notice_kind = _kind(kind)
     prepared = _prepare(notice_kind, context)
     path = template_path(kind, store_root)
     if not path.is_file():
         raise ValidationError(f"找不到通知书模板：{path}")
+    own = store_root is not None and path.is_relative_to(store_root)  # the store's, not the package's
+    try:
+        return _run_bounded(lambda: _fill(notice_kind, prepared, path), own)
+    except _TemplateLimit as exc:
+        shown = path.relative_to(store_root).as_posix() if store_root and own else path
+        raise ValidationError(f"文书模板“{notice_kind.title}”（{shown}）{exc.problem}，未出具文书。") from None
+
+
+def _fill(notice_kind: NoticeKind, prepared: dict[str, object], path: Path) -> bytes:
+    """Render the template at ``path``; what is wrong with it is a ValidationError."""
+    from docx.opc.exceptions import PackageNotFoundError
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+    from lxml.etree import LxmlError  # type: ignore[import-untyped]
+
     template = DocxTemplate(path)
     try:
         template.render(prepared, jinja_env=_environment(), autoescape=True)
