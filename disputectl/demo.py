@@ -39,9 +39,24 @@ class Demo:
             raise SystemExit(f"演示中断：命令失败（退出码 {proc.returncode}）")
         return proc.stdout
 
+    def plain(self, *args: str) -> str:
+        """A command that takes no store (``key init``)."""
+        shown = " ".join(["disputectl", *args])
+        print(f"\n[{self.day[:16].replace('T', ' ')}] $ {shown}", flush=True)
+        proc = subprocess.run([sys.executable, "-m", "disputectl", *args], text=True, capture_output=True)
+        sys.stdout.write(proc.stdout + proc.stderr)
+        if proc.returncode != 0:
+            raise SystemExit(f"演示中断：命令失败（退出码 {proc.returncode}）")
+        return proc.stdout
+
     def register(self, officer: str, *fields: str) -> str:
         out = self.run("register", *fields, "--no-input", officer=officer)
         return next(line for line in out.splitlines() if "案件编号" in line).split("案件编号")[-1].strip()
+
+
+def keys_home() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "disputectl" / "keys"
 
 
 def main(argv: list[str]) -> int:
@@ -53,11 +68,19 @@ def main(argv: list[str]) -> int:
     print(f"$ disputectl init {store}", flush=True)
     subprocess.run([sys.executable, "-m", "disputectl", "init", str(store), "--demo"], check=True)
 
+    print("\n==== 人员与密钥：新同事在自己的电脑上生成密钥，系统管理员登记 ====")
+    d.at("2026-11-02T08:30:00+08:00")
+    d.plain("key", "init", "--as", "sw-zhang")
+    public = keys_home() / "sw-zhang.pub"
+    d.run("officer", "add", "sw-zhang", "--name", "张明", "--unit", "SW", "--roles", "registrar,handler",
+          "--file", str(public), officer="bgs-admin")
+    d.run("officers")
+
     print("\n==== 案例一：本单位办理（税务局受理，本单位限时办结，延期一次） ====")
     d.at("2026-11-02T09:10:00+08:00")
-    a = d.register("sw-registrar", *EMPLOYER, "--channel", "来访", "--category", "3", "--region", "SBJ",
+    a = d.register("sw-zhang", *EMPLOYER, "--channel", "来访", "--category", "3", "--region", "SBJ",
                    "--matter", "对2026年度社会保险费缴费基数申报核定结果有异议", "--request", "请求按实际工资总额重新核定缴费基数")
-    d.at("2026-11-02T15:00:00+08:00").run("route", a, "--self", officer="sw-registrar")
+    d.at("2026-11-02T15:00:00+08:00").run("route", a, "--self", officer="sw-zhang")
     d.at("2026-11-16T10:00:00+08:00").run("extend", a, "--reason", "需调取该单位近三年工资台账核对", "--days", "10",
                                           officer="sw-handler")
     d.at("2026-11-24T16:00:00+08:00").run(
@@ -150,6 +173,10 @@ def main(argv: list[str]) -> int:
         d.run("show", case)
     d.run("list")
     d.run("log", a)
+    d.run("verify")
+    print(f"\n$ git -C {store} verify-commit HEAD   （不用 disputectl，git 自己核验签名）", flush=True)
+    check = subprocess.run(["git", "-C", str(store), "verify-commit", "HEAD"], text=True, capture_output=True)
+    sys.stdout.write(check.stderr)
 
     print("\n==== 文书、时限、统计、台账 ====")
     d.run("notice", a, "result", "--preview")
