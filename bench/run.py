@@ -325,6 +325,11 @@ class Bench:
                             "not imported): the difference from `register` is the receipt's")
         route = Result("route", "`route --self`", target=ACTION_TARGET, yardstick=True)
         note = Result("note", "`note`", target=ACTION_TARGET, yardstick=True)
+        sign = Result("sign", "signing one commit (`ssh-keygen -Y sign`)", target=0.020,
+                      note="what signing adds to every action: the commit (here 700 bytes) signed by the "
+                           "officer's key with ssh-keygen, as the tool does; the actions above include it")
+        key = generate.keys_home(self.size) / "disputectl" / "keys" / "bgs-office"
+        signing = ["sh", "-c", f"head -c 700 /dev/zero | ssh-keygen -q -Y sign -n git -f '{key}' > /dev/null"]
         receipt: list[str] = []
         commit = ["sh", "-c", "git add bench-yardstick.txt && "
                   "git -c user.name=bench -c user.email=bench@invalid commit -q -m yardstick"]
@@ -353,7 +358,9 @@ class Bench:
             if self.wanted("note"):
                 self.sample(note, self.cli("note", open_cases[i % len(open_cases)]["id"], "--body", f"缴费人来电询问进度{i}",
                                            officer="bgs-office"))
-        for result in (yard, register, plain, route, note):
+            if self.wanted("sign"):
+                self.sample(sign, signing)
+        for result in (yard, register, plain, route, note, sign):
             if result.times:
                 self.done(result)
 

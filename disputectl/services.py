@@ -49,8 +49,8 @@ if TYPE_CHECKING:
 _CONFIG_HEADER = """\
 # disputectl 案件库配置（社会保险费征缴争议联合处置机制）
 # 单位 units、工作人员 officers、区域 regions、争议类别 categories、时限 clocks（工作日）、编号 numbering。
-# 标有 sample: true 的工作人员是样例，请替换为本市真实人员后再使用。
-# 修改后运行 `disputectl officers` 检查；有误时会逐条列出。
+# 标有 sample: true 的工作人员是样例。请勿手工修改本文件：由系统管理员用 disputectl officer / config 命令修改，
+# 每次修改都是一个由其签名的提交（本文件中的注释会保留）。
 """
 
 _STORE_README = """\
@@ -62,8 +62,9 @@ _STORE_README = """\
 - `disputectl.yaml`：单位、人员、区域、争议类别、时限和编号配置
 - `cases/年/月/日/<案件编号>.yaml`：案件记录；同名目录存放文书、附件和归档材料
   （为使大案件库也操作迅速，`cases/` 不由 git 检出：这里只有本处操作写出的文件副本，全部案件请用 `disputectl show`、`list`、`export` 查看；确需手工查看某日文件可 `git sparse-checkout add cases/年/月/日`）
-- `calendar/<年份>.yaml`：可选，补充或覆盖该年节假日和调休安排
-- `templates/<文书种类>.docx`：可选，本地修改过的文书模板，优先于默认模板
+- `calendar/<年份>.yaml`：可选，补充或覆盖该年节假日和调休安排（disputectl calendar add|import）
+- `templates/<文书种类>.docx`：可选，本地修改过的文书模板，优先于默认模板（disputectl template install）
+- `allowed_signers`：由配置生成的签名公钥清单，`git verify-commit` 用它核验每个提交的签名
 """
 
 

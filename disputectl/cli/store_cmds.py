@@ -71,7 +71,7 @@ def officers(store: StoreOpt = DEFAULT_STORE, as_json: JsonOpt = False) -> None:
                       "、".join(ROLES[x] for x in r["roles"]))
     print_table(grid)
     if any(r["sample"] for r in rows):
-        warn("名单中有样例人员（sample: true），正式使用前请在 disputectl.yaml 中替换。")
+        warn("名单中有样例人员（sample: true）：正式使用时由系统管理员用 disputectl officer add 登记本市真实人员，样例人员可 officer disable。")
 
 
 def actions(store: StoreOpt = DEFAULT_STORE, officer: AsOpt = None, as_json: JsonOpt = False) -> None:
