@@ -59,16 +59,16 @@ def officers(store: StoreOpt = DEFAULT_STORE, as_json: JsonOpt = False) -> None:
     s = session(store)
     rows = [
         {"id": o.id, "name": o.name, "unit": o.unit, "unit_name": s.config.unit_label(o.unit),
-         "roles": sorted(o.roles), "sample": o.sample}
+         "roles": sorted(o.roles), "sample": o.sample, "key": bool(o.key), "disabled": o.disabled}
         for o in s.config.officers.values()
     ]
     if as_json:
         print_json(rows)
         return
-    grid = table("工号", "姓名", "单位", "角色", title="工作人员")
+    grid = table("工号", "姓名", "单位", "角色", "签名公钥", title="工作人员")
     for r in rows:
-        grid.add_row(r["id"], r["name"], r["unit_name"],
-                      "、".join(ROLES[x] for x in r["roles"]))
+        grid.add_row(r["id"], r["name"], r["unit_name"], "、".join(ROLES[x] for x in r["roles"]),
+                     "已停用" if r["disabled"] else ("已登记" if r["key"] else "未登记（不能办理）"))
     print_table(grid)
     if any(r["sample"] for r in rows):
         warn("名单中有样例人员（sample: true）：正式使用时由系统管理员用 disputectl officer add 登记本市真实人员，样例人员可 officer disable。")

@@ -87,16 +87,32 @@ def verify(
         ok(f"已安装 pre-receive 钩子：{hook}")
         return
     report = run_verify(find_store_root(store), since)
+    demo = _is_demo(find_store_root(store))
     if as_json:
-        print_json(report.as_dict())
+        print_json({**report.as_dict(), "demo": demo})
     elif report.violations:
         for v in report.violations:
             out.print(format_violation(v), markup=False)
         err.print(f"[red]已核对 {report.checked} 个提交，发现 {len(report.violations)} 处问题。[/red]")
     else:
         ok(f"已核对 {report.checked} 个提交，全部合规。")
+    if demo and not as_json:
+        from disputectl.cli.common import warn
+
+        warn("这是演示案件库（init --demo）：时间可由 DISPUTECTL_NOW 设定，记录不作为正式记录。")
     if report.violations:
         raise typer.Exit(1)
+
+
+def _is_demo(root: Path) -> bool:
+    """A demo store (``init --demo``): its times may have been set with DISPUTECTL_NOW."""
+    from disputectl.errors import DisputeError
+    from disputectl.record.store_files import load_config_file
+
+    try:
+        return load_config_file(root).demo
+    except DisputeError:  # a broken config is verify's own finding
+        return False
 
 
 def register(app: typer.Typer) -> None:

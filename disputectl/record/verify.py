@@ -238,6 +238,8 @@ class Verifier:
             stations = [c.path for c in changes if c.path.startswith(STATIONS_FOLDER)]
             if stations and action != "station":
                 self.report(commit, None, "改动了站点登记，但不是站点登记提交")
+            if action not in ACTIONS and action not in ("init", "station", "reveal"):
+                self.report(commit, commit.trailers.get("Case"), f"“{str(action)[:20]}”不是一项操作（提交须是一项操作或一次配置变更）")
         touched = {case_of(c.path) for c in changes if c.path.startswith(CASES_DIR + "/")}
         if not touched:
             return  # init, configuration, a station, a recorded look: nothing under cases/

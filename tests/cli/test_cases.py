@@ -89,7 +89,8 @@ def test_officers_lists_samples(cli):
     rows = json.loads(cli("officers", "--json").output)
     by_id = {r["id"]: r for r in rows}
     assert by_id["sw-registrar"] == {"id": "sw-registrar", "name": "税务局受理员（样例）", "unit": "SW",
-                                     "unit_name": "税务局", "roles": ["registrar"], "sample": True}
+                                     "unit_name": "税务局", "roles": ["registrar"], "sample": True,
+                                     "key": True, "disabled": False}
     assert by_id["leader"]["roles"] == ["leader"]
     units = {r["unit"] for r in rows}
     assert units == {"SW", "RS", "YB", "ZF", "SF", "XF", "SP", "BGS"}

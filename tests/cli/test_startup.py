@@ -88,11 +88,15 @@ ENGLISH_HELP_WORDS = ("Usage:", "Options:", "Arguments:", "Commands:", "Show thi
                       "[required]", "[OPTIONS]", "COMMAND [ARGS]")
 
 
-@pytest.mark.parametrize("command", [None, *sorted(c.name for c in app.registered_commands if c.name)])
+GROUP_COMMANDS = sorted(f"{g.name} {c.name}" for g in app.registered_groups for c in g.typer_instance.registered_commands)
+
+
+@pytest.mark.parametrize("command", [None, *sorted(c.name for c in app.registered_commands if c.name),
+                                     *sorted(str(g.name) for g in app.registered_groups), *GROUP_COMMANDS])
 def test_help_reads_in_chinese_throughout(command: str | None) -> None:
     """Not only our texts: the words the framework prints around them (usage, sections, the help
     option, environment variables, defaults, required arguments) are Chinese too."""
-    argv = [command, "--help"] if command else ["--help"]
+    argv = [*command.split(), "--help"] if command else ["--help"]
     result = CliRunner().invoke(_app_for(argv), argv, env={"COLUMNS": "100"})
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("用法：disputectl") and "选项：" in result.stdout
