@@ -199,15 +199,18 @@ def push(root: Path, remote: str) -> PushOutcome:
     return PushOutcome("offline", git_message(proc))
 
 
-def merge_into_head(root: Path, rev: str, message: str, author: Identity, when: datetime) -> tuple[bool, str]:
-    """``git merge`` in the worktree (case files go through the store's merge driver)."""
+def merge_into_head(root: Path, rev: str, message: str, author: Identity, when: datetime,
+                    signing_key: Path | None = None) -> tuple[bool, str]:
+    """``git merge`` in the worktree (case files go through the store's merge driver); signed
+    with ``signing_key`` (git's own ``-S`` with ``gpg.format=ssh``) when given."""
     stamp = f"{int(when.timestamp())} {when.strftime('%z') or '+0000'}"
     env = {"GIT_AUTHOR_NAME": safe_ident(author.name), "GIT_AUTHOR_EMAIL": safe_ident(author.email),
            "GIT_COMMITTER_NAME": safe_ident(author.name), "GIT_COMMITTER_EMAIL": safe_ident(author.email),
            "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
     run_git(root, "update-index", "-q", "--refresh", check=False)
-    proc = run_git(root, "merge", "--quiet", "--no-edit", "-s", "ort", "-X", "no-renames", "-m", message, rev,
-                   env=env, check=False)
+    signing = ["-c", "gpg.format=ssh", "-c", f"user.signingkey={signing_key}"] if signing_key else []
+    proc = run_git(root, *signing, "merge", "--quiet", "--no-edit", "-s", "ort", "-X", "no-renames",
+                   *(["-S"] if signing_key else []), "-m", message, rev, env=env, check=False)
     if proc.returncode == 0:
         return True, ""
     text = (proc.stdout + b"\n" + proc.stderr).decode("utf-8", "replace").strip()

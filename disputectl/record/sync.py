@@ -46,7 +46,7 @@ from disputectl.record.gitcmd import (
 from disputectl.record.githistory import count_commits
 from disputectl.record.gitstore import GitStore
 from disputectl.record.merge import ATTRIBUTES_LINE, DRIVER_NAME
-from disputectl.rules.config import Config
+from disputectl.rules.config import Config, Officer
 from disputectl.trust.signatures import ALLOWED_SIGNERS_FILE
 
 STATION_KEY = "disputectl.station"
@@ -197,6 +197,7 @@ def sync(store: Path, *, remote: str = DEFAULT_REMOTE, officer_id: str | None = 
     s = open_session(store, now=now, officer_id=officer_id)
     root, git = s.root, s.git
     author = s.identity(s.officer()) if officer_id else _system_identity(root)
+    signing_key = _merge_key(s.officer()) if officer_id else None
     _require_remote(root, remote)
     with git.lock():
         configure_clone(root)
@@ -209,7 +210,7 @@ def sync(store: Path, *, remote: str = DEFAULT_REMOTE, officer_id: str | None = 
             theirs = rev_parse(root, tracking_ref(remote))
             if theirs and head and theirs != head and not is_ancestor(root, theirs, head):
                 incoming += _describe_incoming(git, s.config, head, theirs)
-                merged = _merge(root, remote, theirs, head, author, now) or merged
+                merged = _merge(root, remote, theirs, head, author, now, signing_key) or merged
                 head = git.head()
             elif theirs and head is None:
                 raise StoreError("本地案件库没有任何记录，请用 disputectl clone 复制案件库。")
@@ -231,12 +232,22 @@ def sync(store: Path, *, remote: str = DEFAULT_REMOTE, officer_id: str | None = 
         raise StoreError("远端在同步期间不断变化，本次未能推送；本地记录都已保留，请稍后再运行 disputectl sync。")
 
 
-def _merge(root: Path, remote: str, theirs: str, head: str | None, author: Identity, now: datetime) -> bool:
+def _merge_key(officer: Officer) -> Path:
+    """The key that signs the merge commits of ``sync --as`` (refused unless this user holds it)."""
+    from disputectl.record.session import Session
+    from disputectl.trust.keys import signing_key
+
+    Session.signer_of(officer)  # a disabled officer, or one without a key here, is refused
+    return signing_key(officer.id, officer.key, officer.name).sign_with
+
+
+def _merge(root: Path, remote: str, theirs: str, head: str | None, author: Identity, now: datetime,
+           signing_key: Path | None = None) -> bool:
     """Merge the remote's branch into ours; True if a merge commit was made (False: fast-forward)."""
     fast_forward = head is not None and is_ancestor(root, head, theirs)
     message = (f"同步合并：收到远端“{remote}”的记录\n\n"
                f"Action: merge\nActor: {author.email.split('@')[0]}\nUnit: -\n")
-    done, text = merge_into_head(root, theirs, message, author, now)
+    done, text = merge_into_head(root, theirs, message, author, now, signing_key)
     if done:
         GitStore(root).refresh_copies(head, rev_parse(root, f"refs/heads/{BRANCH}") or theirs)
     if not done:

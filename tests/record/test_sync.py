@@ -257,3 +257,18 @@ def test_doctor_gives_an_older_store_the_pack_memory_limits(tmp_path: Path) -> N
     for key, value in PACK_MEMORY.items():
         assert git(first.root, "config", "--get", key).strip() == value
     assert "内存上限" not in first.ok("doctor").output
+
+
+def test_sync_as_an_officer_signs_its_merge_commit(tmp_path: Path) -> None:
+    bare, _ = central(tmp_path, hook=True)
+    a = clone(bare, tmp_path / "a", "甲")
+    b = clone(bare, tmp_path / "b", "乙")
+    a.register()
+    a.ok("sync", as_="sw-registrar")
+    b.register()
+    b.ok("sync", as_="bgs-office")  # both sides moved: a merge, signed by the officer who synced
+    parents = git(b.root, "log", "-1", "--format=%P").split()
+    assert len(parents) == 2
+    check = subprocess.run(["git", "-C", str(b.root), "verify-commit", "HEAD"], capture_output=True, text=True)
+    assert check.returncode == 0 and "bgs-office@bgs.disputectl.invalid" in check.stderr, check.stderr
+    assert b.ok("verify").exit_code == 0

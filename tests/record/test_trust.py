@@ -289,3 +289,34 @@ def test_a_paper_form_entered_late_is_recorded_with_both_dates(
         result = cli("note", case, "--body", "x", "--occurred", day, as_="bgs-office", env=env)
         assert result.exit_code == 2 and word in result.stderr, result.output
     assert head(store) == before
+
+
+def test_an_action_under_a_hand_made_grant_leaves_the_grant_and_its_revert_reported(
+        cli: Callable[..., Any], store: Path, hub: Path) -> None:
+    original = (store / "disputectl.yaml").read_bytes()
+    grant = commit_by_hand(store, {"disputectl.yaml": _config_with(store, "  roles:\n  - handler\n",
+                                                                   "  roles:\n  - handler\n  - registrar\n")})
+    result = cli("register", *field_args(EMPLOYER), "--no-input", as_="sw-handler")  # uses the grant
+    assert result.exit_code == 0, result.output
+    revert = commit_by_hand(store, {"disputectl.yaml": original})
+    found = violations(store)
+    assert any(v["commit"] == grant[:10] and "不是系统管理员" in v["reason"] for v in found)
+    assert any(v["commit"] == revert[:10] for v in found)
+    assert grant[:10] in refused_push(store)
+
+
+def test_a_commit_dated_in_the_future_is_reported_and_refused(
+        cli: Callable[..., Any], store: Path, register: Callable[..., str], hub: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    case = register()
+    data = case_file(store, case)
+    data["actions"].append({"id": "20300101100000-deadbeef", "at": "2030-01-01T10:00:00+08:00", "action": "note",
+                            "actor": "sw-registrar", "unit": "SW", "data": {"body": "未来"}})
+    with monkeypatch.context() as dated:
+        dated.setenv("GIT_COMMITTER_DATE", "2030-01-01T10:00:00+08:00")
+        dated.setenv("GIT_AUTHOR_DATE", "2030-01-01T10:00:00+08:00")
+        sha = signed_by_hand(store, "sw-registrar", {case_path(case): dump_yaml(data, case=True)},
+                             "备注" + trailers(case, "note", "sw-registrar", "SW", "20300101100000-deadbeef"),
+                             "sw-registrar@sw.disputectl.invalid")
+    assert any(v["commit"] == sha[:10] and "在未来" in v["reason"] for v in violations(store))
+    assert "在未来" in refused_push(store)
