@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -9,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from disputectl.errors import ValidationError
+from disputectl.errors import DisputeError, ValidationError
 from disputectl.oversight.common import (
     ROUTING,
     TRIAGE,
@@ -183,21 +185,71 @@ def _csv_cell(value: Any) -> Any:
 
 
 def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    """Write to a temporary file beside ``path`` and swap it in: a reader never sees half a file."""
+    """Write to a temporary file beside ``path`` and swap it in: a reader never sees half a file.
+
+    A file that cannot be written (no such folder, no permission, a read-only or full disk …)
+    ends in one message naming the cause; nothing of it is left behind and a file that was
+    there before is kept as it was.
+    """
     path = path.expanduser()
-    if path.is_dir():
-        raise ValidationError(f"“{path}”是文件夹，请给出文件名。")
-    if not path.parent.is_dir():
-        raise ValidationError(f"文件夹“{path.parent}”不存在。")
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
+    tmp: Path | None = None
     try:
+        if path.is_dir():
+            raise ValidationError(f"“{path}”是文件夹，请给出文件名。")
+        if not path.parent.is_dir():
+            if path.parent.exists():
+                raise ValidationError(f"“{path.parent}”不是文件夹，无法在其中保存“{path.name}”。")
+            raise ValidationError(f"文件夹“{path.parent}”不存在。")
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        tmp = Path(name)
         write(tmp)
         os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        tmp = None
+    except OSError as exc:
+        if not _of_output(path, exc.filename):
+            raise  # some other file (the store, a template) failed: not a problem of the output
+        raise _write_error(path, exc) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+
+
+def _of_output(path: Path, filename: object) -> bool:
+    """Whether an error about ``filename`` is one of writing ``path`` (it, its temporary twin, its folder)."""
+    if filename is None:  # a write or a flush that names no file: the file being written
+        return True
+    if not isinstance(filename, str | bytes | os.PathLike):
+        return False
+    named = Path(os.fsdecode(filename))
+    return path.parent in (named, named.parent)
+
+
+def _write_error(path: Path, exc: OSError) -> DisputeError:
+    """What keeps ``path`` from being written, for the officer; a different path helps with most."""
+    folder, code = path.parent, exc.errno
+    if code == errno.ENOENT:
+        if folder.is_dir():
+            return ValidationError(f"不能在文件夹“{folder}”中新建文件，请换一个文件夹保存“{path.name}”。")
+        return ValidationError(f"文件夹“{folder}”不存在。")
+    if code == errno.ENOTDIR:
+        return ValidationError(f"“{path}”中有一级不是文件夹，请检查路径。")
+    if code == errno.EISDIR:
+        return ValidationError(f"“{path}”是文件夹，请给出文件名。")
+    if code == errno.ENAMETOOLONG:
+        return ValidationError(f"文件名或路径过长：“{path.name[:60]}”，请换一个较短的名称。")
+    if code in (errno.EACCES, errno.EPERM):
+        return DisputeError(f"没有权限写入“{path}”（文件夹“{folder}”不允许本用户保存文件，或同名文件受保护），请换一个文件夹。")
+    if code == errno.EROFS:
+        return DisputeError(f"无法写入“{path}”：所在的磁盘或文件夹是只读的，请换一个位置。")
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return DisputeError(f"无法写入“{path}”：磁盘空间不足（或存储配额已满），请清理空间或换一个位置；未留下不完整的文件。")
+    if code in (errno.EIO, errno.EREMOTEIO):
+        return DisputeError(f"无法写入“{path}”：磁盘读写出错（可能是移动存储被拔出或网络盘断开），请检查后重试。")
+    reason = exc.strerror or type(exc).__name__
+    name = errno.errorcode.get(code, "") if code is not None else ""
+    return DisputeError(f"无法写入“{path}”：{reason}" + (f"（{name}）" if name else "") + "。")
 
 
 def write_text(path: Path, text: str) -> None:
