@@ -17,6 +17,7 @@ from disputectl.rules.validation import (
     CONTROL_RE,
     PAYER_KINDS,
     SURROGATE_RE,
+    check_name,
     check_phone,
     check_ric,
     check_text,
@@ -106,11 +107,12 @@ def build_registration(fields: Mapping[str, Any], config: Config, *, now: dateti
     for key in unknown:
         problems.append(f"不认识的登记项“{str(key)[:30]}”")
 
-    def text(key: str, label: str, *, required: bool = True, max_length: int = 2000) -> str:
+    def text(key: str, label: str, *, required: bool = True, max_length: int = 2000, name: bool = False) -> str:
         value = fields.get(key)
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
-        problem = check_text(label, value, required=required, max_length=max_length)
+        check = check_name if name else check_text
+        problem = check(label, value, required=required, max_length=max_length)
         if problem:
             problems.append(problem)
             return ""
@@ -120,7 +122,7 @@ def build_registration(fields: Mapping[str, Any], config: Config, *, now: dateti
     kind = _KIND_ALIASES.get(raw_kind)
     if kind is None:
         problems.append("缴费人类型应为 employer（用人单位）或 individual（个人）" if raw_kind else "请填写缴费人类型")
-    name = text("payer_name", "缴费人名称或姓名", max_length=200)
+    name = text("payer_name", "缴费人名称或姓名", max_length=200, name=True)
     # full-width characters from a Chinese IME (１１０…Ｘ) are the same identifier
     payer_id = unicodedata.normalize("NFKC", text("payer_id", "统一社会信用代码或居民身份证号码", max_length=40)).upper().replace(" ", "")
     if payer_id and kind == "employer":
@@ -131,7 +133,7 @@ def build_registration(fields: Mapping[str, Any], config: Config, *, now: dateti
         problem = check_ric(payer_id)
         if problem:
             problems.append(problem)
-    contact = text("contact_person", "联系人", required=(kind == "employer"), max_length=100)
+    contact = text("contact_person", "联系人", required=(kind == "employer"), max_length=100, name=True)
     address = text("address", "地址", max_length=300)
     phone = unicodedata.normalize("NFKC", text("phone", "联系电话", max_length=30)).replace(" ", "")
     if phone:

@@ -10,6 +10,16 @@ LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$", re.ASCII)
 # C0 and C1 controls (tab and line breaks allowed), line/paragraph separators, bidi overrides
 # and isolates (they reorder what an officer sees), and the two non-characters U+FFFE/U+FFFF.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+# Characters that show nothing: zero-width space, joiners and word joiner, the byte-order mark,
+# soft hyphen, invisible operators, Hangul fillers and the like. Text made only of these (and
+# spaces) looks empty on the screen and on paper, so it is refused like empty text.
+INVISIBLE_RE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2060-\u2064"
+                          r"\u206a-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
+# Invisible characters with no use inside a name (the joiners U+200C/U+200D are kept: some
+# scripts and emoji need them between visible characters); a name holding one looks the same
+# as the name without it, and would be a second payer that no search finds.
+NAME_INVISIBLE_RE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200e\u200f"
+                               r"\u2060-\u2064\u206a-\u206f\u3164\ufeff\uffa0]")
 # Lone surrogates: bytes that were not UTF-8 (e.g. a GBK argument); they cannot be stored.
 SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 
@@ -59,6 +69,22 @@ def check_text(label: str, value: object, *, max_length: int = 2000, required: b
         return f"{label}含有不可见的控制字符"
     if len(value) > max_length:
         return f"{label}过长（{len(value)} 字，最多 {max_length} 字）"
+    if not INVISIBLE_RE.sub("", value).strip():
+        return f"{label}只有不可见的字符（如零宽空格），请填写实际内容"
+    return None
+
+
+def check_name(label: str, value: object, *, max_length: int = 200, required: bool = True) -> str | None:
+    """A name (of a payer, a contact person): text on one line, with no invisible characters."""
+    problem = check_text(label, value, max_length=max_length, required=required)
+    if problem or not isinstance(value, str):
+        return problem
+    text = value.strip()
+    if any(ch in "\t\n\r" for ch in text):
+        return f"{label}不能含换行或制表符，请写在一行内"
+    invisible = NAME_INVISIBLE_RE.search(text)
+    if invisible:
+        return f"{label}含有不可见的字符（U+{ord(invisible.group()):04X}），请删去后重新输入"
     return None
 
 
