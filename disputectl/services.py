@@ -259,6 +259,10 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any], *, o
     def build(head: str | None) -> tuple[dict[str, bytes | None], str, Outcome]:
         case = load_case(s, case_id, head)
         state = derive_state(case, s.config, s.calendar)
+        last = datetime.fromisoformat(case["actions"][-1]["at"])
+        if s.now < last:
+            raise ValidationError(f"本机时间 {s.now:%Y-%m-%d %H:%M} 早于本案上一项操作的时间（{last:%Y-%m-%d %H:%M}），"
+                                  "未做改动：请核对本机时钟；纸质材料晚录入的请用 --occurred 补录。")
         day = check_occurred(s, occurred, case)
         _, clean = authorize(action, officer, case, state, dict(data), s.config, s.calendar, day)
         if action == "archive":

@@ -287,7 +287,7 @@ class Verifier:
                      config: Config, calendar: WorkCalendar) -> Iterator[str]:
         before = self._parse(old_sha, path)
         before_state = derive_state(before, config, calendar) if isinstance(before, dict) else None
-        if before_state is not None and before_state["status"] == "archived":
+        if before_state is not None and before_state["status"] == "archived" and not self._settles(change, path):
             yield "案件已归档，之后不能再改动（归档后仍有提交改动了本案的文件）"
             return
         if change is None:
@@ -356,10 +356,15 @@ class Verifier:
         data = dict(entry["data"])
         if entry["action"] == "archive":
             data = {k: v for k, v in data.items() if k == "retention"}  # code and unit are assigned, not entered
+        if entry["action"] == "settle":
+            data = {k: v for k, v in data.items() if k != "void"}  # worked out from the contradiction
         try:
-            authorize(entry["action"], officer, before, before_state, data, config, calendar, action_day(entry))
+            _, clean = authorize(entry["action"], officer, before, before_state, data, config, calendar, action_day(entry))
         except DisputeError as exc:
             yield f"操作不合法：{exc}".replace("\n", " ")
+            return
+        if entry["action"] == "settle" and clean["void"] != entry["data"].get("void"):
+            yield "核处记录中搁置的操作与矛盾的操作不符"
 
     def date_reasons(self, commit: Commit, before: dict[str, Any] | None, entry: dict[str, Any]) -> Iterator[str]:
         """An action's time runs forward and is the time it was committed (within minutes)."""
@@ -398,6 +403,12 @@ class Verifier:
         match = CASE_ID_RE.match(case_id)
         if match and (match.group("unit") != entry["unit"] or match.group("date") != entry["at"][:10].replace("-", "")):
             yield "案件编号中的单位或日期与受理登记不符"
+
+    def _settles(self, change: Change | None, path: str) -> bool:
+        """An archived case takes one more kind of entry: the office settling a contradiction
+        that reached it by sync (a supplement; the archive stays as it was)."""
+        after = self._parse(change.new, path) if change and change.new else None
+        return isinstance(after, dict) and after["actions"][-1]["action"] == "settle"
 
     def _parse(self, sha: str | None, path: str) -> dict[str, Any] | str | None:
         if sha is None:

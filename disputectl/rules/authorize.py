@@ -12,6 +12,7 @@ from disputectl.rules.derive import pending_opinions
 from disputectl.rules.validation import check_text, parse_date
 from disputectl.rules.workflow import (
     ACTIONS,
+    SETTLERS,
     STATUSES,
     TRANSITIONS,
     Transition,
@@ -34,6 +35,29 @@ def unit_rule_holds(rule: str, officer: Officer, case: dict[str, Any], state: di
     if rule == "holder_or_office":
         return officer.unit in (state["unit"], config.office_unit)
     raise ValueError(rule)
+
+
+def check_settle(officer: Officer, case: dict[str, Any], state: dict[str, Any], data: dict[str, Any],
+                 config: Config) -> tuple[Transition, dict[str, Any]]:
+    """The office settles a contradiction, in any status (an archived case too: a supplement that
+    leaves the archive as it was), keeping one of the contradicting actions."""
+    from disputectl.rules.derive import open_conflicts
+
+    transition = Transition(state["status"], "settle", None, SETTLERS)
+    check_officer(transition, officer, case, state, config)
+    clean = clean_data("settle", data, config)
+    conflicts = open_conflicts(state)
+    if not conflicts:
+        raise NotAllowed("本案没有待核处的矛盾操作。")
+    keep = str(clean["keep"]).strip()
+    group = [c for c in conflicts if keep in (c["action"], c.get("against"))]
+    if not group:
+        named = "、".join(sorted({i for c in conflicts for i in (c["action"], c.get("against")) if i}))
+        raise ValidationError(f"操作“{keep[:40]}”不在待核处的矛盾操作中，可保留：{named}。")
+    involved = {i for c in group for i in (c["action"], c.get("against")) if i}
+    clean["keep"] = keep
+    clean["void"] = sorted(involved - {keep})
+    return transition, clean
 
 
 def find_transition(state: dict[str, Any], action: str) -> Transition:
@@ -214,7 +238,14 @@ def _check_member_units(units: list[str], config: Config, *, minimum: int, what:
 def authorize(action: str, officer: Officer, case: dict[str, Any], state: dict[str, Any], data: dict[str, Any],
               config: Config, calendar: WorkCalendar, today: date) -> tuple[Transition, dict[str, Any]]:
     """All checks in the order an officer would want to hear them; returns the clean data."""
+    if action == "settle":
+        return check_settle(officer, case, state, data, config)
     transition = find_transition(state, action)
+    if action == "archive":
+        from disputectl.rules.derive import open_conflicts
+
+        if open_conflicts(state):
+            raise NotAllowed("本案有尚未核处的矛盾操作，不能归档：请领导组办公室先用 disputectl settle 核处。")
     check_officer(transition, officer, case, state, config)
     clean = clean_data(action, data, config)
     check_dates(action, case, state, clean, today)

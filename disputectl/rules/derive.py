@@ -6,7 +6,7 @@ what this replay produces, which is what lets two offices' histories merge entry
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -49,6 +49,10 @@ class _Replay:
     config: Config
     calendar: WorkCalendar
     state: dict[str, Any]
+    voided: frozenset[str] = frozenset()  # actions a settlement set aside
+    # status -> (how many moves before it, the action that last moved the case out of that status)
+    left: dict[str, tuple[int, str]] = field(default_factory=dict)
+    moves: int = 0
 
     def open_clock(self, name: str, start: date, days: int, *, calendar_days: bool = False) -> None:
         self.stop_clock(name, start)
@@ -108,7 +112,8 @@ def initial_state(unit: str) -> dict[str, Any]:
 def derive_state(case: dict[str, Any], config: Config, calendar: WorkCalendar) -> dict[str, Any]:
     """The state after replaying every action of ``case`` in order."""
     reg = case["registration"]
-    replay = _Replay(config, calendar, initial_state(reg["first_unit"]))
+    voided = frozenset(v for a in case["actions"] if a["action"] == "settle" for v in a.get("data", {}).get("void", []))
+    replay = _Replay(config, calendar, initial_state(reg["first_unit"]), voided)
     for action in case["actions"]:
         apply_action(replay, action)
     return replay.state
@@ -121,27 +126,48 @@ def apply_action(replay: _Replay, action: dict[str, Any]) -> None:
     day = action_day(action)
     office = replay.config.office_unit
     applied = True
-    if code != "register":
+    if code == "settle":
+        # The office's decision on a contradiction: the actions it names (kept or set aside) are
+        # settled; the ones set aside were skipped by this replay from the start.
+        named = {data.get("keep"), *data.get("void", [])}
+        for conflict in state.get("conflicts", []):
+            if conflict["settled_by"] is None and (conflict["action"] in named or conflict.get("against") in named):
+                conflict["settled_by"] = action["id"]
+                conflict["kept"] = data.get("keep")
+        applied = False
+    elif action["id"] in replay.voided:
+        state.setdefault("voided", []).append(action["id"])
+        applied = False
+    elif code != "register":
         transition = TRANSITIONS.get((state["status"], code))
         if transition is not None:
+            if transition.next is not None and transition.next != state["status"]:
+                replay.moves += 1
+                replay.left[state["status"]] = (replay.moves, action["id"])
             state["status"] = transition.next_status()
         else:
             # Only a merge of two offices' histories puts an action where the workflow does not
             # allow it (both did a status-changing action from the same status): it stays in the
-            # record, is not applied, and the case waits for the office (a note of theirs settles it).
+            # record, is not applied, and the case waits for the office to settle it (settle).
             applied = False
             state.setdefault("conflicts", []).append({
                 "action": action["id"], "code": code, "actor": action["actor"], "unit": action["unit"],
-                "at": action["at"], "status": state["status"], "settled_by": None})
+                "at": action["at"], "status": state["status"], "against": _competitor(replay, code), "settled_by": None})
     handler = _EFFECTS.get(code)
     if applied and handler is not None:
         handler(replay, action, data, day, office)
-    if applied and code == "note" and action["unit"] == office:
-        for conflict in state.get("conflicts", []):
-            conflict["settled_by"] = conflict["settled_by"] or action["id"]
     for notice in action.get("notices", []):
         state["notices"].append({**notice, "action": action["id"], "date": day.isoformat()})
     state["last_action_at"] = action["at"]
+
+
+def _competitor(replay: _Replay, code: str) -> str | None:
+    """The applied action an out-of-place one contradicts: the one that most recently moved the
+    case out of a status from which ``code`` would have been legal (both were done from there)."""
+    from disputectl.rules.workflow import TABLE
+
+    moves = [replay.left[t.status] for t in TABLE if t.action == code and t.status in replay.left]
+    return max(moves)[1] if moves else None
 
 
 def _register(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
@@ -384,8 +410,9 @@ def waiting_for(state: dict[str, Any], config: Config) -> str:
             f"{config.unit_label(c['unit'])}{o.name if (o := config.officers.get(c['actor'])) else c['actor']}"
             f" {c['at'][:16].replace('T', ' ')}“{ACTIONS[c['code']].label if c['code'] in ACTIONS else c['code']}”"
             for c in conflicts)
-        return (f"两处同时办理、操作相互矛盾，等待领导组办公室核处（以备注写明处理结果）：{listed}"
-                f"与在先的操作冲突，已保留在记录中但未生效")
+        return (f"两处同时办理、操作相互矛盾，等待领导组办公室核处：{listed}与在先的操作"
+                f"（{'、'.join(str(c.get('against') or '—') for c in conflicts)}）冲突，已保留在记录中但未生效；"
+                f"核处：disputectl settle 案件编号 --keep 保留的操作编号 --reason 理由")
     unit = config.unit_label(state["unit"])
     if status == "joint":
         pending = pending_opinions(state)

@@ -96,6 +96,8 @@ ACTIONS: dict[str, ActionSpec] = {
         ActionSpec("supervise", "督办/催办", (_f("kind", "类型", "choice", choices=SUPERVISION_KINDS), _f("body", "内容"))),
         ActionSpec("note", "备注", (_f("body", "内容"),)),
         ActionSpec("issue_notice", "出具文书", (_f("kind", "文书种类"),)),
+        # Outside the table: allowed in any status while two offices' actions contradict each other.
+        ActionSpec("settle", "核处矛盾操作", (_f("keep", "保留的操作（操作编号）"), _f("reason", "核处理由"))),
         ActionSpec("archive", "案卷归档", (_f("retention", "保管期限", "choice", required=False, choices=RETENTIONS),)),
     ]
 }
@@ -165,6 +167,10 @@ TABLE: tuple[Transition, ...] = tuple(_ROWS)
 TRANSITIONS: dict[tuple[str, str], Transition] = {(t.status, t.action): t for t in TABLE}
 assert len(TRANSITIONS) == len(TABLE), "duplicate (status, action) row"
 assert all(t.action in ACTIONS for t in TABLE) and all(t.status in STATUSES for t in TABLE)
+# Actions with no row: registration starts a case; settling a contradiction is allowed in every
+# status, to the office, while the case has one (authorize.check_settle).
+OUTSIDE_TABLE = frozenset({"register", "settle"})
+SETTLERS = OFFICE
 
 
 def produced_notices(action: str, data: dict[str, Any]) -> list[tuple[str, str | None]]:

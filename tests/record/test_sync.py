@@ -148,10 +148,85 @@ def test_contradicting_actions_are_kept_flagged_and_wait_for_the_office(tmp_path
     assert view["waiting_for"].startswith("两处同时办理、操作相互矛盾，等待领导组办公室核处")
     assert "税务局承办员（样例） 2026-11-27 11:00“提请领导组办公室”" in view["waiting_for"]
     assert "相互矛盾" in two.ok("show", case).output
-    assert two.run("verify").exit_code == 0
+    two.ok("verify")
 
-    two.ok("note", case, "--body", "经核，以办结意见为准，提请不再办理", as_="bgs-office")
+    # a note, even the office's, settles nothing (it used to)
+    two.ok("note", case, "--body", "已电话了解情况", as_="bgs-office", now="2026-11-28T09:00:00+08:00")
+    assert two.show(case)["waiting_for"].startswith("两处同时办理、操作相互矛盾")
+    conclude, refer = (t["id"] for t in view["timeline"][2:4])
+    later = "2026-11-28T09:05:00+08:00"
+    assert "可保留" in two.run("settle", case, "--keep", "nosuch", "--reason", "x", as_="bgs-office", now=later).output
+    assert two.run("settle", case, "--keep", conclude, "--reason", "x", as_="sw-handler", now=later).exit_code == 3
+    two.ok("settle", case, "--keep", conclude, "--reason", "经核，以办结意见为准，提请不再办理", as_="bgs-office",
+           now="2026-11-28T09:10:00+08:00")
     assert two.show(case)["waiting_for"] == "等待税务局书面告知缴费人"
+    two.ok("verify")
+
+
+def _contradiction(tmp_path: Path) -> tuple[Path, Office, Office, str]:
+    bare, _ = central(tmp_path)
+    one, two = clone(bare, tmp_path / "one", "一"), clone(bare, tmp_path / "two", "二")
+    case = one.register()
+    one.ok("route", case, "--self", as_="sw-registrar")
+    one.ok("sync")
+    two.ok("sync")
+    return bare, one, two, case
+
+
+def test_an_unrelated_note_from_a_third_office_leaves_the_contradiction_visible(tmp_path: Path) -> None:
+    bare, one, two, case = _contradiction(tmp_path)
+    three = clone(bare, tmp_path / "three", "三")
+    one.ok("conclude", case, *DECISION, as_="sw-handler", now="2026-11-27T10:00:00+08:00")
+    two.ok("conclude", case, "--facts", "另查", "--basis", "条例", "--decision", "重新核定", as_="sw-handler",
+           now="2026-11-27T11:00:00+08:00")
+    three.ok("note", case, "--body", "缴费人来电询问进度", as_="bgs-office", now="2026-11-27T12:00:00+08:00")
+    for office in (one, two, three, one, two):
+        office.ok("sync")
+    view = three.show(case)
+    assert view["waiting_for"].startswith("两处同时办理、操作相互矛盾")
+    assert [c["settled_by"] for c in view["conflicts"]] == [None]
+    assert "相互矛盾" in three.ok("show", case).output
+
+
+def test_keeping_the_later_action_sets_the_earlier_aside(tmp_path: Path) -> None:
+    _, one, two, case = _contradiction(tmp_path)
+    one.ok("conclude", case, *DECISION, as_="sw-handler", now="2026-11-27T10:00:00+08:00")
+    two.ok("refer", case, "--reason", "需人社局共同核定", as_="sw-handler", now="2026-11-27T11:00:00+08:00")
+    one.ok("sync"), two.ok("sync"), one.ok("sync")
+    conclude, refer = (t["id"] for t in one.show(case)["timeline"][2:4])
+    one.ok("settle", case, "--keep", refer, "--reason", "确需多部门办理", as_="bgs-office", now="2026-11-28T09:00:00+08:00")
+    view = one.show(case)
+    assert view["status"] == "coordinating" and not view["decision"]
+    one.ok("verify")
+
+
+def test_an_archived_case_that_receives_a_contradiction_can_still_be_settled(tmp_path: Path) -> None:
+    _, one, two, case = _contradiction(tmp_path)
+    one.ok("conclude", case, *DECISION, as_="sw-handler", now="2026-11-27T10:00:00+08:00")
+    one.ok("reply", case, "--method", "邮寄", "--date", "2026-11-27", as_="sw-handler", now="2026-11-27T10:10:00+08:00")
+    one.ok("archive", case, as_="sw-archivist", now="2026-11-27T10:20:00+08:00")
+    two.ok("conclude", case, "--facts", "另查", "--basis", "条例", "--decision", "重新核定", as_="sw-handler",
+           now="2026-11-27T11:00:00+08:00")
+    one.ok("sync"), two.ok("sync"), one.ok("sync")
+    view = one.show(case)
+    assert view["status"] == "archived" and view["waiting_for"].startswith("两处同时办理、操作相互矛盾")
+    archive_files = git(one.root, "ls-tree", "-r", "--name-only", "HEAD", "--", f"cases/2026/11/26/{case}/归档")
+    kept = view["timeline"][2]["id"]
+    one.ok("settle", case, "--keep", kept, "--reason", "以归档的办结意见为准", as_="bgs-office", now="2026-11-28T09:00:00+08:00")
+    assert not one.show(case)["waiting_for"].startswith("两处同时办理")
+    assert git(one.root, "ls-tree", "-r", "--name-only", "HEAD", "--", f"cases/2026/11/26/{case}/归档") == archive_files
+    one.ok("verify")
+
+
+def test_archiving_is_refused_while_a_contradiction_is_open(tmp_path: Path) -> None:
+    _, one, two, case = _contradiction(tmp_path)
+    one.ok("withdraw", case, "--reason", "撤回", "--date", "2026-11-27", as_="sw-handler", now="2026-11-27T10:00:00+08:00")
+    two.ok("withdraw", case, "--reason", "撤回了", "--date", "2026-11-27", as_="sw-handler", now="2026-11-27T11:00:00+08:00")
+    one.ok("sync"), two.ok("sync"), one.ok("sync")
+    before = one.head()
+    result = one.run("archive", case, as_="sw-archivist", now="2026-11-28T09:00:00+08:00")
+    assert result.exit_code == 4 and "尚未核处的矛盾操作" in result.stderr
+    assert one.head() == before
 
 
 def test_merge_refused_keeps_local_work_and_says_why(tmp_path: Path) -> None:
