@@ -6,7 +6,17 @@ from typing import Annotated
 
 import typer
 
-from disputectl.cli.common import DEFAULT_STORE, AsOpt, JsonOpt, StoreOpt, err, ok, out, print_json
+from disputectl.cli.common import (
+    DEFAULT_STORE,
+    AsOpt,
+    JsonOpt,
+    StoreOpt,
+    err,
+    ok,
+    out,
+    print_json,
+    warn,
+)
 
 RemoteOpt = Annotated[str, typer.Option("--remote", help="远端名称（git remote，默认 origin）。")]
 
@@ -18,6 +28,8 @@ def sync(store: StoreOpt = DEFAULT_STORE, remote: RemoteOpt = "origin", officer:
     from disputectl.record.sync import sync as run_sync
 
     report = run_sync(store, remote=remote, officer_id=officer, now=now())
+    for line in report.recovered:
+        warn(line)
     if as_json:
         print_json(report.as_dict())
         return

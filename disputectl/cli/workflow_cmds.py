@@ -22,6 +22,7 @@ from disputectl.cli.common import (
     parse_occurred,
     say,
     session,
+    warn,
 )
 from disputectl.rules.workflow import ACTIONS, ActionSpec, Field
 
@@ -38,6 +39,8 @@ def perform_and_report(store: Path, officer: str | None, case_id: str, action: s
 
     s = session(store, officer)
     outcome = perform(s, case_id, action, data, occurred=parse_occurred(occurred))
+    for line in s.recovered:
+        warn(line)
     state = outcome.case["state"]
     ok(f"{ACTIONS[action].label}：{outcome.case['id']} → {STATUSES[state['status']]}（{s.config.unit_label(state['unit'])}）")
     say(f"等待：{waiting_for(state, s.config)}")

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from disputectl.record.gitcmd import PACK_MEMORY, config_get, limit_pack_memory
 from disputectl.record.gitstore import (
     hand_edits,
+    recover_interrupted,
     restore_from_head,
-    stale_git_locks,
     worktree_differences,
 )
 
@@ -29,9 +29,7 @@ def run_doctor(s: Session) -> list[str]:
     """Repairs made, in Chinese; an empty list means nothing needed doing."""
     done: list[str] = []
     with s.git.lock():
-        for path in stale_git_locks(s.git):
-            path.unlink(missing_ok=True)
-            done.append(f"删除了中断操作遗留的 git 锁文件 {path.name}")
+        done += recover_interrupted(s.git)
         leftovers = sorted(p for p in s.root.rglob(".*.tmp") if ".git" not in p.parts)
         for path in leftovers:
             path.unlink(missing_ok=True)

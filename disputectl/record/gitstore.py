@@ -349,6 +349,37 @@ def stale_git_locks(store: GitStore, older_than: float = 5.0) -> list[Path]:
     return found
 
 
+MERGE_FILES = ("MERGE_HEAD", "MERGE_MSG", "MERGE_MODE", "AUTO_MERGE")
+
+
+def interrupted(store: GitStore) -> bool:
+    """Whether a killed command left an unfinished merge or git lock files (cheap: a few stats)."""
+    return (store.git_dir() / "MERGE_HEAD").exists() or bool(stale_git_locks(store, older_than=0))
+
+
+def recover_interrupted(store: GitStore) -> list[str]:
+    """What a killed command (a ``sync`` in the middle of its merge, say) left in ``.git``: git's
+    lock files and an unfinished merge. The caller holds the store's lock, so no other
+    disputectl is at work in this clone: the locks are stale whatever their age, and the merge
+    is abandoned (the local record is untouched: a merge commits nothing until it is done).
+    Returns what was found and done, in Chinese."""
+    done = []
+    for path in stale_git_locks(store, older_than=0):
+        path.unlink(missing_ok=True)
+        done.append(f"删除了中断操作遗留的 git 锁文件 {path.name}")
+    git_dir = store.git_dir()
+    if (git_dir / "MERGE_HEAD").exists():
+        run_git(store.root, "merge", "--abort", check=False)
+        if (git_dir / "MERGE_HEAD").exists():
+            run_git(store.root, "reset", "--quiet", "--merge", check=False)
+        for name in MERGE_FILES:
+            (git_dir / name).unlink(missing_ok=True)
+        run_git(store.root, "read-tree", "-m", "-i", REF, check=False) if store.sparse else \
+            run_git(store.root, "reset", "--quiet", "--hard", REF, check=False)
+        done.append("发现上次同步中断留下的未完成合并：已放弃该次合并，本地记录未受影响（再次同步即可补上）")
+    return done
+
+
 def worktree_differences(store: GitStore, *prefixes: str) -> list[tuple[str, str]]:
     """(status, path) of files under ``prefixes`` whose worktree copy differs from HEAD."""
     proc = run_git(store.root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *prefixes, check=False)

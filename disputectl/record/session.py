@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -52,6 +52,7 @@ class Session:
     rebuilding: Callable[[], AbstractContextManager[ProgressFn | None]] | None = None
 
     _index: Any = None
+    recovered: list[str] = field(default_factory=list)  # what a killed command had left, put right
 
     @property
     def today(self) -> date:
@@ -108,7 +109,9 @@ def open_session(store: Path, *, now: datetime, officer_id: str | None = None, f
     accepted only by a demo store: in a real one it would let anyone backdate an action. Rules
     files edited by hand are refused (``check_rules=False``: doctor, which repairs them)."""
     root = find_store_root(store)
-    if check_rules:
+    from disputectl.record.gitstore import interrupted
+
+    if check_rules and not interrupted(GitStore(root)):  # an interrupted merge is recovered first, under the lock
         refuse_hand_edits(GitStore(root))
     config = load_config_file(root)
     if fixed_clock and not config.demo:
@@ -155,8 +158,11 @@ def case_states(s: Session, where: str = "", params: tuple[Any, ...] = (), *,
 def commit_signed(s: Session, officer: Officer, build: Callable[[str | None], tuple[dict[str, bytes | None], str, T]]) -> T:
     """Run ``build`` on the current head and commit its files, signed by ``officer``; retried if
     the branch moved. Without the officer's key nothing is done."""
+    from disputectl.record.gitstore import recover_interrupted
+
     sign = s.signer(officer)
     with s.git.lock():
+        s.recovered += recover_interrupted(s.git)
         for _ in range(MAX_COMMIT_ATTEMPTS):
             head = s.git.head()
             files, message, result = build(head)

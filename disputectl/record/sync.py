@@ -44,7 +44,7 @@ from disputectl.record.gitcmd import (
     update_tracking_ref,
 )
 from disputectl.record.githistory import count_commits
-from disputectl.record.gitstore import GitStore
+from disputectl.record.gitstore import GitStore, recover_interrupted
 from disputectl.record.merge import ATTRIBUTES_LINE, DRIVER_NAME
 from disputectl.rules.config import Config, Officer
 from disputectl.trust.signatures import ALLOWED_SIGNERS_FILE
@@ -91,9 +91,11 @@ class SyncReport:
     outgoing_cases: list[str] = field(default_factory=list)
     merged: bool = False
     head: str | None = None
+    recovered: list[str] = field(default_factory=list)  # what an interrupted sync had left, put right
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "recovered": self.recovered,
             "remote": self.remote, "merged": self.merged, "head": self.head,
             "incoming": [{**i.__dict__, "new_case": i.new_case} for i in self.incoming],
             "outgoing": {"commits": self.outgoing_commits, "cases": self.outgoing_cases},
@@ -200,6 +202,7 @@ def sync(store: Path, *, remote: str = DEFAULT_REMOTE, officer_id: str | None = 
     signing_key = _merge_key(s.officer()) if officer_id else None
     _require_remote(root, remote)
     with git.lock():
+        recovered = recover_interrupted(git)
         configure_clone(root)
         incoming: list[Incoming] = []
         merged = False
@@ -215,12 +218,12 @@ def sync(store: Path, *, remote: str = DEFAULT_REMOTE, officer_id: str | None = 
             elif theirs and head is None:
                 raise StoreError("本地案件库没有任何记录，请用 disputectl clone 复制案件库。")
             if head is None or head == theirs:
-                return SyncReport(remote, incoming, 0, [], merged, head)
+                return SyncReport(remote, incoming, 0, [], merged, head, recovered)
             out_commits, out_cases = _outgoing(git, theirs, head)
             outcome = push(root, remote)
             if outcome.status == "ok":
                 update_tracking_ref(root, remote, head)
-                return SyncReport(remote, incoming, out_commits, out_cases, merged, head)
+                return SyncReport(remote, incoming, out_commits, out_cases, merged, head, recovered)
             if outcome.status == "declined":
                 raise SyncRefused(f"远端拒绝了推送（本地记录都已保留，未送出）：\n{outcome.message}")
             if outcome.status == "offline":
