@@ -45,3 +45,39 @@ class StoreError(DisputeError):
     """The store is missing, damaged or busy."""
 
     exit_code = 6
+
+
+class SystemProblem(DisputeError):
+    """The machine could not do what was asked: no space, no memory, a read-only disk."""
+
+    exit_code = 74  # EX_IOERR
+
+
+_CAUSES = {
+    "ENOSPC": "磁盘空间已满", "EDQUOT": "磁盘配额已用完", "EROFS": "所在的磁盘是只读的",
+    "EACCES": "没有写入权限", "EPERM": "没有写入权限", "ENOMEM": "内存不足", "EIO": "磁盘读写出错",
+    "ENOENT": "路径不存在", "EISDIR": "这是一个文件夹", "ENOTDIR": "路径中有一段不是文件夹", "EMFILE": "打开的文件过多",
+}
+_GIT_TEXTS = {"No space left on device": "ENOSPC", "Disk quota exceeded": "EDQUOT", "Read-only file system": "EROFS",
+              "Permission denied": "EACCES", "Cannot allocate memory": "ENOMEM", "Out of memory": "ENOMEM",
+              "database or disk is full": "ENOSPC", "Input/output error": "EIO"}
+
+
+def os_error_cause(exc: BaseException) -> str:
+    """The cause of an operating-system failure, in Chinese (an OSError, SQLite's or git's text)."""
+    import errno
+
+    if isinstance(exc, MemoryError):
+        return _CAUSES["ENOMEM"]
+    name = errno.errorcode.get(getattr(exc, "errno", None) or 0, "")
+    if name in _CAUSES:
+        return _CAUSES[name]
+    return git_failure_cause(str(exc)) or f"系统错误（{str(exc)[:80]}）"
+
+
+def git_failure_cause(text: str) -> str | None:
+    """The cause named in a failing git's (or SQLite's) message, if it is one of the machine's."""
+    for words, name in _GIT_TEXTS.items():
+        if words in text:
+            return _CAUSES[name]
+    return None

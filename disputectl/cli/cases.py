@@ -74,6 +74,8 @@ def register_case(
     from disputectl.services import register
 
     outcome = register(s, fields, attachments, receipt=receipt, occurred=parse_occurred(occurred))
+    for line in s.recovered:
+        warn(line)
     case = outcome.case
     route = next(c for c in case["state"]["clocks"] if c["name"] == "route")
     ok(f"已受理登记，案件编号 {case['id']}")

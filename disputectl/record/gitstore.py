@@ -14,6 +14,7 @@ as git writes them (no GitPython: its import alone took a quarter of a second pe
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import os
@@ -26,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from disputectl.errors import StoreError
+from disputectl.errors import StoreError, git_failure_cause
 from disputectl.record.faults import crash_point
 from disputectl.record.gitcmd import (
     REF,
@@ -220,6 +221,10 @@ class GitStore:
         expected = old or "0" * 40
         crash_point("before_cas")
         proc = run_git(self.root, "update-ref", "-m", "disputectl", REF, new, expected, check=False)
+        if proc.returncode != 0:
+            cause = git_failure_cause(proc.stderr.decode("utf-8", "replace"))
+            if cause:  # not a branch that moved on: the machine could not write the ref
+                raise OSError(errno.ENOSPC if "满" in cause else errno.EIO, cause)
         return proc.returncode == 0
 
     def housekeep(self, commit: str) -> None:

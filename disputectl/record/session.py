@@ -7,6 +7,7 @@ writes its own commits with the same trailers as the use cases.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -14,7 +15,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from disputectl.errors import NotFound, PermissionDenied, StoreError
+from disputectl.errors import (
+    NotFound,
+    PermissionDenied,
+    StoreError,
+    SystemProblem,
+    git_failure_cause,
+    os_error_cause,
+)
 from disputectl.record.faults import crash_point
 from disputectl.record.gitcmd import Identity
 from disputectl.record.gitstore import GitStore
@@ -163,18 +171,29 @@ def commit_signed(s: Session, officer: Officer, build: Callable[[str | None], tu
     sign = s.signer(officer)
     with s.git.lock():
         s.recovered += recover_interrupted(s.git)
-        for _ in range(MAX_COMMIT_ATTEMPTS):
-            head = s.git.head()
-            files, message, result = build(head)
-            commit = s.git.commit_files(head, files, message, s.identity(officer), s.now, sign)
-            if s.git.compare_and_swap(commit, head):
-                crash_point("after_cas")
-                s.git.sync_worktree(files)
-                break
-        else:
-            raise StoreError("案件库正忙（提交多次冲突），未做改动，请稍后重试。")
+        try:
+            for _ in range(MAX_COMMIT_ATTEMPTS):
+                head = s.git.head()
+                files, message, result = build(head)
+                commit = s.git.commit_files(head, files, message, s.identity(officer), s.now, sign)
+                if s.git.compare_and_swap(commit, head):
+                    break
+            else:
+                raise StoreError("案件库正忙（提交多次冲突），未做改动，请稍后重试。")
+        except (OSError, MemoryError, sqlite3.OperationalError) as exc:
+            if isinstance(exc, sqlite3.OperationalError) and not git_failure_cause(str(exc)):
+                raise
+            raise SystemProblem(f"未记录：{os_error_cause(exc)}，本次操作没有写入案件库（案件库与操作前相同）；"
+                                "腾出空间或排除故障后重新办理即可。") from None
+        # Recorded from here on: whatever fails now must not pass for a failed action.
+        crash_point("after_cas")
+        try:
+            s.git.sync_worktree(files)
+        except (OSError, MemoryError) as exc:
+            s.recovered.append(f"操作已记录，但{os_error_cause(exc)}，本处工作区中的文件副本未能写出；"
+                               "排除后运行 disputectl doctor 补上。")
     try:
         s.git.housekeep(commit)
-    except KeyboardInterrupt:  # the action is done; only git's housekeeping was cut short
+    except (KeyboardInterrupt, OSError):  # the action is done; only git's housekeeping was cut short
         pass
     return result
