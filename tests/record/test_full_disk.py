@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import EMPLOYER, field_args, git, head, invoke
+
 from disputectl.record.gitstore import GitStore
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_sync import DECISION, Office, central, clone
-
 from conftest import git
+from test_sync import DECISION, Office, central, clone
 
 
 def interrupted_merge(tmp_path: Path) -> tuple[Office, Office, str]:

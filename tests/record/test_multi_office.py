@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_sync import Office, central, clone
-
 from conftest import EMPLOYER, git
+from test_sync import Office, central, clone
 
 START = datetime.fromisoformat("2026-11-26T09:00:00+08:00")
 
