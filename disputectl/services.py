@@ -94,6 +94,8 @@ def initial_config(*, demo: bool, admin: FirstAdmin | None) -> dict[str, Any]:
     if admin is None:
         raise ValidationError("请用 --admin 工号 --name 姓名 指明第一位系统管理员（将以其密钥签署建库提交）；"
                               "试用或培训请用 disputectl init --demo。")
+    # the sample admin is for demo stores: a real store's admins are real people with keys
+    config["officers"] = [o for o in config["officers"] if "admin" not in o["roles"]]
     if admin.id in {o["id"] for o in config["officers"]}:
         raise ValidationError(f"工号“{admin.id}”与样例人员重复，请换一个工号。")
     unit = admin.unit or next(u["code"] for u in config["units"] if u["kind"] == "office")
