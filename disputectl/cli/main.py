@@ -32,7 +32,8 @@ class ChineseErrorsGroup(ChineseHelp, TyperGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs["standalone_mode"] = False
         argv = kwargs.get("args") if "args" in kwargs else (args[0] if args else None)
-        if any(_SURROGATE.search(str(a)) for a in (sys.argv[1:] if argv is None else argv)):
+        words = [str(a) for a in (sys.argv[1:] if argv is None else argv)]
+        if any(_SURROGATE.search(a) for a in words):
             # bytes that are not UTF-8 (a GBK terminal, a damaged script) cannot be stored or searched
             err.print("[red]命令用法有误：[/red]参数中有无法识别的字符（不是 UTF-8 编码的文字），请改用 UTF-8 输入。")
             sys.exit(2)
@@ -53,7 +54,7 @@ class ChineseErrorsGroup(ChineseHelp, TyperGroup):
             err.print("已取消。")
             sys.exit(130)
         except Exception:  # noqa: BLE001 - the last line of defence
-            log = _log_internal_error()
+            log = _log_internal_error(words)
             err.print(f"[red]内部错误：[/red]程序出现意外问题，详细信息已记入 {log}。请用 disputectl log 核对操作是否已记录，并联系系统管理员。")
             sys.exit(INTERNAL_ERROR_EXIT)
         sys.exit(rv if isinstance(rv, int) else 0)
@@ -96,16 +97,89 @@ def _usage_message(exc: Exception) -> str:
     return message
 
 
-def _log_internal_error() -> Path:
+def _log_internal_error(argv: list[str]) -> Path:
+    """Append the traceback to the error log, for the system administrator.
+
+    The log keeps no personal data: of the command line only the command and the names of
+    its options (never their values, never positional arguments such as a case number), and
+    any 身份证号码, 统一社会信用代码 or telephone number in the traceback is masked.
+    """
     base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "disputectl"
     path = base / "error.log"
     try:
-        base.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8", errors="backslashreplace") as fh:
-            fh.write(f"--- {datetime.now().isoformat()} {' '.join(sys.argv)}\n{traceback.format_exc()}\n")
-    except OSError:
+        entry = mask_personal_data(f"--- {datetime.now().isoformat()} {_command_outline(argv)}\n{traceback.format_exc()}\n")
+        base.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with open(fd, "a", encoding="utf-8", errors="backslashreplace") as fh:
+            os.fchmod(fd, 0o600)  # a log written by an earlier version may be readable by others
+            fh.write(entry)
+    except Exception:  # noqa: BLE001 - logging must never hide the message to the officer
         pass
     return path
+
+
+_OPTION_NAME = re.compile(r"--?[A-Za-z][A-Za-z0-9-]{0,40}")
+_COMMAND_NAME = re.compile(r"[a-z][a-z-]{0,30}")
+
+
+def _command_outline(argv: list[str]) -> str:
+    """``disputectl register --payer-id=… --no-input``: the command and its option names, no values."""
+    words = ["disputectl"]
+    takes_value: dict[str, bool] = {}
+    command: Any = None
+    rest = list(argv)
+    try:
+        command = typer.main.get_command(_app_for(argv))
+        while rest and rest[0] in (getattr(command, "commands", None) or {}):  # a group: its command
+            words.append(rest[0])
+            command = command.commands[rest.pop(0)]
+        for param in getattr(command, "params", []):
+            if getattr(param, "param_type_name", "") == "option":
+                for name in param.opts:
+                    takes_value[name] = not (param.is_flag or param.count)
+                for name in param.secondary_opts:
+                    takes_value[name] = False
+    except Exception:  # noqa: BLE001 - then the option names alone, each as if it took no value
+        takes_value.clear()
+    if len(words) == 1 and rest and _COMMAND_NAME.fullmatch(rest[0]):
+        words.append(rest.pop(0))
+    i = 0
+    while i < len(rest):
+        word = rest[i]
+        i += 1
+        if word == "--":  # everything after it is positional
+            break
+        name, given, _ = word.partition("=") if word.startswith("--") else (word[:2], "", "")
+        if not word.startswith("-") or not _OPTION_NAME.fullmatch(name):
+            continue  # a positional argument (a case number, a file, a value): never logged
+        if word.startswith("--") or len(word) == 2:
+            if given or (takes_value.get(name) and i < len(rest)):
+                words.append(f"{name}=…")
+                i += 0 if given else 1
+            else:
+                words.append(name)
+        elif takes_value.get(name):  # -ofile: the value joined to a short option
+            words.append(f"{name}=…")
+        elif _OPTION_NAME.fullmatch(word):  # -qv: short flags together
+            words.append(word)
+    return " ".join(words)
+
+
+_ID_CHAR = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+_DIGIT = "0-9\uff10-\uff19"
+# 18 characters, the 3rd to 8th an area code: 居民身份证号码 and 统一社会信用代码 alike
+_IDENTIFIER = re.compile(f"(?<![{_ID_CHAR}])[{_ID_CHAR}]{{2}}[{_DIGIT}]{{6}}[{_ID_CHAR}]{{10}}(?![{_ID_CHAR}])")
+_MOBILE = re.compile(f"(?<![{_DIGIT}+])(?:\\+?86[- ]?)?1[3-9][{_DIGIT}][- ]?[{_DIGIT}]{{4}}[- ]?[{_DIGIT}]{{4}}(?![{_DIGIT}])")
+_LANDLINE = re.compile(f"(?<![{_DIGIT}])0[{_DIGIT}]{{2,3}}-[{_DIGIT}]{{7,8}}(?![{_DIGIT}])")
+
+
+def mask_personal_data(text: str) -> str:
+    """``text`` with every identifier and telephone number in it masked (as on screen)."""
+    from disputectl.rules.validation import mask_identifier, mask_phone
+
+    text = _IDENTIFIER.sub(lambda m: mask_identifier(m.group()), text)
+    text = _MOBILE.sub(lambda m: mask_phone(m.group()), text)
+    return _LANDLINE.sub(lambda m: mask_phone(m.group()), text)
 
 
 def _new_app() -> typer.Typer:
