@@ -252,6 +252,15 @@ def list_cases(
     s = session(store, officer)
     rows = list_views(s, status=status, unit=unit.upper() if unit else None, category=category,
                       region=region.upper() if region else None, text=text, limit=limit)
+    unreadable = s.index.unreadable()  # remembered by the index list_views brought up to HEAD
+    _print_cases(rows, limit, as_json)
+    if unreadable:  # whatever the filters: what those files hold cannot be told
+        from disputectl.record.index import unreadable_message
+
+        warn(unreadable_message(unreadable, "未列入本列表"))
+
+
+def _print_cases(rows: list[dict[str, Any]], limit: int, as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return

@@ -87,6 +87,19 @@ def due(
     s = session(store, officer)
     result = due_list(s, day, unit=unit, officer=officer_filter, include_all=show_all)
     _warn_years(result["missing_years"])
+    _print_due(result, day, show_all, limit, as_json)
+    _warn_unreadable(result["unreadable"])
+
+
+def _warn_unreadable(files: list[dict[str, str]]) -> None:
+    """After the due list: the cases it lacks, whatever the filters (what they hold cannot be told)."""
+    if files:
+        from disputectl.record.index import unreadable_message
+
+        warn(unreadable_message([(f["case"], f["path"]) for f in files], "未列入督办清单（其中可能有超期、临期的时限）"))
+
+
+def _print_due(result: dict[str, Any], day: date, show_all: bool, limit: int, as_json: bool) -> None:
     if as_json:
         print_json(result)
         return
@@ -149,12 +162,13 @@ def stats(
     as_json: JsonOpt = False,
 ) -> None:
     """统计：受理、办结、按期办结、未办结、当前超期、平均/中位办理工作日、异议（默认本年初至今）。"""
-    from disputectl.oversight.common import GROUPINGS
+    from disputectl.oversight.common import GROUPINGS, refuse_unreadable
     from disputectl.oversight.stats import period_stats
 
     day = _today(today)
     first, last = _full_period(start, end, day)
     s = session(store, officer)
+    refuse_unreadable(s, "统计数字会漏掉它们，因此未统计")
     result = period_stats(s, first, last, day, by=[b.strip().lower() for b in by] if by else tuple(GROUPINGS))
     if as_json:
         print_json(result)
@@ -189,6 +203,7 @@ def export(
     reveal: Annotated[bool, typer.Option("--reveal", help="导出完整证件号码和电话（仅限配置允许的角色）。")] = False,
 ) -> None:
     """导出工作台账（每案一行）：Excel（.xlsx）或 CSV（UTF-8，Excel 可直接打开）。"""
+    from disputectl.oversight.common import refuse_unreadable
     from disputectl.oversight.ledger import ledger_rows, write_ledger
     from disputectl.services import may_reveal
 
@@ -198,6 +213,7 @@ def export(
     day = _today(today)
     first, last = _period(start, end)
     s = session(store, officer)
+    refuse_unreadable(s, "工作台账会漏掉它们，因此未导出")  # before a reveal is put on the record
     rows = ledger_rows(s, day, start=first, end=last, reveal=may_reveal(s, reveal, purpose="导出工作台账"))
     count = write_ledger(rows, output, kind)
     ok(f"已导出工作台账 {count} 件：{output}")
@@ -212,12 +228,14 @@ def report(
     today: TodayOpt = None,
 ) -> None:
     """生成统计报告（单个 HTML 文件，含图表，离线可看，默认本年初至今）。"""
+    from disputectl.oversight.common import refuse_unreadable
     from disputectl.oversight.html_report import render_html, report_data
     from disputectl.oversight.ledger import write_text
 
     day = _today(today)
     first, last = _full_period(start, end, day)
     s = session(store, officer)
+    refuse_unreadable(s, "统计报告会漏掉它们，因此未生成")
     data = report_data(s, first, last, day)
     write_text(html_file, render_html(data))
     ok(f"已生成统计报告：{html_file}（{first} 至 {last}）")

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from disputectl.errors import StoreError
+from disputectl.record.index import unreadable_message
 from disputectl.record.session import Session, case_states
 from disputectl.rules.derive import CLOSING_ACTIONS, action_day
 from disputectl.rules.workflow import CLOSED_STATUSES
@@ -21,6 +23,21 @@ GROUPINGS = {"category": "争议类别", "unit": "承办单位", "region": "属�
 
 def load_records(s: Session) -> list[Record]:
     return case_states(s)
+
+
+def unreadable_cases(s: Session) -> list[tuple[str, str]]:
+    """(case number, path) of the case files at HEAD that cannot be read: every list, count and
+    export from the index lacks them. Remembered by the index: no case file is read here."""
+    s.index.refresh()
+    return s.index.unreadable()
+
+
+def refuse_unreadable(s: Session, consequence: str) -> None:
+    """For figures and exports that would be wrong without them: refused while any case file
+    cannot be read, naming them (``consequence``: what would be wrong, and that nothing was made)."""
+    files = unreadable_cases(s)
+    if files:
+        raise StoreError(unreadable_message(files, consequence))
 
 
 def open_due_facts(s: Session, today: date, include_all: bool) -> list[dict[str, Any]]:

@@ -26,11 +26,16 @@ from disputectl.rules.workflow import CLOSED_STATUSES, STATUSES
 
 def due_list(s: Session, today: date, *, unit: str | None = None, officer: str | None = None,
              include_all: bool = False, records: list[Record] | None = None) -> dict[str, Any]:
-    """Open clocks of open cases, most urgent first: 超期 (most late first), 临期 by date, 正常."""
+    """Open clocks of open cases, most urgent first: 超期 (most late first), 临期 by date, 正常.
+
+    ``unreadable``: the case files the index could not read (not in the list, whatever they hold).
+    """
     rows: list[dict[str, Any]] = []
     used: list[dict[str, Any]] = []
+    unreadable: list[tuple[str, str]] = []
     if records is None:
         items = open_due_facts(s, today, include_all)
+        unreadable = s.index.unreadable()  # the index brought up to HEAD just now
     else:
         items = [due_facts(case, state, s.config) for case, state in records]
     for facts in items:
@@ -60,7 +65,8 @@ def due_list(s: Session, today: date, *, unit: str | None = None, officer: str |
             })
     rows.sort(key=lambda r: (URGENCY[r["state"]], -r["late"], r["due"], r["case"], r["clock"]))
     counts = {level: sum(r["state"] == level for r in rows) for level in URGENCY}
-    return {"today": today.isoformat(), "rows": rows, "counts": counts, "missing_years": missing_years(s, used)}
+    return {"today": today.isoformat(), "rows": rows, "counts": counts, "missing_years": missing_years(s, used),
+            "unreadable": [{"case": case_id, "path": path} for case_id, path in unreadable]}
 
 
 def category_name(s: Session, code: int) -> str:

@@ -6,6 +6,11 @@ commits' trailers for the per-case history. A missing, corrupt or foreign index 
 never trusted. Derived values (status, clocks) also depend on the config and the holiday files,
 so a fingerprint of those is kept too: when they change every case is derived again (from the
 stored JSON, not from YAML).
+
+A case file that cannot be read or replayed (damaged by hand, committed around the tool) has no
+rows, but is remembered in ``unread`` (its case number and path) the same way, caught up with
+the same diff: every command that reads many cases can say which cases it is missing without
+reading a case file, and a file mended in a later commit leaves ``unread`` and is indexed again.
 """
 
 from __future__ import annotations
@@ -25,11 +30,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from disputectl.errors import StoreError, ValidationError
+from disputectl.errors import DisputeError, StoreError, ValidationError
 from disputectl.record.gitcmd import is_ancestor
 from disputectl.record.githistory import History, iter_log
 from disputectl.record.gitstore import GitStore
-from disputectl.record.store_files import CASES_DIR, parse_case
+from disputectl.record.store_files import CASES_DIR, case_path, parse_case
 from disputectl.rules.calendar import WorkCalendar
 from disputectl.rules.config import CONFIG_FILE, Config
 from disputectl.rules.derive import case_facts, derive_state, due_facts
@@ -41,7 +46,7 @@ if TYPE_CHECKING:
 
 ProgressFn = Callable[[int, int], None]  # (case files done, of how many)
 
-INDEX_VERSION = "9"
+INDEX_VERSION = "10"
 INDEX_NAME = "disputectl-index.sqlite"
 # Each rebuild writes a new file, disputectl-index.<n>.sqlite; this file names the one in use.
 POINTER_NAME = "disputectl-index.current"
@@ -64,6 +69,8 @@ CREATE TABLE IF NOT EXISTS clocks (
   stopped TEXT, late INTEGER);
 CREATE TABLE IF NOT EXISTS numbers (case_id TEXT NOT NULL, prefix TEXT NOT NULL, year INTEGER NOT NULL,
   seq INTEGER NOT NULL);
+-- the case files at HEAD that could not be read or replayed (no rows above): never left out unsaid
+CREATE TABLE IF NOT EXISTS unread (case_id TEXT PRIMARY KEY, path TEXT NOT NULL);
 """
 # sha unique through commits_sha (built with the other indexes): a rebuild appends the history as
 # git lists it, with no sorting into a key as it goes
@@ -257,7 +264,7 @@ class CaseIndex:
                 self._apply_diff(built, head)
                 self._add_commits(f"{built}..{head}")
                 if print_ != current_print:
-                    self._rederive_all()
+                    self._rederive_all(head)
                 self._set_meta(head, current_print)
                 db.execute("COMMIT")
             except BaseException:
@@ -353,12 +360,13 @@ class CaseIndex:
                     progress: ProgressFn | None) -> None:
         done = 0
         loaded: set[str] = set()
+        db = self._open()
         for done, (path, rows) in enumerate(parsed, 1):
             case_id = _case_id(path)
             if case_id in loaded:  # one number in two day folders (a hand-made copy): the last one counts
-                self._insert(case_id, rows)
-            elif rows is not None:
-                self._insert_rows(rows)
+                self._insert(case_id, rows, path)
+            else:
+                _insert_case(db, case_id, rows, path)
                 loaded.add(case_id)
             if progress and done % 500 == 0:
                 progress(done, count)
@@ -460,10 +468,12 @@ class CaseIndex:
     def _merge_part(self, path: Path) -> None:
         """A chunk's rows (see ``_worker_part``) into the file being built, and the chunk's file
         removed. A case number already there (a copy in an earlier chunk's day folder) gives way
-        to this chunk's copy, or to none if this one cannot be replayed, as in a one-by-one load."""
+        to this chunk's copy (or its ``unread`` row, if this one cannot be replayed), as in a
+        one-by-one load."""
         with self._attached(path, "part") as db:
-            earlier = db.execute("SELECT id FROM main.cases WHERE id IN (SELECT id FROM part.cases"
-                                 " UNION SELECT case_id FROM part.unread)").fetchall()
+            earlier = db.execute("WITH here AS (SELECT id FROM part.cases UNION ALL SELECT case_id FROM part.unread)"
+                                 " SELECT id FROM main.cases WHERE id IN (SELECT id FROM here)"
+                                 " UNION SELECT case_id FROM main.unread WHERE case_id IN (SELECT id FROM here)").fetchall()
             for (case_id,) in earlier:
                 _delete_rows(db, case_id)
             for table, _ in _CASE_TABLES:
@@ -475,35 +485,51 @@ class CaseIndex:
         for change in self._history.changes(old, new, CASES_DIR + "/"):
             if not _is_case_path(change.path):
                 continue
-            if change.new is None:
-                self._delete(_case_id(change.path))
-            else:
+            if change.new is not None:
                 changed.append(change.path)
-        for path, content in self._history.stream_blobs(new, changed):
+                continue
+            case_id = _case_id(change.path)
+            if self._indexed_path(case_id) not in (change.path, None):
+                continue  # a copy that did not count (a hand-made one in another day's folder)
+            self._delete(case_id)
+            own = case_path(case_id)
+            if own != change.path and own not in changed:
+                # the copy that counted removed: the case's own file, if there is one, counts again
+                # (read first: a copy changed in the same commits still counts after it)
+                changed.insert(0, own)
+        for path, content in self._history.stream_blobs(new, changed):  # files not there are skipped
             self._upsert(path, content)
+
+    def _indexed_path(self, case_id: str) -> str | None:
+        """The file the case's rows (or its ``unread`` row) were made from."""
+        row = self._open().execute("SELECT path FROM cases WHERE id = ? UNION ALL SELECT path FROM unread"
+                                   " WHERE case_id = ?", (case_id, case_id)).fetchone()
+        return row[0] if row else None
 
     def _delete(self, case_id: str) -> None:
         _delete_rows(self._open(), case_id)
 
     def _upsert(self, path: str, content: bytes) -> None:
-        self._insert(_case_id(path), case_rows(path, content, self.config, self.calendar))
+        self._insert(_case_id(path), case_rows(path, content, self.config, self.calendar), path)
 
-    def _store(self, path: str, case: dict[str, Any]) -> None:
-        self._insert(case["id"], _rows_for(path, case, self.config, self.calendar))
-
-    def _insert(self, case_id: str, rows: _Rows | None) -> None:
+    def _insert(self, case_id: str, rows: _Rows | None, path: str) -> None:
+        """The case's rows in place of any it had; none (a file that cannot be replayed): ``unread``."""
         self._delete(case_id)
-        if rows is not None:
-            self._insert_rows(rows)
+        _insert_case(self._open(), case_id, rows, path)
 
     def _insert_rows(self, rows: _Rows) -> None:
         _insert_rows(self._open(), rows)
 
-    def _rederive_all(self) -> None:
+    def _rederive_all(self, head: str) -> None:
+        """Every case derived again (a changed config or calendar), from its stored record; the
+        files that could not be replayed are read again (few): the change may have mended them."""
         db = self._open()
         rows = db.execute("SELECT c.path, d.case_json FROM cases c JOIN docs d ON d.case_id = c.id").fetchall()
         for path, case_json in rows:
-            self._store(path, json.loads(case_json))
+            self._insert(_case_id(path), _replayed(path, json.loads(case_json), self.config, self.calendar), path)
+        unread = [path for (path,) in db.execute("SELECT path FROM unread ORDER BY case_id").fetchall()]
+        for path, content in self._history.stream_blobs(head, unread):
+            self._upsert(path, content)
 
     def _add_commits(self, rev_range: str, *, whole_history: bool = False) -> None:
         """Record the commits of ``rev_range``; ``ord`` grows from older to newer commits.
@@ -621,6 +647,30 @@ class CaseIndex:
     def count(self) -> int:
         return int(self._query("SELECT count(*) FROM cases")[0][0])
 
+    def unreadable(self) -> list[tuple[str, str]]:
+        """(case number, path) of every case file at the indexed commit that could not be read or
+        replayed, by case number: what every list, count and export is missing."""
+        return [(case_id, path) for case_id, path in self._query("SELECT case_id, path FROM unread ORDER BY case_id")]
+
+
+UNREADABLE_NAMED = 10  # case numbers a message about unreadable case files names, at most
+
+
+def unreadable_message(files: list[tuple[str, str]], consequence: str) -> str:
+    """What to tell an officer about case files that could not be read (``CaseIndex.unreadable``):
+    how many, which case numbers (with the file, if it is not where its number puts it), what it
+    means for the command (``consequence``) and what to do."""
+    named = [case_id if path == case_path(case_id) else f"{case_id}（{_printable(path)}）"
+             for case_id, path in files[:UNREADABLE_NAMED]]
+    listed = "、".join(named) + ("等" if len(files) > UNREADABLE_NAMED else "")
+    return (f"有 {len(files)} 件案件的文件无法读取，{consequence}：{listed}。"
+            "请运行 disputectl verify（列出每个文件的问题和改坏它的提交），并联系领导组办公室修复。")
+
+
+def _printable(text: str) -> str:
+    """A path as it can be shown on a terminal: control and invisible characters escaped."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
 
 _Rows = tuple[tuple[Any, ...], tuple[str, str, str, str], list[tuple[Any, ...]], list[tuple[Any, ...]]]
 PARALLEL_FROM = 2000
@@ -679,7 +729,8 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.join()
 
 
-_CASE_TABLES = (("cases", "id"), ("docs", "case_id"), ("clocks", "case_id"), ("numbers", "case_id"))
+_CASE_TABLES = (("cases", "id"), ("docs", "case_id"), ("clocks", "case_id"), ("numbers", "case_id"),
+                ("unread", "case_id"))
 
 
 def _delete_rows(db: sqlite3.Connection, case_id: str) -> None:
@@ -693,6 +744,14 @@ def _insert_rows(db: sqlite3.Connection, rows: _Rows) -> None:
     db.execute("INSERT INTO docs VALUES (?, ?, ?, ?)", doc_row)
     db.executemany("INSERT INTO clocks VALUES (?, ?, ?, ?, ?, ?)", clock_rows)
     db.executemany("INSERT INTO numbers VALUES (?, ?, ?, ?)", number_rows)
+
+
+def _insert_case(db: sqlite3.Connection, case_id: str, rows: _Rows | None, path: str) -> None:
+    """A case's rows, or, for a file that cannot be replayed, its ``unread`` row."""
+    if rows is None:
+        db.execute("INSERT INTO unread VALUES (?, ?)", (case_id, path))
+    else:
+        _insert_rows(db, rows)
 
 
 def _insert_commits(db: sqlite3.Connection, numbered: Iterable[tuple[int, Any]]) -> None:
@@ -724,14 +783,24 @@ def case_rows(path: str, content: bytes, config: Config, calendar: WorkCalendar)
     """The index rows of one case file, or None for a file that cannot be replayed.
 
     The schema check is left to writes, to `show` of a case with no row and to `verify`: it
-    would double the cost of a cold rebuild. A file that cannot be replayed is not indexed.
+    would double the cost of a cold rebuild. A file that cannot be replayed is not indexed (it
+    gets an ``unread`` row instead: see ``unreadable``).
     """
     try:
         case = parse_case(content, source=path, validate=False)
-        if case.get("id") != _case_id(path):
-            return None
+    except (ValidationError, RecursionError):
+        return None
+    if case.get("id") != _case_id(path):
+        return None
+    return _replayed(path, case, config, calendar)
+
+
+def _replayed(path: str, case: dict[str, Any], config: Config, calendar: WorkCalendar) -> _Rows | None:
+    """``_rows_for``, or None if the record cannot be replayed (a field missing or of the wrong
+    kind: a file changed by hand; or a config that no longer knows what the file names)."""
+    try:
         return _rows_for(path, case, config, calendar)
-    except (ValidationError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+    except (DisputeError, KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError):
         return None
 
 
@@ -740,26 +809,23 @@ def _worker_part(task: tuple[str, list[tuple[str, str]]]) -> str:
     their rows into a new SQLite file of the chunk's own (``path``), which the main process merges.
 
     As in a one-by-one load, of one case number found twice the last copy counts; a number whose
-    last copy cannot be replayed is listed in ``unread`` (an earlier chunk's copy is dropped).
+    last copy cannot be replayed has an ``unread`` row instead (an earlier chunk's copy is dropped).
     """
     assert _WORKER_SETTINGS is not None
     root, config, calendar = _WORKER_SETTINGS
     path, chunk = task
-    last: dict[str, bool] = {}
+    seen: set[str] = set()
     with closing(sqlite3.connect(path, isolation_level=None)) as db:
         db.execute("PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=OFF")
-        db.executescript(_TABLES.replace(" PRIMARY KEY", "") + "CREATE TABLE unread (case_id TEXT NOT NULL);")
+        db.executescript(_TABLES.replace(" PRIMARY KEY", ""))
         db.execute("BEGIN")
         for file, content in History(root).stream_objects(chunk):
             case_id = _case_id(file)
-            rows = case_rows(file, content, config, calendar)
-            if case_id in last:
+            if case_id in seen:
                 _delete_rows(db, case_id)
-            if rows is not None:
-                _insert_rows(db, rows)
-            last[case_id] = rows is not None
-        db.executemany("INSERT INTO unread VALUES (?)", [(case_id,) for case_id, read in last.items() if not read])
+            _insert_case(db, case_id, case_rows(file, content, config, calendar), file)
+            seen.add(case_id)
         db.execute("COMMIT")
     return path
 
