@@ -13,7 +13,7 @@ import io
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
 
@@ -136,6 +136,23 @@ def count_commits(root: Path, rev_range: str) -> int:
     """Commits in ``rev_range``, merges aside (0 when git cannot tell)."""
     proc = run_git(root, "rev-list", "--count", "--no-merges", rev_range, check=False)
     return int(proc.stdout.decode().strip() or 0)
+
+
+CLOCK_SKEW = timedelta(minutes=10)  # how far apart times may be: an action's and its commit's, two offices' clocks
+
+
+def commit_time(raw: bytes) -> datetime | None:
+    """The committer time of a raw commit object."""
+    for line in raw.split(b"\n\n", 1)[0].split(b"\n"):
+        if line.startswith(b"committer "):
+            try:
+                seconds, offset = line.rsplit(b" ", 2)[-2:]
+                sign = -1 if offset.startswith(b"-") else 1
+                zone = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])))
+                return datetime.fromtimestamp(int(seconds), zone)
+            except ValueError:
+                return None
+    return None
 
 
 class History:

@@ -113,6 +113,10 @@ class GitStore:
         self._reader.stdout.read(1)
         return header[1], content
 
+    def read_commit(self, sha: str) -> bytes:
+        """The raw commit object ``sha`` (its headers: tree, parents, author, committer, signature)."""
+        return self._read(bytes.fromhex(sha))[1]
+
     def _tree_entries(self, tree_sha: bytes | None) -> list[tuple[bytes, int, str]]:
         if tree_sha is None:
             return []

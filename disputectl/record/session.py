@@ -20,11 +20,13 @@ from disputectl.errors import (
     PermissionDenied,
     StoreError,
     SystemProblem,
+    ValidationError,
     git_failure_cause,
     os_error_cause,
 )
 from disputectl.record.faults import crash_point
 from disputectl.record.gitcmd import Identity
+from disputectl.record.githistory import CLOCK_SKEW, commit_time
 from disputectl.record.gitstore import GitStore
 from disputectl.record.store_files import (
     CALENDAR_DIR,
@@ -174,6 +176,11 @@ def commit_signed(s: Session, officer: Officer, build: Callable[[str | None], tu
         try:
             for _ in range(MAX_COMMIT_ATTEMPTS):
                 head = s.git.head()
+                # a demo store's clock is set at will (DISPUTECTL_NOW); a real one runs forward
+                last = commit_time(s.git.read_commit(head)) if head and not s.config.demo else None
+                if last is not None and s.now < last - CLOCK_SKEW:
+                    raise ValidationError(f"本机时间 {s.now:%Y-%m-%d %H:%M} 早于案件库最后一个提交的时间（{last:%Y-%m-%d %H:%M}），"
+                                          "未做改动：请核对本机时钟；纸质材料晚录入的请用 --occurred 补录。")
                 files, message, result = build(head)
                 commit = s.git.commit_files(head, files, message, s.identity(officer), s.now, sign)
                 if s.git.compare_and_swap(commit, head):

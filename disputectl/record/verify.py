@@ -29,13 +29,13 @@ import hashlib
 import sys
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from disputectl.errors import DisputeError, StoreError
 from disputectl.record.gitcmd import is_bare_repository, limit_pack_memory, rev_parse
-from disputectl.record.githistory import ZERO, Change, Commit, History
+from disputectl.record.githistory import CLOCK_SKEW, ZERO, Change, Commit, History, commit_time
 from disputectl.record.merge import ATTRIBUTES_LINE, MergeConflict, is_case_file, merge_case_bytes
 from disputectl.record.store_files import CASES_DIR, case_dir, load_yaml, parse_case, recorded_files
 from disputectl.rules.calendar import WorkCalendar
@@ -57,26 +57,11 @@ MAIN_REF = "refs/heads/main"
 RULE_FILES = (CONFIG_FILE, ALLOWED_SIGNERS_FILE, ".gitattributes")
 RULE_FOLDERS = ("calendar/", "templates/")
 STATIONS_FOLDER = "stations/"
-CLOCK_SKEW = timedelta(minutes=10)  # an action's recorded time vs its commit's time
 CHUNK = 2000  # raw commits read at a time
 
 
 def is_rule_file(path: str) -> bool:
     return path in RULE_FILES or path.startswith(RULE_FOLDERS)
-
-
-def commit_time(raw: bytes) -> datetime | None:
-    """The committer time of a raw commit object."""
-    for line in raw.split(b"\n\n", 1)[0].split(b"\n"):
-        if line.startswith(b"committer "):
-            try:
-                seconds, offset = line.rsplit(b" ", 2)[-2:]
-                sign = -1 if offset.startswith(b"-") else 1
-                zone = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])))
-                return datetime.fromtimestamp(int(seconds), zone)
-            except ValueError:
-                return None
-    return None
 
 
 @dataclass(frozen=True)
@@ -107,10 +92,16 @@ def case_of(path: str) -> str | None:
 
 
 class Verifier:
-    def __init__(self, root: Path, *, now: datetime | None = None) -> None:
+    def __init__(self, root: Path, *, now: datetime | None = None, current: Config | None = None) -> None:
         self.now = now or datetime.now(UTC)
         self.raw: dict[str, bytes] = {}
         self.history = History(root)
+        self.current = current  # the hook: the rules on the server now (a revoked key stays revoked)
+        self.times: dict[str, datetime] = {}
+        self.roots: list[str] = []
+        # (officer, key) of every signed commit, and the commits that revoked an officer or a key
+        self.signed: list[tuple[Commit, str, str]] = []
+        self.revocations: list[tuple[Commit, str, str | None]] = []
         self._configs: dict[str, Config | str] = {}
         self._calendars: dict[tuple[tuple[str, str], ...], WorkCalendar] = {}
         self.violations: list[Violation] = []
@@ -159,13 +150,47 @@ class Verifier:
             for commit in chunk:
                 self.checked += 1
                 when = commit_time(self.raw.get(commit.sha, b""))
+                if when is not None:
+                    self.times[commit.sha] = when
                 if when is not None and when > self.now + CLOCK_SKEW:
                     self.report(commit, commit.trailers.get("Case"), f"提交时间 {when:%Y-%m-%d %H:%M} 在未来")
+                if not commit.parents:
+                    self.roots.append(commit.sha)
+                    if len(self.roots) > 1 or self.has_history:
+                        self.report(commit, None, "另起了一段历史（第二个没有上级的提交）：案件库只有一个建库提交")
                 if len(commit.parents) > 1:
                     self.check_merge(commit)
                 else:
+                    self.check_parent_time(commit, when)
                     self.check_commit(commit)
+        self.check_revocations()
         return VerifyReport(self.checked, self.violations)
+
+    has_history = False  # the hook: the server already holds a history (no second root)
+
+    def check_parent_time(self, commit: Commit, when: datetime | None) -> None:
+        """Time runs forward along the history: a commit is not dated before its parent."""
+        if not commit.parents or when is None:
+            return
+        parent = commit.parents[0]
+        rules = self.settings(parent)
+        if isinstance(rules, tuple) and rules[0].demo:
+            return  # a demo store's times are set at will (DISPUTECTL_NOW): verify says it is one
+        before = self.times.get(parent) or commit_time(self.history.blob(parent) or b"")
+        if before is not None and when < before - CLOCK_SKEW:
+            self.report(commit, commit.trailers.get("Case"),
+                        f"提交时间 {when:%Y-%m-%d %H:%M} 早于其上一个提交（{before:%Y-%m-%d %H:%M}）")
+
+    def check_revocations(self) -> None:
+        """An officer disabled, or a key replaced, at commit X signs nothing that X does not
+        already contain: a branch started from an older commit cannot bring a revoked key back."""
+        for revoked_at, officer_id, key in self.revocations:
+            ancestors = set(self.history._git("rev-list", revoked_at.sha).decode().split())
+            for commit, signer, used in self.signed:
+                if signer == officer_id and (key is None or key == used) and commit.sha not in ancestors:
+                    what = "更换的旧密钥" if key else "已停用的身份"
+                    self.report(commit, commit.trailers.get("Case"),
+                                f"用{what}签名（{officer_id} 已在提交 {revoked_at.short} 中停用或更换密钥）")
 
     # -- who signed, and what the rules before the commit allow ---------------------------------
     def signer(self, commit: Commit, config: Config) -> Officer | None:
@@ -190,6 +215,10 @@ class Verifier:
         if officer.disabled:
             self.report(commit, case, f"{officer.name}（{actor}）当时已停用")
             return None
+        self.signed.append((commit, officer.id, officer.key))
+        now = self.current.officers.get(actor) if self.current is not None else None
+        if self.current is not None and (now is None or now.disabled or now.key != officer.key):
+            self.report(commit, case, f"{officer.name}（{actor}）的身份或密钥已停用或更换，不能再以其签名推送")
         return officer
 
     def check_admin(self, commit: Commit, changes: list[Change], before: Config, officer: Officer | None) -> None:
@@ -203,6 +232,12 @@ class Verifier:
             self.report(commit, None, settings)
             return
         config = settings[0]
+        for old in before.officers.values():
+            new = config.officers.get(old.id)
+            if old.key and (new is None or new.disabled) and not old.disabled:
+                self.revocations.append((commit, old.id, None))
+            elif old.key and new is not None and new.key != old.key:
+                self.revocations.append((commit, old.id, old.key))
         if config.demo != before.demo:
             self.report(commit, None, "改动了“演示案件库”标记（只能在建库时确定）")
         if not any(o.has_role("admin") and o.key for o in config.officers.values()):
@@ -235,9 +270,17 @@ class Verifier:
             if rule_files and action != "init":
                 self.report(commit, commit.trailers.get("Case"),
                             f"改动了规则文件（{'、'.join(rule_files[:3])}），但不是系统管理员的配置变更提交")
-            stations = [c.path for c in changes if c.path.startswith(STATIONS_FOLDER)]
+            stations = [c for c in changes if c.path.startswith(STATIONS_FOLDER)]
             if stations and action != "station":
                 self.report(commit, None, "改动了站点登记，但不是站点登记提交")
+            if action == "station" and (len(stations) != 1 or stations[0].old is not None):
+                self.report(commit, None, "站点登记提交只能新增一个站点")
+            elsewhere = [c.path for c in changes if not (is_rule_file(c.path) or c.path.startswith((CASES_DIR + "/", STATIONS_FOLDER))
+                                                          or (action == "init" and c.path == "README.md"))]
+            if elsewhere:
+                self.report(commit, commit.trailers.get("Case"), f"改动了案件库中不该改动的文件：{'、'.join(elsewhere[:3])}")
+            if action in ACTIONS and not any(c.path.startswith(CASES_DIR + "/") for c in changes):
+                self.report(commit, commit.trailers.get("Case"), "操作提交没有改动任何案件文件")
             if action not in ACTIONS and action not in ("init", "station", "reveal"):
                 self.report(commit, commit.trailers.get("Case"), f"“{str(action)[:20]}”不是一项操作（提交须是一项操作或一次配置变更）")
         touched = {case_of(c.path) for c in changes if c.path.startswith(CASES_DIR + "/")}
@@ -350,6 +393,7 @@ class Verifier:
         if entry["action"] not in ACTIONS:
             yield f"没有“{entry['action']}”这项操作"
             return
+        yield from self.notice_reasons(case_id, entry, config)
         if before is None or before_state is None:
             yield from self.registration_reasons(case_id, after, entry, officer, config)
             return
@@ -365,6 +409,34 @@ class Verifier:
             return
         if entry["action"] == "settle" and clean["void"] != entry["data"].get("void"):
             yield "核处记录中搁置的操作与矛盾的操作不符"
+
+    ARCHIVE_KINDS = ("archive_index", "archive_note", "history", "manifest")
+
+    def notice_reasons(self, case_id: str, entry: dict[str, Any], config: Config) -> Iterator[str]:
+        """An action records only the notices it issues: their kinds, numbers and folder."""
+        from disputectl.record.store_files import case_files_dir
+        from disputectl.rules.workflow import produced_notices
+
+        code = entry["action"]
+        data = entry.get("data", {})
+        if code == "issue_notice":
+            allowed = {str(data.get("kind", "")).partition(":")[0]}
+        elif code == "archive":
+            allowed = set(self.ARCHIVE_KINDS)
+        else:
+            try:
+                allowed = {kind for kind, _ in produced_notices(code, data)}
+            except (KeyError, TypeError):
+                allowed = set()
+        folder = case_files_dir(case_id) + "/"
+        for notice in entry.get("notices", []):
+            kind, number = notice.get("kind"), notice.get("number")
+            if kind not in allowed:
+                yield f"“{ACTIONS[code].label}”不出具{kind}，却记录了一份（文书只能由出具它的操作记录）"
+            elif number and not str(number).startswith(config.notice_prefixes.get(kind, "") + "〔"):
+                yield f"文号“{str(number)[:30]}”与{kind}的代字不符"
+            if not str(notice.get("path", "")).startswith(folder):
+                yield f"文书 {str(notice.get('path'))[:60]} 不在本案的文件夹中"
 
     def date_reasons(self, commit: Commit, before: dict[str, Any] | None, entry: dict[str, Any]) -> Iterator[str]:
         """An action's time runs forward and is the time it was committed (within minutes)."""
@@ -424,6 +496,9 @@ class Verifier:
             return
         ours, theirs = commit.parents
         base = self.history.merge_base(ours, theirs)
+        if base is None:
+            self.report(commit, None, "合并了另起的一段历史（两边没有共同的上级提交）")
+            return
         paths = sorted({c.path for c in self.history.changes(ours, commit.sha)}
                        | {c.path for c in self.history.changes(theirs, commit.sha)})
         if not paths:
@@ -479,6 +554,10 @@ def check_push(root: Path, updates: list[tuple[str, str, str]]) -> VerifyReport:
             if ref == "refs/heads/main":
                 verifier.report(where, None, "不允许删除主分支 main")
             continue
+        if old != ZERO:  # the rules on the server now judge every signer too (a revoked key stays revoked)
+            verifier.has_history = True
+            rules = verifier.settings(old)
+            verifier.current = rules[0] if isinstance(rules, tuple) else None
         if old != ZERO and not history.is_ancestor(old, new):
             verifier.report(where, None, f"不允许改写 {ref} 已有的历史（推送须是在原有记录之后追加）")
             continue

@@ -18,7 +18,7 @@ import yaml
 from conftest import EMPLOYER, git
 from test_sync import Office, central, clone
 
-START = datetime.fromisoformat("2026-11-26T09:00:00+08:00")
+START = datetime.fromisoformat("2026-11-26T10:30:00+08:00")  # after the store was made
 
 
 def killed_sync(office: Office, now: str, delay: float) -> None:

@@ -320,3 +320,84 @@ def test_a_commit_dated_in_the_future_is_reported_and_refused(
                              "sw-registrar@sw.disputectl.invalid")
     assert any(v["commit"] == sha[:10] and "在未来" in v["reason"] for v in violations(store))
     assert "在未来" in refused_push(store)
+
+
+def test_a_second_history_with_its_own_unsigned_root_is_reported_and_refused(store: Path, hub: Path) -> None:
+    """A root commit whose config has no keys would make everything after it 'from before
+    signing': a second root, and a merge of histories with nothing in common, are refused."""
+    text = (store / "disputectl.yaml").read_text(encoding="utf-8")
+    keyless = "\n".join(line for line in text.splitlines() if "key: ssh-ed25519" not in line) + "\n"
+    git(store, "checkout", "-q", "--orphan", "forged")
+    commit_by_hand(store, {"disputectl.yaml": keyless.encode()}, "建立案件库\n\nAction: init\nActor: disputectl\nUnit: -\n")
+    git(store, "checkout", "-q", "main")
+    git(store, "-c", "user.name=t", "-c", "user.email=t@t", "merge", "-q", "--no-edit", "--allow-unrelated-histories",
+        "-s", "ours", "forged")
+    reasons = [v["reason"] for v in violations(store)]
+    assert any("另起了一段历史" in r for r in reasons) and any("另起的一段历史" in r for r in reasons), reasons
+    assert "另起的一段历史" in refused_push(store)
+
+
+def test_a_disabled_officer_cannot_come_back_through_an_older_copy(
+        cli: Callable[..., Any], store: Path, register: Callable[..., str], hub: Path, tmp_path: Path) -> None:
+    case = register()
+    assert cli("route", case, "--self", as_="sw-registrar").exit_code == 0
+    assert subprocess.run(["git", "-C", str(store), "push", "-q", "origin", "main"]).returncode == 0
+    old_copy = tmp_path / "old-copy"
+    assert invoke("clone", str(hub), str(old_copy), "--as", "sw-registrar").exit_code == 0
+    assert cli("officer", "disable", "sw-handler", as_="bgs-admin").exit_code == 0
+    assert cli("sync", as_="bgs-admin").exit_code == 0
+    # the old copy has not heard of it: the tool there lets the handler conclude …
+    result = invoke("conclude", case, "--facts", "查明", "--basis", "条例", "--decision", "维持", "--store", str(old_copy),
+                    "--as", "sw-handler")
+    assert result.exit_code == 0, result.output
+    # … but the server refuses it, and verify names it once both histories meet
+    pushed = invoke("sync", "--store", str(old_copy), "--as", "sw-registrar")
+    assert pushed.exit_code != 0 and "已停用或更换" in pushed.output, pushed.output
+    git(store, "fetch", "-q", str(old_copy), "main:refs/remotes/old/main")
+    git(store, "-c", "user.name=t", "-c", "user.email=t@t", "merge", "-q", "--no-edit", "refs/remotes/old/main")
+    assert any("已停用的身份" in v["reason"] for v in violations(store))
+
+
+def test_an_action_records_only_the_notices_it_issues(
+        cli: Callable[..., Any], store: Path, register: Callable[..., str], hub: Path) -> None:
+    case = register()
+    assert cli("route", case, "--self", as_="sw-registrar").exit_code == 0
+    data = case_file(store, case)
+    forged = b"forged notice"
+    import hashlib
+
+    path = f"{case_files_dir(case)}/文书/社争结〔2026〕1号 处理结果告知书.docx"
+    data["actions"].append({"id": "20261126100500-deadbeef", "at": "2026-11-26T10:00:00+08:00", "action": "note",
+                            "actor": "bgs-office", "unit": "BGS", "data": {"body": "备注"},
+                            "notices": [{"kind": "result", "number": "社争结〔2026〕1号", "path": path,
+                                         "sha256": hashlib.sha256(forged).hexdigest()}]})
+    sha = signed_by_hand(store, "bgs-office", {case_path(case): dump_yaml(data, case=True), path: forged},
+                         "备注" + trailers(case, "note", "bgs-office", "BGS", "20261126100500-deadbeef"),
+                         "bgs-office@bgs.disputectl.invalid")
+    assert any(v["commit"] == sha[:10] and "不出具result" in v["reason"] for v in violations(store))
+    assert sha[:10] in refused_push(store)
+
+
+@pytest.mark.parametrize("trick", ["station removed", "mailmap", "empty action"])
+def test_signed_commits_that_are_no_legal_change_are_reported(store: Path, hub: Path, trick: str) -> None:
+    if trick == "station removed":
+        files: dict[str, bytes | None] = {"stations/5.yaml": b"station: 5\n"}
+        message = "登记站点\n\nAction: station\nActor: sw-handler\nUnit: SW\nStation: 5\n"
+        signed_by_hand(store, "sw-handler", files, message, "sw-handler@sw.disputectl.invalid")
+        git(store, "rm", "-q", "--sparse", "stations/5.yaml")
+        git(store, "-c", "user.name=sw-handler", "-c", "user.email=sw-handler@sw.disputectl.invalid",
+            "-c", "gpg.format=ssh", "-c", f"user.signingkey={keys_dir() / 'sw-handler'}", "commit", "-q", "-S",
+            "-m", message)
+        expected = "只能新增一个站点"
+    elif trick == "mailmap":
+        signed_by_hand(store, "sw-handler", {".mailmap": b"leader <sw-handler@sw.disputectl.invalid>\n"},
+                       "查看\n\nCase: -\nAction: reveal\nActor: sw-handler\nUnit: SW\n", "sw-handler@sw.disputectl.invalid")
+        expected = "不该改动的文件"
+    else:
+        git(store, "-c", "user.name=sw-handler", "-c", "user.email=sw-handler@sw.disputectl.invalid",
+            "-c", "gpg.format=ssh", "-c", f"user.signingkey={keys_dir() / 'sw-handler'}", "commit", "-q", "-S",
+            "--allow-empty", "-m", "组长同意\n\nCase: SW-20261126-001\nAction: approve\nActor: sw-handler\nUnit: SW\n")
+        expected = "没有改动任何案件文件"
+    sha = head(store)
+    assert any(v["commit"] == sha[:10] and expected in v["reason"] for v in violations(store)), violations(store)
+    assert sha[:10] in refused_push(store)
