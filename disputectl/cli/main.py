@@ -53,6 +53,12 @@ class ChineseErrorsGroup(ChineseHelp, TyperGroup):
         except KeyboardInterrupt:
             err.print("已取消。")
             sys.exit(130)
+        except (OSError, MemoryError) as exc:  # the machine, not the program: say what it is
+            from disputectl.errors import os_error_cause
+
+            err.print(f"[red]错误：[/red]{os_error_cause(exc)}，命令没有完成。涉及办理的，请用 disputectl log 核对操作是否已记录；"
+                      "排除后可运行 disputectl doctor 检查。", markup=True)
+            sys.exit(74)
         except Exception:  # noqa: BLE001 - the last line of defence
             log = _log_internal_error(words)
             err.print(f"[red]内部错误：[/red]程序出现意外问题，详细信息已记入 {log}。请用 disputectl log 核对操作是否已记录，并联系系统管理员。")

@@ -19,6 +19,7 @@ from disputectl.record.gitstore import (
     restore_from_head,
     worktree_differences,
 )
+from disputectl.record.index import unreadable_message
 
 if TYPE_CHECKING:
     from disputectl.record.gitstore import GitStore
@@ -54,6 +55,10 @@ def run_doctor(s: Session) -> list[str]:
     outcome = s.index.refresh()
     if outcome != "current":
         done.append("派生索引落后于记录或已损坏，已" + ("追上最新提交" if outcome == "incremental" else "重建"))
+    unread = s.index.unreadable()
+    if unread:  # committed content, not an interrupted operation's leftover: named, not touched
+        done.append("发现" + unreadable_message(
+            unread, "doctor 无法修复（记录本身有误，不是中断操作的遗留）；列表和督办清单中没有它们，统计、导出和报告在修复前拒绝执行"))
     return done
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NOW, commit_by_hand, git
+from conftest import NOW, commit_by_hand, git, head
 
 import disputectl.record.index as index_module
 from disputectl.record.session import open_session
@@ -373,3 +373,29 @@ def test_an_index_made_before_unreadable_files_were_remembered_is_rebuilt(cli, s
     db.commit()
     db.close()
     assert_reported(cli("list").stderr, [bad])
+
+
+def test_doctor_names_unreadable_case_files_and_leaves_them_alone(cli, store, cases):
+    good, bad = cases
+    damage(store, bad, "alias bomb", good)
+    before = head(store)
+    result = cli("doctor")
+    assert result.exit_code == 0, result.output
+    assert_reported(result.stdout, [bad])
+    assert "doctor 无法修复" in result.stdout
+    assert head(store) == before
+
+
+def test_a_machine_failure_outside_any_action_names_the_cause_not_an_internal_error(cli, store, monkeypatch):
+    """doctor on a full disk (or any command reaching an OSError the code did not expect)."""
+    import errno
+
+    from disputectl.record import doctor
+
+    def full(*_: Any, **__: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(doctor, "recover_interrupted", full)
+    result = cli("doctor")
+    assert result.exit_code == 74, result.output
+    assert "磁盘空间已满" in result.stderr and "内部错误" not in result.output
