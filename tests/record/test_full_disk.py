@@ -22,12 +22,25 @@ def full(*_: Any, **__: Any) -> Any:
     raise OSError(errno.ENOSPC, "No space left on device")
 
 
-@pytest.mark.parametrize("where", ["objects", "branch", "index"])
+@pytest.mark.parametrize("where", ["objects", "branch", "index", "read-only", "memory"])
 def test_out_of_space_before_the_commit_records_nothing_and_says_why(
         cli: Callable[..., Any], store: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
     before = head(store)
+    cause = "磁盘空间已满"
     if where == "objects":
         monkeypatch.setattr(GitStore, "_write", full)
+    elif where == "read-only":
+        def read_only(*_: Any, **__: Any) -> Any:
+            raise OSError(errno.EROFS, "Read-only file system")
+
+        monkeypatch.setattr(GitStore, "_write", read_only)
+        cause = "只读"
+    elif where == "memory":
+        def no_memory(*_: Any, **__: Any) -> Any:
+            raise MemoryError
+
+        monkeypatch.setattr(GitStore, "_write", no_memory)
+        cause = "内存不足"
     elif where == "branch":  # git update-ref itself cannot write
         from disputectl.record import gitstore
 
@@ -48,7 +61,7 @@ def test_out_of_space_before_the_commit_records_nothing_and_says_why(
         monkeypatch.setattr(CaseIndex, "refresh", disk_full)
     result = cli("register", *field_args(EMPLOYER), "--no-input", as_="sw-registrar")
     assert result.exit_code == 74, result.output
-    assert "未记录" in result.stderr and "磁盘空间已满" in result.stderr
+    assert "未记录" in result.stderr and cause in result.stderr
     assert "内部错误" not in result.output
     assert head(store) == before
     assert not (store / "cases").exists()
