@@ -67,7 +67,10 @@ def change_config(s: Session, kind: str, summary: str, change: Callable[[Any], N
         before = parse_config(load_yaml(current, source=CONFIG_FILE))
         text = edit_config_text(current, change)
         raw = load_yaml(text, source=CONFIG_FILE)
-        config = parse_config(raw if isinstance(raw, dict) else {})
+        try:
+            config = parse_config(raw if isinstance(raw, dict) else {})
+        except ValidationError as exc:  # what the admin typed, not the file, is at fault
+            raise ValidationError(f"{summary}：修改后的配置有误，未做改动。", details=exc.details) from None
         if config.demo != before.demo:
             raise ValidationError("是否演示案件库在建库时确定，不能修改。")
         if not _active_admins(config):
@@ -233,6 +236,19 @@ def add_calendar_year(s: Session, year: int, content: bytes) -> AdminOutcome:
     parse_year_schedule(load_yaml(content, source=f"{year}.yaml"), year=year)
     path = f"{CALENDAR_DIR}/{year}.yaml"
     return _commit_admin(s, "calendar", f"{year} 年节假日安排", lambda _: {path: content})
+
+
+def add_calendar_entries(s: Session, year: int, holidays: list[tuple[str, str, str]],
+                         workdays: list[tuple[str, str]]) -> AdminOutcome:
+    """``calendar add``: holidays and make-up working days added to what the year already has."""
+    path = f"{CALENDAR_DIR}/{year}.yaml"
+    existing = s.git.read_file(s.git.head(), path)
+    data = load_yaml(existing, source=path) if existing else {}
+    old_holidays = [(str(h["from"]), str(h["to"]), str(h["name"])) for h in (data or {}).get("holidays", []) if "from" in h]
+    old_holidays += [(str(h["date"]), str(h["date"]), str(h["name"])) for h in (data or {}).get("holidays", []) if "date" in h]
+    old_workdays = [(str(w["date"]), str(w["name"])) for w in (data or {}).get("workdays", [])]
+    merged = calendar_yaml(year, list(dict.fromkeys(old_holidays + holidays)), list(dict.fromkeys(old_workdays + workdays)))
+    return add_calendar_year(s, year, merged)
 
 
 def calendar_yaml(year: int, holidays: list[tuple[str, str, str]], workdays: list[tuple[str, str]]) -> bytes:

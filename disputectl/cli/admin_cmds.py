@@ -42,7 +42,9 @@ def key_init(
         raise ValidationError("--agent 需与 --adopt 公钥文件 一起使用。")
     key = adopt_key(officer, adopt, agent=agent) if adopt else create_key(officer)
     ok(f"{officer} 的签名密钥已就绪（{key.sign_with}）。")
-    out.print(f"公钥（交给系统管理员登记：disputectl officer key {officer} --file {keys_dir() / (officer + '.pub')}）：", markup=False)
+    pub = keys_dir() / (officer + ".pub")
+    out.print(f"公钥文件 {pub}，交给系统管理员登记：新同事用 disputectl officer add {officer} --name … --unit … --roles … "
+              f"--file {pub.name}；已登记的人员换密钥用 disputectl officer key {officer} --file {pub.name}。公钥：", markup=False)
     out.print(key.public, markup=False)
 
 
@@ -140,7 +142,7 @@ def calendar_import(
     file: Annotated[Path, typer.Argument(help="某年的节假日安排 YAML（格式见 README）。", show_default=False)],
     store: StoreOpt = DEFAULT_STORE, admin: AsOpt = None,
 ) -> None:
-    """导入一年的节假日和调休安排（系统管理员）；文件名或其中的 year 给出年份。"""
+    """导入一年的节假日和调休安排（系统管理员），替换该年原有的安排；文件名或其中的 year 给出年份。"""
     from disputectl.errors import ValidationError
     from disputectl.governance import add_calendar_year
     from disputectl.record.store_files import load_yaml
@@ -165,9 +167,9 @@ def calendar_add(
     workday: Annotated[list[str], typer.Option("--workday", help="调休上班：日期:名称，如 2027-02-20:春节调休（可多次）。")] = [],  # noqa: B006
     store: StoreOpt = DEFAULT_STORE, admin: AsOpt = None,
 ) -> None:
-    """登记一年的节假日和调休安排（系统管理员）。"""
+    """在某年的节假日和调休安排中增加放假或调休上班日（系统管理员）；已登记的保留。"""
     from disputectl.errors import ValidationError
-    from disputectl.governance import add_calendar_year, calendar_yaml
+    from disputectl.governance import add_calendar_entries
     holidays: list[tuple[str, str, str]] = []
     workdays: list[tuple[str, str]] = []
     try:
@@ -179,7 +181,9 @@ def calendar_add(
             workdays.append((day, name))
     except ValueError:
         raise ValidationError("格式应为 --holiday 起始日:结束日:名称、--workday 日期:名称。") from None
-    _done(add_calendar_year(session(store, admin), year, calendar_yaml(year, holidays, workdays)))
+    if not holidays and not workdays:
+        raise ValidationError("请至少给出一个 --holiday 或 --workday。")
+    _done(add_calendar_entries(session(store, admin), year, holidays, workdays))
 
 
 def template_install(

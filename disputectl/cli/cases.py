@@ -173,8 +173,10 @@ def render_case(view: dict[str, Any]) -> None:
     for c in view.get("conflicts", []):
         if c.get("settled_by") is None:
             out.print(f"[red]矛盾操作：[/red]{c['at'][:16].replace('T', ' ')} {c['unit']} {c['actor']} 的"
-                      f"“{ACTIONS[c['code']].label if c['code'] in ACTIONS else c['code']}”与另一处的办理相互矛盾"
-                      f"（当时状态：{STATUSES.get(c['status'], c['status'])}），已保留未生效，待领导组办公室核处（备注即视为已核处）。",
+                      f"“{ACTIONS[c['code']].label if c['code'] in ACTIONS else c['code']}”（操作编号 {c['action']}）"
+                      f"与在先的操作（操作编号 {c.get('against') or '—'}）相互矛盾"
+                      f"（当时状态：{STATUSES.get(c['status'], c['status'])}），已保留未生效；领导组办公室核处："
+                      f"disputectl settle {view['id']} --keep 保留的操作编号 --reason 理由。",
                       markup=True)
     out.print(f"缴费人：{payer['name']}（{payer['kind_label']}，{payer['id_number']}）"
               + (f"  联系人：{payer['contact_person']}" if payer.get("contact_person") else ""), markup=False)

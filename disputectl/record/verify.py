@@ -281,8 +281,10 @@ class Verifier:
                 self.report(commit, commit.trailers.get("Case"), f"改动了案件库中不该改动的文件：{'、'.join(elsewhere[:3])}")
             if action in ACTIONS and not any(c.path.startswith(CASES_DIR + "/") for c in changes):
                 self.report(commit, commit.trailers.get("Case"), "操作提交没有改动任何案件文件")
-            if action not in ACTIONS and action not in ("init", "station", "reveal"):
-                self.report(commit, commit.trailers.get("Case"), f"“{str(action)[:20]}”不是一项操作（提交须是一项操作或一次配置变更）")
+            if action is None:
+                self.report(commit, commit.trailers.get("Case"), "提交说明缺少 Action 标记：不是用 disputectl 办理的操作")
+            elif action not in ACTIONS and action not in ("init", "station", "reveal"):
+                self.report(commit, commit.trailers.get("Case"), f"“{action[:20]}”不是一项操作（提交须是一项操作或一次配置变更）")
         touched = {case_of(c.path) for c in changes if c.path.startswith(CASES_DIR + "/")}
         if not touched:
             return  # init, configuration, a station, a recorded look: nothing under cases/

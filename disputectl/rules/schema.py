@@ -64,9 +64,13 @@ def _describe(error: Any) -> str:
     if v in ("maxLength", "maxItems"):
         return f"{where}：过长（最多 {error.validator_value}）"
     if v == "additionalProperties":
-        return f"{where}：有不认识的字段（{error.message.split('(')[-1].rstrip(')')}）"
+        known = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
+        extra = [str(k) for k in (error.instance or {}) if k not in known] if isinstance(error.instance, dict) else []
+        return f"{where}：有不认识的字段（{'、'.join(extra) or '未知'}）" + (f"，可用：{'、'.join(sorted(known))}" if known else "")
     if v in ("minimum", "maximum"):
-        return f"{where}：数值超出范围"
+        low, high = error.schema.get("minimum"), error.schema.get("maximum")
+        bounds = f"（应在 {low} 至 {high} 之间）" if low is not None and high is not None else ""
+        return f"{where}：数值超出范围{bounds}"
     return f"{where}：{error.message}"
 
 

@@ -149,6 +149,6 @@ def signing_key(officer_id: str, registered: str | None, name: str) -> LocalKey:
             f"再请系统管理员用 disputectl officer key {officer_id} --file <公钥文件> 登记新公钥。")
     if key.public != normalize_public_key(registered):
         raise PermissionDenied(
-            f"本机 {officer_id} 的密钥与案件库登记的公钥不符，不能以其身份办理：请系统管理员用 "
-            f"disputectl officer key {officer_id} --file {keys_dir() / (officer_id + '.pub')} 登记本机的公钥。")
+            f"本机 {officer_id} 的密钥与案件库为 {name} 登记的公钥不符，不能以其身份办理。若确是本人换了密钥，"
+            "请本人当面把新公钥交给系统管理员核实后登记（disputectl officer key）；否则请用自己的工号办理。")
     return key

@@ -401,3 +401,22 @@ def test_signed_commits_that_are_no_legal_change_are_reported(store: Path, hub: 
     sha = head(store)
     assert any(v["commit"] == sha[:10] and expected in v["reason"] for v in violations(store)), violations(store)
     assert sha[:10] in refused_push(store)
+
+
+def test_calendar_add_keeps_what_the_year_already_has(cli: Callable[..., Any], store: Path) -> None:
+    assert cli("calendar", "add", "2027", "--holiday", "2027-01-01:2027-01-03:元旦", "--workday", "2027-02-20:春节调休",
+               as_="bgs-admin").exit_code == 0
+    assert cli("calendar", "add", "2027", "--holiday", "2027-10-01:2027-10-07:国庆节", as_="bgs-admin").exit_code == 0
+    year = yaml.safe_load((store / "calendar" / "2027.yaml").read_text(encoding="utf-8"))
+    assert [h["name"] for h in year["holidays"]] == ["元旦", "国庆节"]
+    assert [w["name"] for w in year["workdays"]] == ["春节调休"]
+
+
+def test_an_admins_typing_mistake_is_named_as_such_in_chinese(cli: Callable[..., Any], store: Path) -> None:
+    before = head(store)
+    result = cli("config", "set", "clocks.handel", "20", as_="bgs-admin")
+    assert result.exit_code == 2 and "修改后的配置有误，未做改动" in result.stderr
+    assert "handel" in result.stderr and "was unexpected" not in result.stderr and "可用" in result.stderr
+    result = cli("config", "set", "clocks.handle", "0", as_="bgs-admin")
+    assert result.exit_code == 2 and "1 至 365" in result.stderr
+    assert head(store) == before
