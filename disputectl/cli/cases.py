@@ -237,23 +237,23 @@ class _ConfigLabels:
 def list_cases(
     store: StoreOpt = DEFAULT_STORE,
     officer: AsOpt = None,
-    status: Annotated[str | None, typer.Option(help="按状态筛选（如 handling）。")] = None,
-    unit: Annotated[str | None, typer.Option(help="按当前承办单位筛选。")] = None,
-    category: Annotated[int | None, typer.Option(help="按争议类别筛选（1-10）。")] = None,
-    region: Annotated[str | None, typer.Option(help="按属地区域筛选。")] = None,
+    status: Annotated[str | None, typer.Option(help="按状态筛选（代码或名称，如 handling 或 单位办理中）。")] = None,
+    unit: Annotated[str | None, typer.Option(help="按当前承办单位筛选（代码、全称或简称，如 SW 或 税务局）。")] = None,
+    category: Annotated[str | None, typer.Option(help="按争议类别筛选（1-10 或类别名称）。")] = None,
+    region: Annotated[str | None, typer.Option(help="按属地区域筛选（代码或名称，如 DQ 或 东区）。")] = None,
     text: Annotated[str | None, typer.Option("--text", "-q", help="在编号、缴费人、事项、诉求中查找。")] = None,
     limit: Annotated[int, typer.Option(help="最多显示条数（0 表示全部）。")] = 50,
     as_json: JsonOpt = False,
 ) -> None:
     """列出案件（新登记的在前），可按状态、单位、类别、区域和关键词筛选。"""
-    from disputectl.rules.workflow import STATUSES
+    from disputectl.rules import filters
     from disputectl.services import list_views
 
-    if status is not None and status not in STATUSES:
-        raise ValidationError(f"状态“{status[:20]}”无效，可用：" + "、".join(f"{k}（{v}）" for k, v in STATUSES.items()))
+    status = filters.status_code(status) if status is not None else None
     s = session(store, officer)
-    rows = list_views(s, status=status, unit=unit.upper() if unit else None, category=category,
-                      region=region.upper() if region else None, text=text, limit=limit)
+    rows = list_views(s, status=status, unit=filters.unit_code(unit, s.config) if unit else None,
+                      category=filters.category_code(category, s.config) if category else None,
+                      region=filters.region_code(region, s.config) if region else None, text=text, limit=limit)
     unreadable = s.index.unreadable()  # remembered by the index list_views brought up to HEAD
     _print_cases(rows, limit, as_json)
     if unreadable:  # whatever the filters: what those files hold cannot be told

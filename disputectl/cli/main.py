@@ -8,7 +8,7 @@ import sys
 import traceback
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -247,8 +247,22 @@ def _app_for(argv: list[str]) -> typer.Typer:
     return single
 
 
-def _group() -> None:
+def _show_version(value: bool) -> None:
+    if value:
+        from disputectl import __version__
+
+        sys.stdout.write(f"disputectl {__version__}\n")
+        raise typer.Exit(0)
+
+
+def _group(
+    version: Annotated[bool, typer.Option("--version", help="显示版本并退出。", is_eager=True,
+                                          callback=_show_version)] = False,
+) -> None:
     """社会保险费征缴争议联合处置：受理登记、分类流转、事项办理、回复反馈、案卷归档。"""
+
+
+app.callback()(_group)
 
 
 def run() -> None:

@@ -73,8 +73,8 @@ def _warn_years(years: list[int]) -> None:
 def due(
     store: StoreOpt = DEFAULT_STORE,
     officer: AsOpt = None,
-    unit: Annotated[str | None, typer.Option(help="只看该单位（时限所等待的单位）。")] = None,
-    officer_filter: Annotated[str | None, typer.Option("--officer", help="只看该责任人（工号）。")] = None,
+    unit: Annotated[str | None, typer.Option(help="只看该单位（时限所等待的单位；代码、全称或简称）。")] = None,
+    officer_filter: Annotated[str | None, typer.Option("--officer", help="只看该责任人（工号或姓名）。")] = None,
     today: TodayOpt = None,
     show_all: Annotated[bool, typer.Option("--all", help="列出全部未届满时限（默认只列超期和临期）。")] = False,
     limit: Annotated[int, typer.Option(help="最多显示条数（0 表示全部；--json 总是全部）。")] = 50,
@@ -85,6 +85,10 @@ def due(
 
     day = _today(today)
     s = session(store, officer)
+    from disputectl.rules import filters
+
+    unit = filters.unit_code(unit, s.config) if unit else None
+    officer_filter = filters.officer_id(officer_filter, s.config) if officer_filter else None
     result = due_list(s, day, unit=unit, officer=officer_filter, include_all=show_all)
     _warn_years(result["missing_years"])
     _print_due(result, day, show_all, limit, as_json)

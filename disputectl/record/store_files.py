@@ -212,11 +212,25 @@ def serialize_case(case: Mapping[str, Any]) -> bytes:
     return dump_yaml(record, case=True)
 
 
+DEFAULT_STORE_NAME = "cases"
+
+
+def is_store(folder: Path) -> bool:
+    return (folder / CONFIG_FILE).is_file() and (folder / ".git").exists()
+
+
 def find_store_root(path: Path) -> Path:
+    """The store at ``path``; for the default (``cases``, no --store or DISPUTECTL_STORE given)
+    also the store that holds the current folder, as git finds its repository from inside it."""
     root = path.expanduser()
-    if not (root / CONFIG_FILE).is_file() or not (root / ".git").exists():
-        raise StoreError(f"“{path}”不是案件库：请先运行 disputectl init {path}，或用 --store 指明案件库位置。")
-    return root.resolve()
+    if is_store(root):
+        return root.resolve()
+    if str(path) == DEFAULT_STORE_NAME:
+        here = Path.cwd().resolve()
+        for folder in (here, *here.parents):
+            if is_store(folder):
+                return folder
+    raise StoreError(f"“{path}”不是案件库：请先运行 disputectl init {path}，或用 --store 指明案件库位置。")
 
 
 def load_config_file(root: Path) -> Config:
