@@ -90,12 +90,20 @@ def _usage_message(exc: Exception) -> str:
     if name == "NoSuchOption":
         return f"没有选项 {option}"
     if name == "MissingParameter":
-        return f"缺少 {hint or getattr(exc, 'param_type', '参数')}"
+        from disputectl.cli.chinese_help import ARGUMENT_NAMES
+
+        param = getattr(exc, "param", None)
+        label = ARGUMENT_NAMES.get(getattr(param, "name", "") or "", None) if param is not None else None
+        opts = getattr(param, "opts", None) if param is not None and getattr(param, "param_type_name", "") == "option" else None
+        return f"缺少{label or (opts[0] if opts else '') or (hint if hint and hint != 'None' else '参数')}"
     if name == "BadParameter":
         return f"{hint or '参数'} 的值无效：{getattr(exc, 'message', exc)}"
     if name == "NoArgsIsHelpError":
         return "缺少子命令"
     message = getattr(exc, "message", str(exc))
+    needs = re.match(r"Option '([^']+)' requires (?:an argument|\d+ arguments)", message)
+    if needs:
+        return f"选项 {needs[1]} 后面需要给出一个值"
     if message.startswith("No such command"):
         return "没有这个命令：" + message.split("'")[1] if "'" in message else message
     if message.startswith("Got unexpected extra argument"):

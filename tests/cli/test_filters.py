@@ -70,3 +70,13 @@ def test_version() -> None:
 
     result = invoke("--version")
     assert result.exit_code == 0 and result.stdout == f"disputectl {__version__}\n"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["show"], "缺少案件编号"), (["notice", "SW-20261126-001"], "缺少文书种类"),
+    (["extend", "SW-20261126-001", "--days"], "选项 --days 后面需要给出一个值"),
+])
+def test_usage_mistakes_are_named_in_chinese(store: Path, args: list[str], message: str) -> None:
+    result = invoke(*args, "--store", str(store)) if args[-1] != "--days" else invoke(args[0], args[1], "--store", str(store), "--days")
+    assert result.exit_code == 2
+    assert message in result.stderr and "None" not in result.stderr and "requires" not in result.stderr

@@ -85,7 +85,8 @@ def test_the_index_is_closed_properly_before_the_quick_exit(store: Path) -> None
 
 
 ENGLISH_HELP_WORDS = ("Usage:", "Options:", "Arguments:", "Commands:", "Show this message", "env var", "default:",
-                      "[required]", "[OPTIONS]", "COMMAND [ARGS]")
+                      "[required]", "[OPTIONS]", "COMMAND [ARGS]", "<str>", "<path>", "<integer>", "<text>", "{case_id}",
+                      "{kind}", "  case_id ")
 
 
 GROUP_COMMANDS = sorted(f"{g.name} {c.name}" for g in app.registered_groups for c in g.typer_instance.registered_commands)
