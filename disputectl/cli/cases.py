@@ -204,12 +204,14 @@ def render_case(view: dict[str, Any]) -> None:
         clocks.add_row(c["label"], c["start"], c["due"], (c["stopped"] or "—") + late,
                        f"[{style}]{c['state_label']}[/{style}]" if style else c["state_label"])
     print_table(clocks)
+    from disputectl.documents.issuing import notice_title
+
     timeline = table("时间", "事项", "人员", "单位", "内容", title="经过")
     for t in view["timeline"]:
         when = t["at"][:16].replace("T", " ") + (f"（补录，发生于 {t['occurred']}）" if t.get("occurred") else "")
         timeline.add_row(when, t["action_label"], t["actor_name"], t["unit_name"],
                          plain(describe_data(t["data"], _ConfigLabels(view))
-                              + (" " + "、".join(t["notices"]) if t["notices"] else "")))
+                              + (" " + "、".join(notice_title(n) for n in t["notices"]) if t["notices"] else "")))
     print_table(timeline)
     if view["notices"]:
         from disputectl.documents.issuing import notice_title

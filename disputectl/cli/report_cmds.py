@@ -150,7 +150,7 @@ def explain(
     for c in result["clocks"]:
         style = {"overdue": "red", "due_soon": "yellow"}.get(c["state"], "")
         label = f"[{style}]{c['state_label']}[/{style}]" if style else c["state_label"]
-        out.print(f"\n[bold]{c['label']}[/bold]（{c['name']}）届满日 {c['due']}  {label}")
+        out.print(f"\n[bold]{c['label']}[/bold] 届满日 {c['due']}  {label}")
         for line in c["lines"]:
             out.print(f"  {line}", markup=False)
 

@@ -105,7 +105,9 @@ def verify(
     elif report.violations:
         for v in report.violations:
             out.print(format_violation(v), markup=False)
-        err.print(f"[red]已核对 {report.checked} 个提交，发现 {len(report.violations)} 处问题。[/red]")
+        err.print(f"[red]已核对 {report.checked} 个提交，发现 {len(report.violations)} 处问题。[/red]"
+                  "每行开头是有问题的提交（git show 提交号 可查看）；请把以上内容交领导组办公室核处，"
+                  "不要在此副本上继续同步，以免把问题传给其他单位。")
     else:
         ok(f"已核对 {report.checked} 个提交，全部合规。")
     if demo and not as_json:

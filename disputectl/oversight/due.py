@@ -85,7 +85,7 @@ def explain_case(s: Session, case_id: str, today: date, clock: str | None = None
         clocks = [c for c in clocks if wanted in (c["name"], c["name"].partition(":")[0],
                                                   clock_label(c["name"], s.config))]
         if not clocks:
-            have = "、".join(f"{c['name']}（{clock_label(c['name'], s.config)}）" for c in state["clocks"]) or "无"
+            have = "、".join(clock_label(c["name"], s.config) for c in state["clocks"]) or "无"
             raise NotFound(f"案件 {case['id']} 没有时限“{wanted[:30]}”。本案的时限：{have}")
     explained = [_explain_clock(s, c, today) for c in clocks]
     return {"case": case["id"], "status": state["status"], "status_label": STATUSES[state["status"]],

@@ -48,7 +48,8 @@ def run_doctor(s: Session) -> list[str]:
             changes = worktree_differences(s.git, ".")
         untracked = [path for status, path in changes if status == "??" and not path.endswith(".tmp")]
         for name in untracked:
-            done.append(f"发现不在记录中的文件 {name}（未删除，请核实后处理）")
+            done.append(f"发现不在记录中的文件 {name}：doctor 没有删除它。若是误放的，请移走或删除；"
+                        "若是要入卷的材料，请用相应的办理命令附上（文件本身不会进入记录）")
         if any(config_get(s.root, key) != value for key, value in PACK_MEMORY.items()):
             limit_pack_memory(s.root)  # a store made by an earlier version
             done.append("为 git 设置了读取打包文件的内存上限（大的案件库读取历史时不再占用过多内存）")

@@ -179,10 +179,30 @@ def load_yaml(data: bytes, *, source: str) -> Any:
         raise ValidationError(f"{source} 内容无效：{str(exc)[:100]}") from None
 
 
+# libyaml's words for what is wrong, as an officer reads them (the rest: 格式有误)
+_YAML_PROBLEMS = {
+    "did not find expected node content": "此处缺少内容",
+    "did not find expected key": "缩进或冒号有误，找不到应有的键",
+    "did not find expected '-' indicator": "列表项缩进有误",
+    "mapping values are not allowed here": "此处不能有冒号（含冒号的文字请加引号）",
+    "found character that cannot start any token": "有不能出现在此处的字符（如制表符或 @、`）",
+    "found unexpected end of stream": "文件意外结束（引号或括号未闭合）",
+    "found undefined alias": "使用了未定义的别名",
+    "could not find expected ':'": "缺少冒号",
+    "found unexpected ':'": "多余的冒号",
+    "expected <block end>, but found": "缩进有误",
+    "while scanning a quoted scalar": "引号未闭合",
+    "found duplicate anchor": "锚点重复",
+}
+
+
 def _yaml_problem(exc: Exception) -> str:
     mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return f"第 {mark.line + 1} 行：{problem}" if mark is not None else str(problem)
+    problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
+    context = str(getattr(exc, "context", None) or "")
+    words = next((cn for en, cn in _YAML_PROBLEMS.items() if en in problem or en in context),
+                 problem if not problem.isascii() else "格式有误")
+    return f"第 {mark.line + 1} 行：{words}" if mark is not None else words
 
 
 def validate_case(case: Mapping[str, Any], *, source: str) -> None:

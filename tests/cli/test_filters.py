@@ -80,3 +80,12 @@ def test_usage_mistakes_are_named_in_chinese(store: Path, args: list[str], messa
     result = invoke(*args, "--store", str(store)) if args[-1] != "--days" else invoke(args[0], args[1], "--store", str(store), "--days")
     assert result.exit_code == 2
     assert message in result.stderr and "None" not in result.stderr and "requires" not in result.stderr
+
+
+def test_yaml_mistakes_are_described_in_chinese(store: Path, tmp_path: Path) -> None:
+    form = tmp_path / "登记.yaml"
+    form.write_text("payer_name: [\n", encoding="utf-8")
+    result = invoke("register", "--from-file", str(form), "--no-input", "--store", str(store), "--as", "sw-registrar")
+    assert result.exit_code == 2
+    assert "不是有效的 YAML" in result.stderr and "第 " in result.stderr
+    assert not any(word in result.stderr for word in ("expected", "found", "while"))

@@ -113,7 +113,7 @@ def test_explain_every_clock_and_unknown_clock(cli: Callable[..., Any], register
     assert view["clocks"][1]["lines"][-1] == "截至 2026年11月30日（周一）：已超期 1 个工作日"
     missing = cli("explain", case, "platform")
     assert missing.exit_code == 5
-    assert "没有时限“platform”" in missing.output and "sign（签收）" in missing.output
+    assert "没有时限“platform”" in missing.output and "本案的时限：分类流转、签收" in missing.output
     bad = cli("explain", case, "--today", "2026-13-01")
     assert bad.exit_code == 2
     assert "--today 的值“2026-13-01”不是有效日期" in bad.output
