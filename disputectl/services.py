@@ -323,6 +323,37 @@ def _issue_notices(s: Session, case: dict[str, Any], entry: dict[str, Any], want
     return {i.path: i.content for i in issued}
 
 
+@dataclass(frozen=True)
+class Reprint:
+    number: str | None
+    path: str
+
+
+def reprint_notice(s: Session, case_id: str, kind: str) -> Reprint | None:
+    """The copy of a notice already issued on the case (same number, same bytes), written out
+    again to print; None if none of that kind was issued. Nothing is recorded."""
+    import hashlib
+
+    from disputectl.record.gitstore import atomic_write
+
+    kind, _, unit = kind.partition(":")
+    if kind == "opinion_request" and not unit:
+        return None  # one letter per unit: which one is for issuing to say
+    case = load_case(s, case_id)
+    issued = [n for a in case["actions"] for n in a.get("notices", []) if n["kind"] == kind
+              and (not unit or f"（{s.config.unit_label(unit.upper())}）" in n["path"])]
+    if not issued:
+        return None
+    notice = issued[-1]
+    content = s.git.read_file(s.git.head(), notice["path"])
+    if content is None or hashlib.sha256(content).hexdigest() != notice["sha256"]:
+        raise StoreError(f"{notice['path']} 与案件记录中的校验值不符，不能重新打印：请运行 disputectl verify 查明。")
+    target = s.root / notice["path"]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, content)
+    return Reprint(notice.get("number"), notice["path"])
+
+
 def preview_notice(s: Session, case_id: str, kind: str) -> str:
     """The plain text a notice would have if issued now (nothing is written)."""
     from disputectl.documents.issuing import NoticeContext

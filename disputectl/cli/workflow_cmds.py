@@ -118,14 +118,23 @@ def notice(
     officer: AsOpt = None,
     unit: Annotated[str | None, typer.Option(help="征求意见函的收函单位代码。")] = None,
     preview: Annotated[bool, typer.Option("--preview", help="只在终端显示文书文字，不出具、不记录。")] = False,
+    corrected: Annotated[bool, typer.Option("--corrected", help="已出具过的，另出具一份更正的（新文号，记入案件）；不加时重新打印原件。")] = False,
 ) -> None:
-    """出具文书（编号、存入案件库并在案件上记录校验值），或用 --preview 预览。"""
+    """出具文书（编号、存入案件库并在案件上记录校验值）；已出具过的重新打印原件（同一文号），--corrected 另出具更正的；--preview 预览。"""
     target = f"{kind}:{unit.upper()}" if unit else kind
     if preview:
         from disputectl.services import preview_notice
 
         out.print(preview_notice(session(store, officer), case_id, target), markup=False)
         return
+    if not corrected:
+        from disputectl.services import reprint_notice
+
+        copy = reprint_notice(session(store, officer), case_id, target)
+        if copy is not None:
+            ok(f"已重新打印（原件，未另编号、未记录）：{copy.number or ''} {copy.path}")
+            say("需要更正内容的，请用 --corrected 另出具一份（新文号）。")
+            return
     perform_and_report(store, officer, case_id, "issue_notice", {"kind": target})
 
 

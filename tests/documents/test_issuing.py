@@ -256,6 +256,21 @@ def test_receipts_are_numbered_across_cases_escaped_and_listed(cli, store, regis
     assert show_json(cli, third)["timeline"][-1]["action"] == "issue_notice"
 
 
+def test_a_notice_already_issued_is_reprinted_with_its_number_unless_a_corrected_one_is_asked_for(
+        cli, store, register):
+    case = register()
+    [entry] = notices(cli, case, "receipt")
+    copy = store / entry["path"]
+    copy.unlink()
+    before = head(store)
+    result = cli("notice", case, "receipt", as_="sw-registrar")
+    assert result.exit_code == 0, result.output
+    assert f"已重新打印（原件，未另编号、未记录）：{entry['number']}" in result.stdout
+    assert head(store) == before and hashlib.sha256(copy.read_bytes()).hexdigest() == entry["sha256"]
+    step(cli, store, "notice", case, "receipt", "--corrected", as_="sw-registrar")
+    assert [n["number"] for n in notices(cli, case, "receipt")] == [entry["number"], "社争受〔2026〕2号"]
+
+
 def test_show_lists_the_full_number_on_an_80_column_terminal(cli, register):
     case = register()
     result = cli("show", case, env={"COLUMNS": "80"})
@@ -397,8 +412,8 @@ def test_transfer_extension_result_notice_and_archive(cli, store, register, tmp_
     assert check.returncode == 0, check.stdout + check.stderr
 
     # an archived case takes no more notices
-    refused(cli, store, "notice", case, "result", as_="rs-handler", code=4)
-    refused(cli, store, "notice", case, "receipt", as_="sw-registrar", code=4)
+    refused(cli, store, "notice", case, "result", "--corrected", as_="rs-handler", code=4)
+    refused(cli, store, "notice", case, "receipt", "--corrected", as_="sw-registrar", code=4)
 
 
 # -- own unit: 处理结果告知书 (上一级税务机关), preview, on-request issue ------------------------------
@@ -434,8 +449,8 @@ def test_result_notice_by_the_tax_bureau_preview_and_reissue(cli, store, registe
     assert preview[:at] + preview[at + 1 :] == committed[:at] + committed[at + 1 :]
     assert DECISION_TEXT in preview
 
-    # issued again on request: one commit, the next number, recorded beside the first
-    step(cli, store, "notice", case, "result", as_="sw-handler")
+    # issued again on request (a corrected one): one commit, the next number, recorded beside the first
+    step(cli, store, "notice", case, "result", "--corrected", as_="sw-handler")
     assert (trailers(store)["Action"], trailers(store)["Case"]) == ("issue_notice", case)
     first_entry, again = issued(cli, store, case, "result", SW_NAME, DECISION_TEXT, index=0)
     entry2, text2 = issued(cli, store, case, "result", SW_NAME, DECISION_TEXT)
@@ -522,7 +537,7 @@ def test_meeting_notice_and_one_opinion_letter_per_unit(cli, store, register):
         )
         assert f"{name}：" in text.splitlines() and other not in text
 
-    step(cli, store, "notice", case, "opinion_request", "--unit", "yb", as_="bgs-office")
+    step(cli, store, "notice", case, "opinion_request", "--unit", "yb", "--corrected", as_="bgs-office")
     entry, text = issued(cli, store, case, "opinion_request", BGS_NAME)
     assert entry["number"] == "社争函〔2026〕3号"
     assert f"{YB_NAME}：" in text.splitlines()
