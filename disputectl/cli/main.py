@@ -202,7 +202,7 @@ def _new_app() -> typer.Typer:
         name="disputectl",
         help="社会保险费征缴争议联合处置：受理登记、分类流转、事项办理、回复反馈、案卷归档。",
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,
         rich_markup_mode=None,
         pretty_exceptions_enable=False,
     )

@@ -89,3 +89,16 @@ def test_yaml_mistakes_are_described_in_chinese(store: Path, tmp_path: Path) -> 
     assert result.exit_code == 2
     assert "不是有效的 YAML" in result.stderr and "第 " in result.stderr
     assert not any(word in result.stderr for word in ("expected", "found", "while"))
+
+
+def test_shell_completion() -> None:
+    import os
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "import sys; sys.argv[0] = 'disputectl'; from disputectl.cli.main import run; run()"]
+    env = {**os.environ, "_DISPUTECTL_COMPLETE": "complete_bash", "COMP_WORDS": "disputectl offi", "COMP_CWORD": "1"}
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert done.returncode == 0 and sorted(done.stdout.split()) == ["officer", "officers"], done.stdout + done.stderr
+    shown = subprocess.run(command + ["--show-completion"], capture_output=True, text=True)
+    assert shown.returncode == 0 and "_disputectl_completion" in shown.stdout, shown.stdout + shown.stderr
