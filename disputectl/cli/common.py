@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -30,15 +30,20 @@ OccurredOpt = Annotated[str | None, typer.Option(
     "--occurred", help="补录：纸质材料记载的实际办理日期（如 2026-11-20）；时限从该日起算，记录中标明补录。")]
 
 
-def parse_occurred(value: str | None) -> Any:
+def parse_day(value: str | None, option: str, default: date | None = None) -> date | None:
+    """A date option as typed (``--today``, ``--from``, ``--occurred`` …), or ``default``."""
     from disputectl.rules.validation import parse_date
 
     if value is None:
-        return None
-    day = parse_date(value)
-    if day is None:
-        raise ValidationError(f"补录日期“{value[:20]}”无效（应如 2026-11-20）。")
-    return day
+        return default
+    parsed = parse_date(value)
+    if parsed is None:
+        raise ValidationError(f"{option} 的值“{value[:20]}”不是有效日期（应如 2026-11-26）。")
+    return parsed
+
+
+def parse_occurred(value: str | None) -> date | None:
+    return parse_day(value, "--occurred（补录日期）")
 
 
 CaseArg = Annotated[str, typer.Argument(help="案件编号，如 SW-20261126-001。", show_default=False)]

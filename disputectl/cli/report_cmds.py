@@ -16,6 +16,7 @@ from disputectl.cli.common import (
     now,
     ok,
     out,
+    parse_day,
     plain,
     print_json,
     print_table,
@@ -32,23 +33,12 @@ ToOpt = Annotated[str | None, typer.Option("--to", help="截止日期（含）�
 _STYLE = {"overdue": "red", "due_soon": "yellow", "ok": "green"}
 
 
-def _day(value: str | None, option: str, default: date | None = None) -> date | None:
-    from disputectl.rules.validation import parse_date
-
-    if value is None:
-        return default
-    parsed = parse_date(value)
-    if parsed is None:
-        raise ValidationError(f"{option} 的值“{value[:20]}”不是有效日期（应如 2026-11-26）。")
-    return parsed
-
-
 def _today(value: str | None) -> date:
-    return _day(value, "--today") or now().date()
+    return parse_day(value, "--today") or now().date()
 
 
 def _period(start: str | None, end: str | None) -> tuple[date | None, date | None]:
-    first, last = _day(start, "--from"), _day(end, "--to")
+    first, last = parse_day(start, "--from"), parse_day(end, "--to")
     if first and last and first > last:
         raise ValidationError(f"--from {first} 晚于 --to {last}。")
     return first, last

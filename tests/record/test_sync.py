@@ -128,12 +128,7 @@ def test_three_offices_apart_converge_without_collisions_or_lost_actions(tmp_pat
 
 
 def test_contradicting_actions_are_kept_flagged_and_wait_for_the_office(tmp_path: Path) -> None:
-    bare, _ = central(tmp_path)
-    one, two = clone(bare, tmp_path / "one", "一"), clone(bare, tmp_path / "two", "二")
-    case = one.register()
-    one.ok("route", case, "--self", as_="sw-registrar")
-    one.ok("sync")
-    two.ok("sync")
+    _, one, two, case = _contradiction(tmp_path)
     one.ok("conclude", case, *DECISION, as_="sw-handler", now="2026-11-27T10:00:00+08:00")
     two.ok("refer", case, "--reason", "需人社局共同核定", as_="sw-handler", now="2026-11-27T11:00:00+08:00")
     one.ok("sync")
