@@ -292,6 +292,10 @@ class History:
         if proc.wait() != 0:  # git stopped: the files not read must not pass for missing ones
             raise StoreError("无法读取案件库中的文件（git cat-file 失败），案件库可能已损坏，请运行 disputectl doctor。")
 
+    def ancestors(self, sha: str) -> set[str]:
+        """Every commit ``sha`` contains (itself included)."""
+        return set(self._git("rev-list", sha).decode().split())
+
     def merge_base(self, a: str, b: str) -> str | None:
         proc = run_git(self.root, "merge-base", a, b, env=self.env, check=False)
         return proc.stdout.decode().strip() or None

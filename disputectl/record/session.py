@@ -121,14 +121,15 @@ def open_session(store: Path, *, now: datetime, officer_id: str | None = None, f
     root = find_store_root(store)
     from disputectl.record.gitstore import interrupted
 
-    if check_rules and not interrupted(GitStore(root)):  # an interrupted merge is recovered first, under the lock
-        refuse_hand_edits(GitStore(root))
+    git = GitStore(root)
+    if check_rules and not interrupted(git):  # an interrupted merge is recovered first, under the lock
+        refuse_hand_edits(git)
     config = load_config_file(root)
     if fixed_clock and not config.demo:
         raise PermissionDenied("环境变量 DISPUTECTL_NOW 只能用于演示案件库（disputectl init --demo 建立）；"
                                "正式案件库一律按本机时钟记录时间。纸质材料晚录入的，请用 --occurred 日期 补录。")
     calendar = load_calendar(root / CALENDAR_DIR)
-    return Session(root, config, calendar, GitStore(root), now, officer_id)
+    return Session(root, config, calendar, git, now, officer_id)
 
 
 def commit_message(subject: str, trailers: Mapping[str, str], body: str = "") -> str:

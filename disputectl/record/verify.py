@@ -185,7 +185,7 @@ class Verifier:
         """An officer disabled, or a key replaced, at commit X signs nothing that X does not
         already contain: a branch started from an older commit cannot bring a revoked key back."""
         for revoked_at, officer_id, key in self.revocations:
-            ancestors = set(self.history._git("rev-list", revoked_at.sha).decode().split())
+            ancestors = self.history.ancestors(revoked_at.sha)
             for commit, signer, used in self.signed:
                 if signer == officer_id and (key is None or key == used) and commit.sha not in ancestors:
                     what = "更换的旧密钥" if key else "已停用的身份"
