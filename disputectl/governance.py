@@ -17,7 +17,7 @@ from typing import Any
 from disputectl.errors import NotFound, PermissionDenied, ValidationError
 from disputectl.record.config_edit import edit_config_text
 from disputectl.record.session import Session, commit_message, commit_signed
-from disputectl.record.store_files import CALENDAR_DIR, load_yaml
+from disputectl.record.store_files import CALENDAR_DIR, dump_yaml, load_yaml
 from disputectl.rules.config import CONFIG_FILE, ROLES, Config, Officer, parse_config
 from disputectl.services import FirstAdmin
 from disputectl.trust.keys import normalize_public_key
@@ -46,7 +46,8 @@ def _active_admins(config: Config) -> list[str]:
 
 def _commit_admin(s: Session, kind: str, summary: str,
                   files_for: Callable[[bytes], dict[str, bytes | None]]) -> AdminOutcome:
-    """One signed admin commit; ``files_for`` gets the config at the head and returns the files."""
+    """One signed admin commit; ``files_for`` gets the config at the head and returns the files.
+    A change of who may reveal, or of an officer's key, wraps the store's keys anew in it."""
     officer = require_admin(s)
     trailers = {"Action": "admin", "Actor": officer.id, "Unit": officer.unit, "Change": kind}
 
@@ -75,9 +76,25 @@ def change_config(s: Session, kind: str, summary: str, change: Callable[[Any], N
             raise ValidationError("是否演示案件库在建库时确定，不能修改。")
         if not _active_admins(config):
             raise ValidationError("至少要保留一位登记了公钥、未停用的系统管理员：不能停用、降级或删除最后一位系统管理员。")
-        return {CONFIG_FILE: text, ALLOWED_SIGNERS_FILE: signers_of(config)}
+        return {CONFIG_FILE: text, ALLOWED_SIGNERS_FILE: signers_of(config), **_rewrapped_keyring(s, config)}
 
     return _commit_admin(s, kind, summary, files_for)
+
+
+def _rewrapped_keyring(s: Session, config: Config) -> dict[str, bytes | None]:
+    """The keyring wrapped for whom ``config`` entitles (opened with the admin's own key);
+    nothing when they are the same people with the same keys."""
+    from disputectl.trust.keys import private_key_file
+    from disputectl.trust.sealing import KEYRING_FILE, parse_keyring, recipients_for, rewrapped
+
+    raw = s.git.read_file(s.git.head(), KEYRING_FILE)
+    if raw is None:
+        return {}
+    ring = parse_keyring(load_yaml(raw, source=KEYRING_FILE))
+    admin = s.officer()
+    new = rewrapped(ring, *recipients_for(config), officer=admin.id,
+                    private_key=private_key_file(admin.id, admin.key, admin.name))
+    return {} if new == ring else {KEYRING_FILE: dump_yaml(new.as_dict())}
 
 
 # -- officers ------------------------------------------------------------------------------------
@@ -286,6 +303,68 @@ def install_template(s: Session, kind: str, source: Path | None) -> AdminOutcome
     if len(content) > MAX_TEMPLATE_BYTES or not content.startswith(b"PK"):
         raise ValidationError(f"“{source.name}”不是 .docx 文件（或超过 5 MB）。")
     return _commit_admin(s, "template", f"{KINDS[kind].title}使用本库模板", lambda _: {path: content})
+
+
+# -- personal data: encrypting a store made before, changing its keys ---------------------------
+
+def reseal_store(s: Session, *, cipher: str | None = None) -> AdminOutcome:
+    """``cipher``: ``migrate encrypt`` of a store kept in clear; None: ``key rotate``. Either way
+    new keys, and every current case file sealed under them in one admin commit; history keeps
+    what it held (clear values, or boxes under the old key)."""
+    from disputectl.record.githistory import History
+    from disputectl.record.store_files import CASES_DIR, parse_case, serialize_case
+    from disputectl.trust.case_sealing import opened, seal_action, seal_registration, strip_sealed
+    from disputectl.trust.keys import private_key_file
+    from disputectl.trust.sealing import (
+        KEYRING_FILE,
+        Hasher,
+        Opener,
+        Sealer,
+        new_keys,
+        recipients_for,
+        suite_of,
+        unwrap,
+    )
+
+    admin = require_admin(s)
+    head = s.git.head()
+    current = s.keyring
+    if cipher is not None and current is not None:
+        raise ValidationError(f"本案件库已加密保存个人信息（{current.suite.label}），无需迁移；更换密钥请用 disputectl key rotate。")
+    if cipher is None and current is None:
+        raise ValidationError("本案件库的个人信息尚未加密，请先运行 disputectl migrate encrypt。")
+    opener = None
+    if current is not None:
+        private = unwrap(current.data.wrapped, private_key_file(admin.id, admin.key, admin.name),
+                         what="数据密钥", officer=admin.id)
+        opener = Opener(current, private)
+    suite = suite_of(cipher) if cipher is not None else current.suite
+    ring, _, search = new_keys(suite, *recipients_for(s.config))
+    sealer, hasher = Sealer(ring), Hasher(ring.suite, ring.search.id, search)
+    files: dict[str, bytes | None] = {KEYRING_FILE: dump_yaml(ring.as_dict())}
+    if head is not None:
+        from disputectl.record.merge import is_case_file
+
+        history = History(s.root)
+        wanted = [(p, sha) for p, sha in history.files_at_depth(head, CASES_DIR, 3) if is_case_file(p)]
+        for path, content in history.stream_objects(wanted):
+            case = parse_case(content, source=path)
+            if opener is not None:
+                case = strip_sealed(opened(case, opener))
+            seal_registration(case["registration"], case["id"], sealer, hasher)
+            for entry in case["actions"]:
+                seal_action(entry, case["id"], sealer)
+            files[path] = serialize_case(case)
+    count = len(files) - 1
+    kind, summary = (("encrypt", f"个人信息加密保存（{suite.label}），加密现有案件 {count} 件") if cipher is not None
+                     else ("rotate", f"更换个人信息密钥，重新加密现有案件 {count} 件"))
+
+    def files_for(config_now: bytes) -> dict[str, bytes | None]:
+        if s.git.head() != head:
+            raise ValidationError("案件库在此期间有新的提交，请重新运行。")
+        return files
+
+    return _commit_admin(s, kind, summary, files_for)
 
 
 # -- a store made before signing began -------------------------------------------------------------

@@ -6,8 +6,8 @@ Nothing here reads the clock or the terminal: ``now`` and the officer come in as
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,6 +65,8 @@ _STORE_README = """\
 - `calendar/<年份>.yaml`：可选，补充或覆盖该年节假日和调休安排（disputectl calendar add|import）
 - `templates/<文书种类>.docx`：可选，本地修改过的文书模板，优先于默认模板（disputectl template install）
 - `allowed_signers`：由配置生成的签名公钥清单，`git verify-commit` 用它核验每个提交的签名
+- `keyring.yaml`：个人信息加密所用的算法和密钥（数据密钥只为可查看完整个人信息的人员和系统管理员加密保存，
+  检索密钥为每位登记了公钥的人员加密保存）；案件文件中的证件号码、电话和个人地址只有密文、遮蔽形式和检索用的keyed hash
 """
 
 
@@ -105,13 +107,18 @@ def initial_config(*, demo: bool, admin: FirstAdmin | None) -> dict[str, Any]:
     return config
 
 
-def init_store(path: Path, *, now: datetime, demo: bool = False, admin: FirstAdmin | None = None) -> tuple[Path, bool]:
-    """Create a store at ``path``; returns (root, created). An existing store is left alone."""
+def init_store(path: Path, *, now: datetime, demo: bool = False, admin: FirstAdmin | None = None,
+               cipher: str = "sm4-gcm") -> tuple[Path, bool]:
+    """Create a store at ``path``; returns (root, created). An existing store is left alone.
+    Personal data is sealed with the ``cipher`` suite (see ``trust.sealing``)."""
+    from disputectl.trust.sealing import KEYRING_FILE, new_keyring, recipients_for, suite_of
+
     path = path.expanduser()
     if (path / CONFIG_FILE).is_file() and (path / ".git").exists():
         return path.resolve(), False
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
         raise StoreError(f"“{path}”已存在且不是空文件夹，也不是案件库；为避免覆盖，未做任何改动。")
+    suite = suite_of(cipher)
     raw = initial_config(demo=demo, admin=admin)
     config = parse_config(raw)
     first = config.officers["bgs-admin" if demo else admin.id]  # type: ignore[union-attr]
@@ -127,6 +134,7 @@ def init_store(path: Path, *, now: datetime, demo: bool = False, admin: FirstAdm
         files = {
             CONFIG_FILE: _CONFIG_HEADER.encode("utf-8") + dump_yaml(raw),
             ALLOWED_SIGNERS_FILE: signers_of(config),
+            KEYRING_FILE: dump_yaml(new_keyring(suite, *recipients_for(config)).as_dict()),
             "README.md": _STORE_README.encode("utf-8"),
             ".gitattributes": b"*.yaml text eol=lf\n*.docx binary\ncases/**/*.yaml merge=disputectl-case\n",
             f"{CALENDAR_DIR}/README.md": (
@@ -208,6 +216,7 @@ def _late_mark(occurred: date | None) -> str:
 class Outcome:
     case: dict[str, Any]
     action: dict[str, Any]
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # register: the payer's other cases
 
 
 def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment] | None = None, *,
@@ -219,6 +228,10 @@ def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment
         raise PermissionDenied(f"{officer.name}不是受理人员，不能受理登记。")
     registration = build_registration(fields, s.config, now=s.now, officer_id=officer.id, unit=officer.unit)
     check_occurred(s, occurred)
+    sealer = s.sealer()
+    s.signer(officer)  # the key is checked before it is used to open the search key
+    hasher = s.hasher() if sealer is not None else None
+    token = s.lookup_token("id", registration["payer"]["id_number"], hasher)
 
     from disputectl.record.sync import local_station
 
@@ -227,6 +240,7 @@ def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment
     def build(head: str | None) -> tuple[dict[str, bytes | None], str, Outcome]:
         folder = f"{CASES_DIR}/{s.today:%Y/%m/%d}"
         case_id = next_case_id(officer.unit, s.today, s.git.list_dir(head, folder), station)
+        duplicates = repeated_cases(s, token)  # 重复反映: read from the index, like the notice numbers
         files: dict[str, bytes | None] = {}
         reg = dict(registration)
         reg["attachments"] = []
@@ -236,6 +250,10 @@ def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment
             reg["attachments"].append({"name": att.name, "sha256": att.sha256, "size": len(att.content),
                                        "path": rel})
         action = _new_action(s, officer, "register", {}, occurred)
+        if sealer is not None:
+            from disputectl.trust.case_sealing import seal_registration
+
+            seal_registration(reg, case_id, sealer, hasher)  # type: ignore[arg-type] # set with the sealer
         case: dict[str, Any] = {"schema_version": 1, "id": case_id, "registration": reg, "actions": [action]}
         case["state"] = derive_state(case, s.config, s.calendar)
         if receipt:
@@ -243,9 +261,24 @@ def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment
         files[case_path(case_id)] = serialize_case(case)
         category = s.config.categories[reg["category"]].name
         subject = f"{_late_mark(occurred)}受理登记 {case_id}：{reg['payer']['name'][:40]}（{category}）"
-        return files, commit_message(subject, action_trailers(case_id, action)), Outcome(case, action)
+        return files, commit_message(subject, action_trailers(case_id, action)), Outcome(case, action, duplicates)
 
     return commit_signed(s, officer, build)
+
+
+DUPLICATE_WINDOW_DAYS = 180  # a case closed this recently still counts as the payer's 重复反映
+
+
+def repeated_cases(s: Session, token: str) -> list[tuple[str, str]]:
+    """(case, status) of the payer's open cases and of those closed in the last 180 days."""
+    from datetime import timedelta
+
+    from disputectl.rules.workflow import CLOSED_STATUSES
+
+    since = (s.today - timedelta(days=DUPLICATE_WINDOW_DAYS)).isoformat()
+    s.index.refresh()
+    return [(case_id, status) for case_id, status, closed in s.index.cases_of(token)
+            if status not in CLOSED_STATUSES or (closed or "") >= since]
 
 
 def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any], *, occurred: date | None = None) -> Outcome:
@@ -270,6 +303,11 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any], *, o
         if action == "archive":
             clean = _archive_data(s, case, state, clean, head)
         entry = _new_action(s, officer, action, clean, occurred)
+        sealer = s.sealer()
+        if sealer is not None:
+            from disputectl.trust.case_sealing import seal_action
+
+            seal_action(entry, case["id"], sealer)
         case["actions"].append(entry)
         case["state"] = derive_state(case, s.config, s.calendar)
         files: dict[str, bytes | None] = {}
@@ -442,6 +480,8 @@ def may_reveal(s: Session, reveal: bool, *, case_id: str | None = None, purpose:
     officer = s.officer()
     if not (officer.roles & s.config.reveal_roles):
         raise PermissionDenied(f"{officer.name}无权查看完整的证件号码和电话（配置 privacy.reveal_roles 未包含其角色）。")
+    if s.keyring is not None:
+        s.opener()  # refused before anything is recorded if this officer's key cannot open the data key
     record_reveal(s, officer, case_id, purpose)
     return True
 
@@ -467,16 +507,48 @@ def case_detail(s: Session, case_id: str, *, reveal: bool = False) -> dict[str, 
     if found is None:
         load_case(s, case_id)  # not indexed: name the damage, or that there is no such case
         raise NotFound(f"没有找到案件 {case_id}。")
-    show_all = may_reveal(s, reveal, case_id=case_id, purpose="查看案件")
     case, state = found
-    return case_view(case, state, s.config, s.calendar, s.today, reveal=show_all)
+    unseal = revealer(s, reveal, case_id=case_id, purpose="查看案件")
+    if unseal is not None:
+        case = unseal(case)
+    return case_view(case, state, s.config, s.calendar, s.today, reveal=unseal is not None)
+
+
+def revealer(s: Session, reveal: bool, *, case_id: str | None = None,
+             purpose: str = "查看案件") -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+    """None, or (for an officer allowed to reveal, the look put on the record first) what turns
+    a case into its copy with personal data in clear, opened with the officer's own key."""
+    if not may_reveal(s, reveal, case_id=case_id, purpose=purpose):
+        return None
+    if s.keyring is None:
+        return lambda case: case  # a store kept in clear
+    from disputectl.trust.case_sealing import opened
+    from disputectl.trust.sealing import OpenError
+
+    opener = s.opener()
+
+    def unseal(case: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return opened(case, opener)
+        except OpenError as exc:
+            raise StoreError(f"无法解密：{exc}。请运行 disputectl verify 检查案件库。") from None
+
+    return unseal
 
 
 def list_views(s: Session, *, status: str | None = None, unit: str | None = None, category: int | None = None,
-               region: str | None = None, text: str | None = None, limit: int = 0) -> list[dict[str, Any]]:
+               region: str | None = None, text: str | None = None, limit: int = 0, payer_id: str | None = None,
+               phone: str | None = None) -> list[dict[str, Any]]:
     from disputectl.rules.views import summary_view
 
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
+    for kind, wanted in (("id", payer_id), ("phone", phone)):
+        if wanted is not None:
+            if not wanted.strip() or "*" in wanted:
+                raise ValidationError("请输入完整的证件号码或电话（精确查找，不接受遮蔽后的形式）。")
+            clauses.append("instr(' ' || lookup || ' ', ?) > 0")
+            params.append(f" {s.lookup_token(kind, wanted)} ")
     for column, value in (("status", status), ("unit", unit), ("category", category), ("region", region)):
         if value:
             clauses.append(f"{column} = ?")

@@ -105,7 +105,7 @@ def test_a_value_joined_to_a_short_option_is_not_logged(cli, monkeypatch, isolat
 
 
 def test_personal_data_in_any_text_is_masked():
-    from disputectl.cli.main import mask_personal_data
+    from disputectl.rules.personal import mask_personal_data
 
     text = (f"身份证{RIC}、代码{EMPLOYER['payer_id']}、小写 11010519491231002x、全角 １１０１０１１９９００３０７４５１４、"
             "手机 13812345678 / +8613812345678 / 138 1234 5678 / 138-1234-5678、座机 0571-88886666")

@@ -219,17 +219,36 @@ def migrate_sign(
     _done(start_signing(session(store), first))
 
 
+def migrate_encrypt(
+    store: StoreOpt = DEFAULT_STORE,
+    admin: AsOpt = None,
+    cipher: Annotated[str, typer.Option("--cipher", help="sm4-gcm（SM4-GCM/HMAC-SM3，国密）或 aes-256-gcm（AES-256-GCM/HMAC-SHA-256）。")] = "sm4-gcm",
+) -> None:
+    """把早先以明文保存个人信息的案件库改为加密保存（系统管理员）：现有案件文件在一个签名提交中加密；此前的历史仍含明文，见 README。"""
+    from disputectl.governance import reseal_store
+
+    _done(reseal_store(session(store, admin), cipher=cipher))
+
+
+def key_rotate(store: StoreOpt = DEFAULT_STORE, admin: AsOpt = None) -> None:
+    """更换个人信息的数据密钥和检索密钥，用新密钥重新加密现有案件文件（系统管理员；历史中仍是旧密钥的密文）。"""
+    from disputectl.governance import reseal_store
+
+    _done(reseal_store(session(store, admin)))
+
+
 def register(app: typer.Typer) -> list[typer.Typer]:
     from disputectl.cli.chinese_help import ChineseHelpCommand, ChineseHelpGroup
 
     groups: dict[str, tuple[str, list[tuple[str, Any]]]] = {
-        "key": ("签名密钥：在本机生成或采用 SSH 密钥。", [("init", key_init), ("show", key_show)]),
+        "key": ("签名密钥：在本机生成或采用 SSH 密钥；更换个人信息密钥。",
+                [("init", key_init), ("show", key_show), ("rotate", key_rotate)]),
         "officer": ("工作人员管理（系统管理员）。", [("add", officer_add), ("edit", officer_edit), ("roles", officer_roles),
                                             ("disable", officer_disable), ("enable", officer_enable), ("key", officer_key)]),
         "config": ("配置管理（系统管理员）。", [("set", config_set)]),
         "calendar": ("节假日安排（系统管理员）。", [("add", calendar_add), ("import", calendar_import)]),
         "template": ("文书模板（系统管理员）。", [("install", template_install), ("reset", template_reset)]),
-        "migrate": ("升级早先建立的案件库。", [("sign", migrate_sign)]),
+        "migrate": ("升级早先建立的案件库。", [("sign", migrate_sign), ("encrypt", migrate_encrypt)]),
     }
     made = []
     for name, (help_text, commands) in groups.items():

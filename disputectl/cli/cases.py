@@ -79,6 +79,12 @@ def register_case(
     case = outcome.case
     route = next(c for c in case["state"]["clocks"] if c["name"] == "route")
     ok(f"已受理登记，案件编号 {case['id']}")
+    if outcome.duplicates:
+        from disputectl.rules.workflow import STATUSES
+
+        warn("重复反映：该缴费人已有在办或近期办结的案件 "
+             + "、".join(f"{cid}（{STATUSES.get(status, status)}）" for cid, status in outcome.duplicates)
+             + "，请核对是否同一事项。")
     say(f"首问责任人：{s.officer().name}（{s.config.unit_label(s.officer().unit)}）")
     say(f"分类流转期限：{route['due']}（{route['days']} 个工作日内）")
     from disputectl.documents.issuing import notice_title
@@ -244,10 +250,12 @@ def list_cases(
     category: Annotated[str | None, typer.Option(help="按争议类别筛选（1-10 或类别名称）。")] = None,
     region: Annotated[str | None, typer.Option(help="按属地区域筛选（代码或名称，如 DQ 或 东区）。")] = None,
     text: Annotated[str | None, typer.Option("--text", "-q", help="在编号、缴费人、事项、诉求中查找。")] = None,
+    payer_id: Annotated[str | None, typer.Option("--payer-id", help="按缴费人证件号码（身份证号或统一社会信用代码）精确查找，不解密。")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="按联系电话精确查找，不解密。")] = None,
     limit: Annotated[int, typer.Option(help="最多显示条数（0 表示全部）。")] = 50,
     as_json: JsonOpt = False,
 ) -> None:
-    """列出案件（新登记的在前），可按状态、单位、类别、区域和关键词筛选。"""
+    """列出案件（新登记的在前），可按状态、单位、类别、区域、关键词、证件号码或电话筛选。"""
     from disputectl.rules import filters
     from disputectl.services import list_views
 
@@ -255,7 +263,8 @@ def list_cases(
     s = session(store, officer)
     rows = list_views(s, status=status, unit=filters.unit_code(unit, s.config) if unit else None,
                       category=filters.category_code(category, s.config) if category else None,
-                      region=filters.region_code(region, s.config) if region else None, text=text, limit=limit)
+                      region=filters.region_code(region, s.config) if region else None, text=text, limit=limit,
+                      payer_id=payer_id, phone=phone)
     unreadable = s.index.unreadable()  # remembered by the index list_views brought up to HEAD
     _print_cases(rows, limit, as_json)
     if unreadable:  # whatever the filters: what those files hold cannot be told

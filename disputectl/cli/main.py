@@ -120,6 +120,8 @@ def _log_internal_error(argv: list[str]) -> Path:
     """
     base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "disputectl"
     path = base / "error.log"
+    from disputectl.rules.personal import mask_personal_data
+
     try:
         entry = mask_personal_data(f"--- {datetime.now().isoformat()} {_command_outline(argv)}\n{traceback.format_exc()}\n")
         base.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -177,23 +179,6 @@ def _command_outline(argv: list[str]) -> str:
         elif _OPTION_NAME.fullmatch(word):  # -qv: short flags together
             words.append(word)
     return " ".join(words)
-
-
-_ID_CHAR = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
-_DIGIT = "0-9\uff10-\uff19"
-# 18 characters, the 3rd to 8th an area code: 居民身份证号码 and 统一社会信用代码 alike
-_IDENTIFIER = re.compile(f"(?<![{_ID_CHAR}])[{_ID_CHAR}]{{2}}[{_DIGIT}]{{6}}[{_ID_CHAR}]{{10}}(?![{_ID_CHAR}])")
-_MOBILE = re.compile(f"(?<![{_DIGIT}+])(?:\\+?86[- ]?)?1[3-9][{_DIGIT}][- ]?[{_DIGIT}]{{4}}[- ]?[{_DIGIT}]{{4}}(?![{_DIGIT}])")
-_LANDLINE = re.compile(f"(?<![{_DIGIT}])0[{_DIGIT}]{{2,3}}-[{_DIGIT}]{{7,8}}(?![{_DIGIT}])")
-
-
-def mask_personal_data(text: str) -> str:
-    """``text`` with every identifier and telephone number in it masked (as on screen)."""
-    from disputectl.rules.validation import mask_identifier, mask_phone
-
-    text = _IDENTIFIER.sub(lambda m: mask_identifier(m.group()), text)
-    text = _MOBILE.sub(lambda m: mask_phone(m.group()), text)
-    return _LANDLINE.sub(lambda m: mask_phone(m.group()), text)
 
 
 def _new_app() -> typer.Typer:

@@ -199,7 +199,7 @@ def export(
     """导出工作台账（每案一行）：Excel（.xlsx）或 CSV（UTF-8，Excel 可直接打开）。"""
     from disputectl.oversight.common import refuse_unreadable
     from disputectl.oversight.ledger import ledger_rows, write_ledger
-    from disputectl.services import may_reveal
+    from disputectl.services import revealer
 
     kind = (fmt or output.suffix.lstrip(".")).lower()
     if kind not in ("xlsx", "csv"):
@@ -208,7 +208,7 @@ def export(
     first, last = _period(start, end)
     s = session(store, officer)
     refuse_unreadable(s, "工作台账会漏掉它们，因此未导出")  # before a reveal is put on the record
-    rows = ledger_rows(s, day, start=first, end=last, reveal=may_reveal(s, reveal, purpose="导出工作台账"))
+    rows = ledger_rows(s, day, start=first, end=last, unseal=revealer(s, reveal, purpose="导出工作台账"))
     count = write_ledger(rows, output, kind)
     ok(f"已导出工作台账 {count} 件：{output}")
 

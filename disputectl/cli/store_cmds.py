@@ -26,6 +26,7 @@ def init(
     name: Annotated[str | None, typer.Option("--name", help="第一位系统管理员的姓名。")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="第一位系统管理员所在单位代码（默认领导组办公室）。")] = None,
     demo: Annotated[bool, typer.Option("--demo", help="建立演示案件库：样例人员各有本机密钥，可用 DISPUTECTL_NOW 固定时间；不作正式记录。")] = False,
+    cipher: Annotated[str, typer.Option("--cipher", help="个人信息加密算法：sm4-gcm（SM4-GCM/HMAC-SM3，国密）或 aes-256-gcm（AES-256-GCM/HMAC-SHA-256）；建库后不能改。")] = "sm4-gcm",
 ) -> None:
     """建立案件库：独立的 git 仓库和默认配置；运行者成为第一位系统管理员。"""
     from disputectl.cli.common import clock_fixed, now
@@ -39,11 +40,14 @@ def init(
     if admin and not name:
         raise ValidationError("请用 --name 给出系统管理员的姓名。")
     first = FirstAdmin(admin, name or "", unit.upper() if unit else None) if admin else None
-    root, created = init_store(path, now=now(), demo=demo, admin=first)
+    root, created = init_store(path, now=now(), demo=demo, admin=first, cipher=cipher)
     if not created:
         ok(f"“{path}”已经是案件库，未做改动。")
         return
     ok(f"已建立{'演示' if demo else ''}案件库：{root}")
+    from disputectl.trust.sealing import suite_of
+
+    out.print(f"个人信息（证件号码、电话、个人地址）加密保存：{suite_of(cipher).label}。", markup=False)
     if demo:
         out.print("样例人员的签名密钥已在本机生成（~/.config/disputectl/keys/），演示时以 --as 工号 办理。", markup=False)
     else:

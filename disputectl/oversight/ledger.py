@@ -40,11 +40,12 @@ LEDGER_HEADERS = tuple(header for header, _ in LEDGER_COLUMNS)
 
 
 def ledger_rows(s: Session, today: date, *, start: date | None = None, end: date | None = None,
-                reveal: bool = False, records: list[Record] | None = None) -> Iterator[dict[str, Any]]:
+                unseal: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+                records: list[Record] | None = None) -> Iterator[dict[str, Any]]:
     """One row per case registered in ``start``..``end`` (all when omitted), oldest first.
 
     Rows are produced one at a time straight from the index, so a ledger of 100,000 cases
-    never sits in memory whole.
+    never sits in memory whole. ``unseal`` (``services.revealer``): personal data in full.
     """
     if records is None:
         s.index.refresh()
@@ -57,7 +58,7 @@ def ledger_rows(s: Session, today: date, *, start: date | None = None, end: date
         registered = registered_on(case)
         if start and registered < start or end and registered > end:
             continue
-        yield _ledger_row(s, case, state, today, registered, reveal)
+        yield _ledger_row(s, unseal(case) if unseal else case, state, today, registered, unseal is not None)
 
 
 def _ledger_row(s: Session, case: dict[str, Any], state: dict[str, Any], today: date, registered: date,

@@ -29,7 +29,7 @@ _OUTSIDE = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-
 # Every line, split in one pass: (indent, "- " or "", "-" alone or "", key, value after "key: ", the
 # rest of any other line). Keys are simple words of up to 128 characters, the writer's simple keys
 # (libyaml refuses a simple key over 1024); a line that is no "key:" is left to the value reader.
-_LINE = re.compile(r"^( *)(?:(- )|(-)$)?(?:([A-Za-z_][A-Za-z0-9_-]{0,127}):(?: (.*))?$|(.*)$)", re.MULTILINE)
+_LINE = re.compile(r"^( *)(?:(- )|(-)$)?(?:([A-Za-z_][A-Za-z0-9_.-]{0,127}):(?: (.*))?$|(.*)$)", re.MULTILINE)
 # after the last line: shallower than a nested block, no item, no key (ends every loop)
 _END = ("", "end", "", "", "", "")
 _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'\Z")

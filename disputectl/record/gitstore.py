@@ -400,7 +400,7 @@ def worktree_differences(store: GitStore, *prefixes: str) -> list[tuple[str, str
 
 
 # The rules: changed only by admin commands, never by editing these files (see governance.py).
-RULE_PATHS = ("disputectl.yaml", "allowed_signers", ".gitattributes", "calendar", "templates")
+RULE_PATHS = ("disputectl.yaml", "allowed_signers", "keyring.yaml", ".gitattributes", "calendar", "templates")
 
 
 def hand_edits(store: GitStore) -> list[tuple[str, str]]:

@@ -40,13 +40,14 @@ from disputectl.rules.config import CONFIG_FILE, Config
 from disputectl.rules.derive import case_facts, derive_state, due_facts
 from disputectl.rules.numbering import CASE_ID_RE, parse_doc_number
 from disputectl.rules.workflow import CLOSED_STATUSES as _CLOSED_STATUSES
+from disputectl.trust.case_sealing import lookup_tokens
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 ProgressFn = Callable[[int, int], None]  # (case files done, of how many)
 
-INDEX_VERSION = "10"
+INDEX_VERSION = "11"
 INDEX_NAME = "disputectl-index.sqlite"
 # Each rebuild writes a new file, disputectl-index.<n>.sqlite; this file names the one in use.
 POINTER_NAME = "disputectl-index.current"
@@ -59,7 +60,8 @@ CREATE TABLE IF NOT EXISTS cases (
   id TEXT PRIMARY KEY, path TEXT NOT NULL, registered_at TEXT NOT NULL, status TEXT NOT NULL,
   unit TEXT NOT NULL, category INTEGER NOT NULL, region TEXT NOT NULL, first_unit TEXT NOT NULL,
   search TEXT NOT NULL, registered_on TEXT NOT NULL, closed_on TEXT, reply_on TEXT, late INTEGER NOT NULL,
-  reply_days INTEGER, objections TEXT NOT NULL);
+  reply_days INTEGER, objections TEXT NOT NULL, lookup TEXT NOT NULL);
+-- lookup: keyed hashes of the payer's identifier and phone (trust.case_sealing.lookup_tokens)
 -- the records themselves apart: scans of the narrow rows above (stats, filters) stay quick;
 -- due_json: derive.due_facts, all a due list needs of the record
 CREATE TABLE IF NOT EXISTS docs (case_id TEXT PRIMARY KEY, case_json TEXT NOT NULL, state_json TEXT NOT NULL,
@@ -631,6 +633,12 @@ class CaseIndex:
             "SELECT start, due, stopped FROM clocks WHERE due < ? AND start <= ? AND (stopped IS NULL OR stopped > ?)",
             (end, end, start))
 
+    def cases_of(self, token: str) -> list[tuple[str, str, str | None]]:
+        """(case, status, day closed) of the cases whose payer has this identifier or phone."""
+        return [tuple(r) for r in self._query(
+            "SELECT id, status, closed_on FROM cases WHERE instr(' ' || lookup || ' ', ?) > 0 ORDER BY registered_at",
+            (f" {token} ",))]
+
     def max_number(self, prefix: str, year: int, low: int = 1, high: int = 2**62) -> int:
         """The highest sequence number in ``low``..``high`` already used for ``prefix`` and ``year`` (0 if none)."""
         rows = self._query("SELECT coalesce(max(seq), 0) FROM numbers WHERE prefix = ? AND year = ? AND seq BETWEEN ? AND ?",
@@ -740,7 +748,7 @@ def _delete_rows(db: sqlite3.Connection, case_id: str) -> None:
 
 def _insert_rows(db: sqlite3.Connection, rows: _Rows) -> None:
     case_row, doc_row, clock_rows, number_rows = rows
-    db.execute("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", case_row)
+    db.execute("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", case_row)
     db.execute("INSERT INTO docs VALUES (?, ?, ?, ?)", doc_row)
     db.executemany("INSERT INTO clocks VALUES (?, ?, ?, ?, ?, ?)", clock_rows)
     db.executemany("INSERT INTO numbers VALUES (?, ?, ?, ?)", number_rows)
@@ -839,7 +847,7 @@ def _rows_for(path: str, case: dict[str, Any], config: Config, calendar: WorkCal
     case_row = (case["id"], path, case["actions"][0]["at"], state["status"], state["unit"], reg["category"],
                 reg["region"], reg["first_unit"], search, facts["registered"].isoformat(), _iso(facts["closed"]),
                 _iso(facts["reply"]), int(facts["late"]), facts["reply_days"],
-                ",".join(d.isoformat() for d in facts["objections"]))
+                ",".join(d.isoformat() for d in facts["objections"]), " ".join(lookup_tokens(case)))
     doc_row = (case["id"], json.dumps(case, ensure_ascii=False), json.dumps(state, ensure_ascii=False),
                json.dumps(due_facts(case, state, config), ensure_ascii=False))
     clock_rows = [(case["id"], c["name"], c["start"], c["due"], c["stopped"], c["late"]) for c in state["clocks"]]

@@ -34,6 +34,7 @@ from disputectl.record.store_files import (
     find_store_root,
     load_calendar,
     load_config_file,
+    load_keyring,
     normalize_case_id,
     parse_case,
 )
@@ -79,6 +80,53 @@ class Session:
 
     def officer(self) -> Officer:
         return self.config.officer(self.officer_id)
+
+    # -- personal data (see trust.sealing) -------------------------------------------------------
+    _keyring: Any = False
+
+    @property
+    def keyring(self) -> Any:
+        """The store's keyring, or None for a store that keeps personal data in clear."""
+        if self._keyring is False:
+            self._keyring = load_keyring(self.root)
+        return self._keyring
+
+    def sealer(self) -> Any:
+        from disputectl.trust.sealing import Sealer
+
+        return Sealer(self.keyring) if self.keyring is not None else None
+
+    def _private_key(self, officer: Officer) -> Path:
+        from disputectl.trust.keys import private_key_file
+
+        return private_key_file(officer.id, officer.key, officer.name)
+
+    def hasher(self) -> Any:
+        """The keyed hash of this store (opened with the officer's own key)."""
+        from disputectl.trust.sealing import Hasher, unwrap
+
+        officer = self.officer()
+        ring = self.keyring
+        key = unwrap(ring.search.wrapped, self._private_key(officer), what="检索密钥", officer=officer.id)
+        return Hasher(ring.suite, ring.search.id, key)
+
+    def opener(self) -> Any:
+        """Opens sealed values: only for an officer the data key is wrapped for."""
+        from disputectl.trust.sealing import Opener, unwrap
+
+        officer = self.officer()
+        ring = self.keyring
+        private = unwrap(ring.data.wrapped, self._private_key(officer), what="数据密钥", officer=officer.id)
+        return Opener(ring, private)
+
+    def lookup_token(self, kind: str, value: str, hasher: Any = None) -> str:
+        """What the index holds for a payer's identifier or phone: a keyed hash, or in a store
+        kept in clear the value itself."""
+        from disputectl.trust.sealing import clear_token
+
+        if self.keyring is None:
+            return clear_token(kind, value)
+        return (hasher or self.hasher()).token(kind, value)
 
     def identity(self, officer: Officer) -> Identity:
         return Identity(officer.name, officer.principal)

@@ -347,3 +347,19 @@ def recorded_files(case: Mapping[str, Any]) -> dict[str, str]:
             if attachment.get("path") and attachment.get("sha256"):
                 found[attachment["path"]] = attachment["sha256"]
     return found
+
+
+def load_keyring(root: Path) -> Any:
+    """The store's keyring (``trust.sealing.Keyring``), or None: personal data kept in clear."""
+    from disputectl.trust.sealing import KEYRING_FILE, parse_keyring
+
+    try:
+        data = (root / KEYRING_FILE).read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"无法读取密钥文件 {KEYRING_FILE}：{exc.strerror}") from None
+    try:
+        return parse_keyring(load_yaml(data, source=KEYRING_FILE))
+    except ValidationError as exc:
+        raise StoreError(f"密钥文件 {KEYRING_FILE} 已损坏：{exc.message}。请运行 disputectl doctor，或从其他单位的副本同步。") from None

@@ -19,6 +19,12 @@ then; the rules (``disputectl.yaml``, ``allowed_signers``, ``.gitattributes``, `
 after the case's previous action and close to its commit's time; the bytes of every recorded
 file (notice, attachment, archive file) are never changed or removed; only regular files.
 
+In a store that encrypts personal data (``keyring.yaml``), without any key: its cipher suite
+never changes; the data key is wrapped exactly for the officers the rules entitle (the age
+stanzas' tags are those of their keys); every case file written holds personal values only
+sealed, in well-formed boxes of the store's suite and data key; and an admin's ``migrate
+encrypt`` or ``key rotate`` changes nothing in a case but how its personal data is sealed.
+
 The same check runs on a server as a pre-receive hook (``--install-hook``), so a bad push is
 refused with the reasons printed to whoever pushed.
 """
@@ -43,6 +49,14 @@ from disputectl.rules.config import CONFIG_FILE, Config, Officer, parse_config
 from disputectl.rules.derive import action_day, derive_state, stored_state
 from disputectl.rules.numbering import CASE_ID_RE
 from disputectl.rules.workflow import ACTIONS, STATUSES
+from disputectl.trust.sealing import (
+    KEYRING_FILE,
+    Keyring,
+    parse_keyring,
+    recipients_for,
+    ssh_tag,
+    stanza_tags,
+)
 from disputectl.trust.signatures import (
     ALLOWED_SIGNERS_FILE,
     public_key_bytes,
@@ -54,7 +68,8 @@ from disputectl.trust.signatures import (
 TRAILER_KEYS = ("Case", "Action", "Actor", "Unit", "Action-Id")
 HOOK_MARK = "# disputectl pre-receive hook"
 MAIN_REF = "refs/heads/main"
-RULE_FILES = (CONFIG_FILE, ALLOWED_SIGNERS_FILE, ".gitattributes")
+RULE_FILES = (CONFIG_FILE, ALLOWED_SIGNERS_FILE, KEYRING_FILE, ".gitattributes")
+RESEAL_CHANGES = ("encrypt", "rotate")  # admin commits that rewrite case files: sealing them anew
 RULE_FOLDERS = ("calendar/", "templates/")
 STATIONS_FOLDER = "stations/"
 CHUNK = 2000  # raw commits read at a time
@@ -103,6 +118,7 @@ class Verifier:
         self.signed: list[tuple[Commit, str, str]] = []
         self.revocations: list[tuple[Commit, str, str | None]] = []
         self._configs: dict[str, Config | str] = {}
+        self._keyrings: dict[str, Keyring | str] = {}
         self._calendars: dict[tuple[tuple[str, str], ...], WorkCalendar] = {}
         self.violations: list[Violation] = []
         self.checked = 0
@@ -138,6 +154,41 @@ class Verifier:
                         return f"节假日安排文件 {path} 无效：{exc.message}"
             self._calendars[years] = WorkCalendar(overrides)
         return config, self._calendars[years]
+
+    def keyring(self, commit: str | None) -> Keyring | str | None:
+        """The keyring as of ``commit``: None in a store kept in clear; a str if it is damaged."""
+        if commit is None:
+            return None
+        sha = self.history.tree(commit, [KEYRING_FILE]).get(KEYRING_FILE)
+        if sha is None:
+            return None
+        if sha not in self._keyrings:
+            try:
+                self._keyrings[sha] = parse_keyring(load_yaml(self.history.blob(sha) or b"", source=KEYRING_FILE))
+            except DisputeError as exc:
+                self._keyrings[sha] = f"密钥文件无效：{exc.message}"
+        return self._keyrings[sha]
+
+    def keyring_reasons(self, before: Keyring | str | None, after: Keyring | str | None, config: Config) -> Iterator[str]:
+        """The keyring after a rules change: same suite, wrapped for exactly those entitled."""
+        if isinstance(after, str):
+            yield after
+            return
+        if after is None:
+            if before is not None:
+                yield "删除了密钥文件 keyring.yaml（个人信息加密不能取消）"
+            return
+        if isinstance(before, Keyring) and before.suite.code != after.suite.code:
+            yield f"改动了加密算法（{before.suite.code} → {after.suite.code}），算法在建库或加密迁移时确定"
+        data, search = recipients_for(config)
+        for label, wrapped, wanted in (("数据密钥", after.data, data), ("检索密钥", after.search, search)):
+            if set(wrapped.recipients) != set(wanted):
+                extra = sorted(set(wrapped.recipients) - set(wanted))
+                missing = sorted(set(wanted) - set(wrapped.recipients))
+                yield (f"{label}的授权人员与配置不符" + (f"：多了 {'、'.join(extra)}" if extra else "")
+                       + (f"；缺少 {'、'.join(missing)}" if missing else ""))
+            elif sorted(stanza_tags(wrapped.wrapped)) != sorted(ssh_tag(k) for k in wanted.values()):
+                yield f"{label}实际加密给的密钥与登记的人员公钥不符"
 
     # -- walking ---------------------------------------------------------------------------------
     def report(self, commit: Commit, case: str | None, reason: str) -> None:
@@ -224,7 +275,8 @@ class Verifier:
     def check_admin(self, commit: Commit, changes: list[Change], before: Config, officer: Officer | None) -> None:
         if officer is not None and not officer.has_role("admin"):
             self.report(commit, None, f"{officer.name}（{officer.id}）当时不是系统管理员，不能修改配置")
-        outside = [c.path for c in changes if not is_rule_file(c.path)]
+        reseal = commit.trailers.get("Change") in RESEAL_CHANGES
+        outside = [c.path for c in changes if not is_rule_file(c.path) and not (reseal and is_case_file(c.path))]
         if outside:
             self.report(commit, None, "配置变更提交还改动了其他文件：" + "、".join(outside[:5]))
         settings = self.settings(commit.sha)
@@ -232,6 +284,12 @@ class Verifier:
             self.report(commit, None, settings)
             return
         config = settings[0]
+        parent = commit.parents[0] if commit.parents else None
+        before_ring, after_ring = self.keyring(parent), self.keyring(commit.sha)
+        for reason in self.keyring_reasons(before_ring, after_ring, config):
+            self.report(commit, None, reason)
+        if reseal and isinstance(after_ring, Keyring):
+            self.check_reseal(commit, [c for c in changes if is_case_file(c.path)], before_ring, after_ring)
         for old in before.officers.values():
             new = config.officers.get(old.id)
             if old.key and (new is None or new.disabled) and not old.disabled:
@@ -249,6 +307,19 @@ class Verifier:
         if ATTRIBUTES_LINE.encode() not in attributes:
             self.report(commit, None, ".gitattributes 缺少案件文件的合并方式（merge=disputectl-case）")
 
+    def check_reseal(self, commit: Commit, changes: list[Change], before: Keyring | str | None, after: Keyring) -> None:
+        """``migrate encrypt`` / ``key rotate``: each case only sealed anew, under the new key."""
+        from disputectl.trust.case_sealing import resealing_problems
+
+        for c in changes:
+            case_id = case_of(c.path)
+            old, new = self._parse(c.old, c.path), self._parse(c.new, c.path)
+            if not isinstance(old, dict) or not isinstance(new, dict):
+                self.report(commit, case_id, "加密迁移或换钥提交新增、删除了案件文件，或案件文件读不出")
+                continue
+            for reason in resealing_problems(old, new, after.suite.code, after.data.id):
+                self.report(commit, case_id, reason)
+
     def check_commit(self, commit: Commit) -> None:
         parent = commit.parents[0] if commit.parents else None
         changes = self.history.changes(parent, commit.sha)
@@ -263,6 +334,9 @@ class Verifier:
             officer = self.signer(commit, rules[0])
             if action == "init" and parent is not None:
                 self.report(commit, None, "建库提交只能是第一个提交")
+            if action == "init":
+                for reason in self.keyring_reasons(None, self.keyring(commit.sha), rules[0]):
+                    self.report(commit, None, reason)
             if action == "admin":
                 self.check_admin(commit, changes, rules[0], officer)
                 return
@@ -362,6 +436,12 @@ class Verifier:
             yield from self.action_reasons(commit, case_id, before, before_state, after, new[0], config, calendar)
         if before and after["registration"] != before["registration"]:
             yield "改动了受理登记信息（登记信息受理后不能更改）"
+        ring = self.keyring(commit.parents[0] if commit.parents else None)
+        if isinstance(ring, Keyring):
+            from disputectl.trust.case_sealing import REGISTRATION, seal_problems
+
+            added = {str(a.get("id")) for a in new} | ({REGISTRATION} if before is None else set())
+            yield from seal_problems(after, ring.suite.code, lambda key_id: key_id == ring.data.id, added)
         expected = stored_state(derive_state(after, config, calendar))
         if after["state"] != expected:
             wrong = [k for k in expected if after["state"].get(k) != expected[k]]

@@ -1,6 +1,6 @@
 # Generated from schemas/case.schema.json by `python -m disputectl.rules.schema` (fastjsonschema).
 # Do not edit: change the schema and generate again (tests/test_schema_check.py checks).
-# schema sha256: cd621c8796a6f0d80e8e4d05d0633a41c42245efff986d2503a4f025a3a608e3
+# schema sha256: 907be2c03b6dffd8d7978f9849264054bcef740422ebbd8c35b0c7c941e9546d
 # ruff: noqa
 # mypy: ignore-errors
 from decimal import Decimal
@@ -16,11 +16,12 @@ class JsonSchemaValueException(ValueError):
 
 REGEX_PATTERNS = {
     '^[A-Z]{2,6}-\\d{8}-\\d{3,6}$': re.compile('^[A-Z]{2,6}-\\d{8}-\\d{3,6}\\Z'),
-    '^[0-9A-Z]{18}$': re.compile('^[0-9A-Z]{18}\\Z'),
+    '^[0-9A-Z*]{18}$': re.compile('^[0-9A-Z*]{18}\\Z'),
     '^[0-9A-Za-z-]{6,64}$': re.compile('^[0-9A-Za-z-]{6,64}\\Z'),
     '^\\d{4}-\\d{2}-\\d{2}$': re.compile('^\\d{4}-\\d{2}-\\d{2}\\Z'),
     '^[a-z_]{2,40}$': re.compile('^[a-z_]{2,40}\\Z'),
     '^[0-9a-f]{64}$': re.compile('^[0-9a-f]{64}\\Z'),
+    '^[0-9a-f]{8}:[a-z]{2,10}:[0-9a-f]{32}$': re.compile('^[0-9a-f]{8}:[a-z]{2,10}:[0-9a-f]{32}\\Z'),
     '^[^/\\\\\\x00]+$': re.compile('^[^/\\\\\\x00]+\\Z'),
     '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?[+-]\\d{2}:\\d{2}$': re.compile('^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?[+-]\\d{2}:\\d{2}\\Z')
 }
@@ -86,8 +87,8 @@ def validate(data, custom_formats={}, name_prefix=None):
                             if not isinstance(data__registration__payer__idnumber, (str)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.payer.id_number must be string")
                             if isinstance(data__registration__payer__idnumber, str):
-                                if not REGEX_PATTERNS['^[0-9A-Z]{18}$'].search(data__registration__payer__idnumber):
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.payer.id_number must match pattern ^[0-9A-Z]{18}$")
+                                if not REGEX_PATTERNS['^[0-9A-Z*]{18}$'].search(data__registration__payer__idnumber):
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration.payer.id_number must match pattern ^[0-9A-Z*]{18}$")
                         if "contact_person" in data__registration__payer_keys:
                             data__registration__payer_keys.remove("contact_person")
                             data__registration__payer__contactperson = data__registration__payer["contact_person"]
@@ -174,6 +175,10 @@ def validate(data, custom_formats={}, name_prefix=None):
                         data__registration__attachments_len = len(data__registration__attachments)
                         for data__registration__attachments_x, data__registration__attachments_item in enumerate(data__registration__attachments):
                             validate____defs_file(data__registration__attachments_item, custom_formats, (name_prefix or "data") + ".registration.attachments[{data__registration__attachments_x}]".format(**locals()))
+                if "sealed" in data__registration_keys:
+                    data__registration_keys.remove("sealed")
+                    data__registration__sealed = data__registration["sealed"]
+                    validate____defs_sealed(data__registration__sealed, custom_formats, (name_prefix or "data") + ".registration.sealed")
                 if data__registration_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".registration must not contain "+str(data__registration_keys)+" properties")
         if "actions" in data_keys:
@@ -246,6 +251,10 @@ def validate(data, custom_formats={}, name_prefix=None):
                             data__actions_item__data = data__actions_item["data"]
                             if not isinstance(data__actions_item__data, (dict)):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".actions[{data__actions_x}].data".format(**locals()) + " must be object")
+                        if "sealed" in data__actions_item_keys:
+                            data__actions_item_keys.remove("sealed")
+                            data__actions_item__sealed = data__actions_item["sealed"]
+                            validate____defs_sealed(data__actions_item__sealed, custom_formats, (name_prefix or "data") + ".actions[{data__actions_x}].sealed".format(**locals()))
                         if "notices" in data__actions_item_keys:
                             data__actions_item_keys.remove("notices")
                             data__actions_item__notices = data__actions_item["notices"]
@@ -322,6 +331,46 @@ def validate____defs_sha256(data, custom_formats={}, name_prefix=None):
     if isinstance(data, str):
         if not REGEX_PATTERNS['^[0-9a-f]{64}$'].search(data):
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[0-9a-f]{64}$")
+    return data
+
+def validate____defs_sealed(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data_keys = set(data.keys())
+        for data_key in data_keys:
+            if data_key not in []:
+                data_value = data.get(data_key)
+                if not isinstance(data_value, (dict)):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be object")
+                data_value_is_dict = isinstance(data_value, dict)
+                if data_value_is_dict:
+                    data_value__missing_keys = set(['box']) - data_value.keys()
+                    if data_value__missing_keys:
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must contain ")
+                    data_value_keys = set(data_value.keys())
+                    if "box" in data_value_keys:
+                        data_value_keys.remove("box")
+                        data_value__box = data_value["box"]
+                        if not isinstance(data_value__box, (str)):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}.box".format(**locals()) + " must be string")
+                        if isinstance(data_value__box, str):
+                            data_value__box_len = len(data_value__box)
+                            if data_value__box_len < 1:
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}.box".format(**locals()) + " must be longer than or equal to 1 characters")
+                            if data_value__box_len > 40000:
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}.box".format(**locals()) + " must be shorter than or equal to 40000 characters")
+                    if "hash" in data_value_keys:
+                        data_value_keys.remove("hash")
+                        data_value__hash = data_value["hash"]
+                        if not isinstance(data_value__hash, (str)):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}.hash".format(**locals()) + " must be string")
+                        if isinstance(data_value__hash, str):
+                            if not REGEX_PATTERNS['^[0-9a-f]{8}:[a-z]{2,10}:[0-9a-f]{32}$'].search(data_value__hash):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}.hash".format(**locals()) + " must match pattern ^[0-9a-f]{8}:[a-z]{2,10}:[0-9a-f]{32}$")
+                    if data_value_keys:
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must not contain "+str(data_value_keys)+" properties")
     return data
 
 def validate____defs_file(data, custom_formats={}, name_prefix=None):

@@ -152,3 +152,12 @@ def signing_key(officer_id: str, registered: str | None, name: str) -> LocalKey:
             f"本机 {officer_id} 的密钥与案件库为 {name} 登记的公钥不符，不能以其身份办理。若确是本人换了密钥，"
             "请本人当面把新公钥交给系统管理员核实后登记（disputectl officer key）；否则请用自己的工号办理。")
     return key
+
+
+def private_key_file(officer_id: str, registered: str | None, name: str) -> Path:
+    """The private key file of the officer's registered key (to open what is wrapped for it)."""
+    key = signing_key(officer_id, registered, name)
+    if key.sign_with.suffix == ".pub":
+        raise PermissionDenied(f"{name}（{officer_id}）的私钥由 ssh-agent 保管，本工具无法用它解开加密的个人信息：请用 "
+                               f"disputectl key init --as {officer_id} 生成本工具专用的密钥文件，并请系统管理员登记。")
+    return key.sign_with

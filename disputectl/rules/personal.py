@@ -1,0 +1,108 @@
+"""Personal data in a case: which fields hold it, how it is masked, and finding it in free text.
+
+Identifiers (居民身份证号码, 统一社会信用代码), telephone numbers and an individual's address are
+personal data (个人信息保护法). Stores written since encryption came (``keyring.yaml``) keep them
+only sealed (``trust.sealing``): the field itself holds the masked form, and the record's
+``sealed`` map holds, under the field's name, the ciphertext and a keyed hash. Free text an
+officer types (matter, request, facts, notes…) is searched for identifiers and mobile numbers
+at input: text that holds one is stored masked, its full form sealed in the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from disputectl.rules.validation import mask_identifier, mask_phone
+
+_ID_CHAR = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+_DIGIT = "0-9\uff10-\uff19"
+# 18 characters, the 3rd to 8th an area code: 居民身份证号码 and 统一社会信用代码 alike
+IDENTIFIER_RE = re.compile(f"(?<![{_ID_CHAR}])[{_ID_CHAR}]{{2}}[{_DIGIT}]{{6}}[{_ID_CHAR}]{{10}}(?![{_ID_CHAR}])")
+MOBILE_RE = re.compile(f"(?<![{_DIGIT}+])(?:\\+?86[- ]?)?1[3-9][{_DIGIT}][- ]?[{_DIGIT}]{{4}}[- ]?[{_DIGIT}]{{4}}(?![{_DIGIT}])")
+LANDLINE_RE = re.compile(f"(?<![{_DIGIT}])0[{_DIGIT}]{{2,3}}-[{_DIGIT}]{{7,8}}(?![{_DIGIT}])")
+
+# (where, field, kind of keyed hash or None): the registration's personal fields. An address is
+# personal only for an individual (an employer's is public, printed on its licence).
+REGISTRATION_FIELDS = (("payer.id_number", "id"), ("phone", "phone"), ("payer.address", None))
+# free text of the registration that may hold an identifier an officer typed into it
+REGISTRATION_TEXT = ("matter", "request")
+# action data that is codes, dates or numbers, never free text
+CODE_FIELDS = frozenset({"to_unit", "units", "unit", "kind", "retention", "code", "void", "outcome", "channel",
+                         "result", "method", "date", "on_behalf"})
+
+
+def mask_address(value: str) -> str:
+    """``示例市东区解放路8号`` → ``示例市东区****``: the district stays (it routes the case), the rest is hidden."""
+    text = value.strip()
+    if not text:
+        return text
+    keep = min(len(text) // 2, 6)
+    return text[:keep] + "****"
+
+
+def mask_personal_data(text: str) -> str:
+    """``text`` with every identifier and telephone number in it masked (as on screen)."""
+    text = IDENTIFIER_RE.sub(lambda m: mask_identifier(m.group()), text)
+    text = MOBILE_RE.sub(lambda m: mask_phone(m.group()), text)
+    return LANDLINE_RE.sub(lambda m: mask_phone(m.group()), text)
+
+
+def has_personal_data(text: str) -> bool:
+    """Free text that holds an identifier or a mobile number (a landline alone is an office's)."""
+    return bool(IDENTIFIER_RE.search(text) or MOBILE_RE.search(text))
+
+
+def found_in_text(text: str) -> Iterator[tuple[str, str]]:
+    """(kind, value) of each identifier and mobile number in ``text``, for keyed hashes."""
+    for match in IDENTIFIER_RE.finditer(text):
+        yield "id", match.group()
+    for match in MOBILE_RE.finditer(text):
+        yield "phone", match.group()
+
+
+def normalized(kind: str, value: str) -> str:
+    """The form a keyed hash is taken of: full-width folded, case and separators ignored."""
+    text = unicodedata.normalize("NFKC", value).strip().upper()
+    if kind == "phone":
+        digits = re.sub(r"[\s-]", "", text)
+        return digits[3:] if digits.startswith("+86") else digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
+    return re.sub(r"\s", "", text)
+
+
+def mask_field(field: str, value: str) -> str:
+    if field == "payer.id_number":
+        return mask_identifier(value)
+    if field == "phone":
+        return mask_phone(value)
+    if field == "payer.address":
+        return mask_address(value)
+    return mask_personal_data(value)
+
+
+def personal_fields(registration: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """The registration's personal fields (field, hash kind) for this payer."""
+    individual = registration.get("payer", {}).get("kind") == "individual"
+    return [(f, k) for f, k in REGISTRATION_FIELDS if f != "payer.address" or individual]
+
+
+def get_field(record: dict[str, Any], field: str) -> Any:
+    value: Any = record
+    for part in field.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def set_field(record: dict[str, Any], field: str, value: Any) -> None:
+    *parents, last = field.split(".")
+    target = record
+    for part in parents:
+        target = target[part]
+    target[last] = value
+
+
+def action_text_fields(data: dict[str, Any]) -> list[str]:
+    """The free-text fields of an action's data."""
+    return [k for k, v in data.items() if isinstance(v, str) and k not in CODE_FIELDS]
