@@ -312,7 +312,7 @@ def reseal_store(s: Session, *, cipher: str | None = None) -> AdminOutcome:
     new keys, and every current case file sealed under them in one admin commit; history keeps
     what it held (clear values, or boxes under the old key)."""
     from disputectl.record.githistory import History
-    from disputectl.record.store_files import CASES_DIR, parse_case, serialize_case
+    from disputectl.record.store_files import CASES_DIR, parse_case, validate_case
     from disputectl.trust.case_sealing import opened, seal_action, seal_registration, strip_sealed
     from disputectl.trust.keys import private_key_file
     from disputectl.trust.sealing import (
@@ -354,7 +354,8 @@ def reseal_store(s: Session, *, cipher: str | None = None) -> AdminOutcome:
             seal_registration(case["registration"], case["id"], sealer, hasher)
             for entry in case["actions"]:
                 seal_action(entry, case["id"], sealer)
-            files[path] = serialize_case(case)
+            validate_case(case, source=path)
+            files[path] = dump_yaml(case, case=True)  # its stored state as it was: only the sealing changes
     count = len(files) - 1
     kind, summary = (("encrypt", f"个人信息加密保存（{suite.label}），加密现有案件 {count} 件") if cipher is not None
                      else ("rotate", f"更换个人信息密钥，重新加密现有案件 {count} 件"))

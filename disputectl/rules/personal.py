@@ -21,7 +21,7 @@ _ID_CHAR = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 _DIGIT = "0-9\uff10-\uff19"
 # 18 characters, the 3rd to 8th an area code: 居民身份证号码 and 统一社会信用代码 alike
 IDENTIFIER_RE = re.compile(f"(?<![{_ID_CHAR}])[{_ID_CHAR}]{{2}}[{_DIGIT}]{{6}}[{_ID_CHAR}]{{10}}(?![{_ID_CHAR}])")
-MOBILE_RE = re.compile(f"(?<![{_DIGIT}+])(?:\\+?86[- ]?)?1[3-9][{_DIGIT}][- ]?[{_DIGIT}]{{4}}[- ]?[{_DIGIT}]{{4}}(?![{_DIGIT}])")
+MOBILE_RE = re.compile(f"(?<![{_DIGIT}+])(?:\\+?86[- ]?)?[1\uff11][3-9\uff13-\uff19][{_DIGIT}][- ]?[{_DIGIT}]{{4}}[- ]?[{_DIGIT}]{{4}}(?![{_DIGIT}])")
 LANDLINE_RE = re.compile(f"(?<![{_DIGIT}])0[{_DIGIT}]{{2,3}}-[{_DIGIT}]{{7,8}}(?![{_DIGIT}])")
 
 # (where, field, kind of keyed hash or None): the registration's personal fields. An address is

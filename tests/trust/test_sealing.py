@@ -1,0 +1,120 @@
+"""Sealing personal data: both suites round-trip, a box opens only where it was sealed and only
+unaltered, keyed hashes find a value however it was typed, and the keys are wrapped with age
+for exactly the officers named (whose tags verify can read without a key)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from disputectl.errors import PermissionDenied
+from disputectl.trust.keys import create_key, keys_dir
+from disputectl.trust.sealing import (
+    SUITES,
+    Hasher,
+    Opener,
+    OpenError,
+    Sealer,
+    aad_for,
+    box_parts,
+    new_keys,
+    rewrapped,
+    ssh_tag,
+    stanza_tags,
+    suite_of,
+    unwrap,
+)
+
+
+def _ring(suite: str, *officers: str):
+    publics = {o: create_key(o).public for o in officers}
+    return new_keys(SUITES[suite], publics, publics)
+
+
+@pytest.mark.parametrize("suite", sorted(SUITES))
+def test_both_suites_round_trip_with_a_fresh_nonce_per_value(suite: str) -> None:
+    ring, private, search = _ring(suite, "bgs-office")
+    sealer, opener = Sealer(ring), Opener(ring, private)
+    aad = aad_for("SW-20261126-001", "registration", "phone")
+    first, second = sealer.seal("13812345678", aad), sealer.seal("13812345678", aad)
+    assert first != second  # a fresh ephemeral key and nonce each time
+    assert first.startswith(f"{suite}:{ring.data.id}:")
+    assert "13812345678" not in first
+    assert opener.open(first, aad) == opener.open(second, aad) == "13812345678"
+    assert opener.open(sealer.seal("张三 示例市东区解放路8号", aad), aad) == "张三 示例市东区解放路8号"
+
+
+@pytest.mark.parametrize("suite", sorted(SUITES))
+def test_an_altered_or_moved_box_does_not_open(suite: str) -> None:
+    ring, private, _ = _ring(suite, "bgs-office")
+    opener = Opener(ring, private)
+    aad = aad_for("SW-20261126-001", "registration", "payer.id_number")
+    box = Sealer(ring).seal("11010519491231002X", aad)
+    prefix, body = box.rsplit(":", 1)
+    flipped = body[:-6] + ("A" if body[-6] != "A" else "B") + body[-5:]
+    with pytest.raises(OpenError):
+        opener.open(f"{prefix}:{flipped}", aad)
+    with pytest.raises(OpenError):  # the same box pasted into another case
+        opener.open(box, aad_for("SW-20261126-002", "registration", "payer.id_number"))
+    with pytest.raises(OpenError):  # or into another field
+        opener.open(box, aad_for("SW-20261126-001", "registration", "phone"))
+    with pytest.raises(OpenError):
+        opener.open("sm4-gcm:00000000:AAAA", aad)
+    other, other_private, _ = _ring(suite, "bgs-office")
+    with pytest.raises(OpenError):  # sealed under another store's key
+        Opener(other, other_private).open(box, aad)
+
+
+def test_box_shape_is_checked_without_a_key() -> None:
+    ring, _, _ = _ring("sm4-gcm", "bgs-office")
+    box = Sealer(ring).seal("x", b"a")
+    assert box_parts(box) is not None
+    for bad in ("", "13812345678", "sm4-gcm:zz:AAAA", box + "!", box.replace(":", ";", 1), None, 5):
+        assert box_parts(bad) is None
+
+
+def test_keyed_hash_finds_a_value_however_it_was_typed() -> None:
+    hasher = Hasher(SUITES["sm4-gcm"], "0a1b2c3d", b"k" * 32)
+    assert hasher.token("id", "11010519491231002x") == hasher.token("id", "１１０１０５１９４９１２３１００２Ｘ")
+    assert hasher.token("phone", "138 1234 5678") == hasher.token("phone", "+86 138-1234-5678") == hasher.token("phone", "13812345678")
+    assert hasher.token("phone", "13812345678") != hasher.token("phone", "13812345679")
+    assert hasher.token("id", "13812345678") != hasher.token("phone", "13812345678")  # kinds apart
+    other = Hasher(SUITES["sm4-gcm"], "0a1b2c3d", b"j" * 32)
+    assert other.token("phone", "13812345678") != hasher.token("phone", "13812345678")  # keyed
+    aes = Hasher(SUITES["aes-256-gcm"], "0a1b2c3d", b"k" * 32)
+    assert aes.token("phone", "13812345678") != hasher.token("phone", "13812345678")  # HMAC-SHA-256 vs HMAC-SM3
+
+
+def test_keys_are_wrapped_for_exactly_the_officers_named() -> None:
+    ring, private, search = _ring("sm4-gcm", "bgs-office", "bgs-admin")
+    office, admin, handler = (create_key(o) for o in ("bgs-office", "bgs-admin", "sw-handler"))
+    assert sorted(stanza_tags(ring.data.wrapped)) == sorted(ssh_tag(k.public) for k in (office, admin))
+    assert unwrap(ring.data.wrapped, keys_dir() / "bgs-office", what="数据密钥", officer="bgs-office") == private
+    assert unwrap(ring.search.wrapped, keys_dir() / "bgs-admin", what="检索密钥", officer="bgs-admin") == search
+    with pytest.raises(PermissionDenied, match="没有为 sw-handler"):
+        unwrap(ring.data.wrapped, keys_dir() / "sw-handler", what="数据密钥", officer="sw-handler")
+    # a grant: the same key, wrapped anew by someone who holds it
+    wider = rewrapped(ring, {"bgs-office": office.public, "sw-handler": handler.public},
+                      {"bgs-office": office.public, "sw-handler": handler.public},
+                      private_key=keys_dir() / "bgs-office", officer="bgs-office")
+    assert wider.data.id == ring.data.id and wider.data.recipients == ("bgs-office", "sw-handler")
+    assert unwrap(wider.data.wrapped, keys_dir() / "sw-handler", what="数据密钥", officer="sw-handler") == private
+    with pytest.raises(PermissionDenied):  # the admin is no longer among them
+        unwrap(wider.data.wrapped, keys_dir() / "bgs-admin", what="数据密钥", officer="bgs-admin")
+
+
+def test_a_passphrase_protected_key_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    import subprocess
+
+    path = tmp_path / "id_ed25519"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "pass", "-f", str(path)], check=True)
+    ring, _, _ = _ring("aes-256-gcm", "bgs-office")
+    with pytest.raises(PermissionDenied, match="口令保护"):
+        unwrap(ring.data.wrapped, path, what="数据密钥", officer="x")
+
+
+def test_suite_names() -> None:
+    assert suite_of("SM4").code == "sm4-gcm" and suite_of("aes").code == "aes-256-gcm"
+    with pytest.raises(Exception, match="sm4-gcm"):
+        suite_of("des")
