@@ -54,6 +54,15 @@ class Demo:
         return next(line for line in out.splitlines() if "案件编号" in line).split("案件编号")[-1].strip()
 
 
+NEW_MOBILE = "13700001111"  # typed into a note: sealed like the fields
+
+
+def case_file(store: Path, case: str) -> str:
+    from disputectl.record.store_files import case_path
+
+    return case_path(case)
+
+
 def keys_home() -> Path:
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "disputectl" / "keys"
@@ -161,6 +170,7 @@ def main(argv: list[str]) -> int:
     d.run("route", h, "--to", "RS", "--reason", "属待遇核定，转人社部门", officer="sw-registrar")
     d.at("2026-11-25T10:00:00+08:00").run("supervise", h, "--kind", "催办", "--body", "请人社局尽快签收办理",
                                           officer="bgs-office")
+    d.run("note", h, "--body", f"联系人王敏来电，留新手机号 {NEW_MOBILE}，请承办人回电", officer="bgs-office")
 
     print("\n==== 案卷归档 ====")
     d.at("2026-11-26T10:00:00+08:00")
@@ -177,6 +187,16 @@ def main(argv: list[str]) -> int:
     print(f"\n$ git -C {store} verify-commit HEAD   （不用 disputectl，git 自己核验签名）", flush=True)
     check = subprocess.run(["git", "-C", str(store), "verify-commit", "HEAD"], text=True, capture_output=True)
     sys.stdout.write(check.stderr)
+
+    print("\n==== 个人信息加密保存：案件文件中只有遮蔽形式、密文和检索用散列 ====")
+    shown = subprocess.run(["git", "-C", str(store), "show", f"HEAD:{case_file(store, b)}"], text=True,
+                           capture_output=True).stdout
+    print(f"\n$ git -C {store} show HEAD:{case_file(store, b)}   （节选）")
+    print("\n".join(line for line in shown.splitlines()[:40] if line.strip().startswith(
+        ("id_number", "phone", "address", "payer.", "box", "hash")))[:1500], flush=True)
+    d.run("list", "--payer-id", "91110000600037341L", officer="sw-handler")
+    d.run("show", b, "--reveal", officer="bgs-office")
+    d.run("show", b, "--reveal", officer="sw-handler", check=False)
 
     print("\n==== 文书、时限、统计、台账 ====")
     d.run("notice", a, "result", "--preview")
