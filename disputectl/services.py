@@ -354,17 +354,55 @@ def _issue_notices(s: Session, case: dict[str, Any], entry: dict[str, Any], want
             raise StoreError(f"本站点 {year} 年“{prefix}”文号已用完，请联系系统管理员。")
         return [max(used, low - 1)]
 
-    ctx = NoticeContext(case, case["state"], s.config, s.calendar, s.today, entry["unit"])
+    full, sealed_kinds = _full_personal_data(s, case, wanted)
+    ctx = NoticeContext(case, case["state"], s.config, s.calendar, s.today, entry["unit"], full)
     issued = issue(ctx, wanted, store_root=s.root, taken=taken, prefixes=s.config.notice_prefixes)
+    if sealed_kinds:
+        issued = [_sealed_notice(s, case["id"], i) if i.kind in sealed_kinds else i for i in issued]
     entry["notices"] = [i.entry for i in issued]
     case["state"] = derive_state(case, s.config, s.calendar)
     return {i.path: i.content for i in issued}
+
+
+SEALED_SUFFIX = ".sealed"
+
+
+def _full_personal_data(s: Session, case: dict[str, Any],
+                        wanted: list[tuple[str, str | None]]) -> tuple[dict[str, Any] | None, set[str]]:
+    """For a store template asking for a full identifier: the registration in clear if this
+    officer can open it, and the kinds whose files must then be kept sealed."""
+    from disputectl.documents.notices import asks_for_full
+
+    asking = {kind for kind, _ in wanted if asks_for_full(kind, s.root)}
+    if not asking:
+        return None, set()
+    if s.keyring is None:
+        return case["registration"], set()  # a store kept in clear
+    from disputectl.trust.case_sealing import opened
+
+    try:
+        opener = s.opener()
+    except PermissionDenied:
+        return None, set()  # masked, and the notice says so
+    return opened(case, opener)["registration"], asking
+
+
+def _sealed_notice(s: Session, case_id: str, notice: Any) -> Any:
+    """A notice holding full personal data is stored only sealed, like the fields it shows."""
+    from dataclasses import replace
+
+    from disputectl.trust.sealing import aad_for
+
+    path = notice.path + SEALED_SUFFIX
+    box = s.sealer().seal_bytes(notice.content, aad_for(case_id, "notice", path))
+    return replace(notice, path=path, content=box.encode("ascii"))
 
 
 @dataclass(frozen=True)
 class Reprint:
     number: str | None
     path: str
+    revealed: bool = False  # opened from its sealed copy (a reveal recorded first)
 
 
 def reprint_notice(s: Session, case_id: str, kind: str) -> Reprint | None:
@@ -386,10 +424,21 @@ def reprint_notice(s: Session, case_id: str, kind: str) -> Reprint | None:
     content = s.git.read_file(s.git.head(), notice["path"])
     if content is None or hashlib.sha256(content).hexdigest() != notice["sha256"]:
         raise StoreError(f"{notice['path']} 与案件记录中的校验值不符，不能重新打印：请运行 disputectl verify 查明。")
-    target = s.root / notice["path"]
+    path = notice["path"]
+    if path.endswith(SEALED_SUFFIX):  # holds full personal data: opened for an officer allowed to see it
+        unseal = revealer(s, True, case_id=case["id"], purpose=f"重新打印{notice.get('number') or kind}")
+        assert unseal is not None
+        from disputectl.trust.sealing import OpenError, aad_for
+
+        try:
+            content = s.opener().open_bytes(content.decode("ascii"), aad_for(case["id"], "notice", path))
+        except (OpenError, UnicodeDecodeError):
+            raise StoreError(f"{path} 无法解密（已被改动？），不能重新打印：请运行 disputectl verify 查明。") from None
+        path = path[:-len(SEALED_SUFFIX)]
+    target = s.root / path
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(target, content)
-    return Reprint(notice.get("number"), notice["path"])
+    return Reprint(notice.get("number"), path, path != notice["path"])
 
 
 def preview_notice(s: Session, case_id: str, kind: str) -> str:

@@ -69,6 +69,37 @@ def test_a_generated_store_verifies_and_matches_the_tool(generator: ModuleType, 
     assert sorted(v["reason"] for v in report["violations"]) == ["提交没有签名（不是用 disputectl 办理的，可能是手工 git commit）"] * 3
 
 
+def test_an_encrypted_store_of_the_same_history_verifies_with_no_clear_identifier(generator: ModuleType,
+                                                                                 tmp_path: Path) -> None:
+    """``--cipher``: the generated history, then ``migrate encrypt`` (one admin commit) sealing
+    every current case file; the payers' identifiers and phones in clear stay only in history."""
+    import re
+
+    store = tmp_path / "bench-store"
+    meta = generator.generate(40, store, verify_every=0, quiet=True, cipher="sm4-gcm")
+    assert meta["cases"] == 40 and meta["cipher"] == "sm4-gcm"
+    assert git(store, "log", "-1", "--format=%(trailers:key=Change,valueonly)").strip() == "encrypt"
+    report = json.loads(invoke("verify", "--store", str(store), "--json").output)
+    assert report["ok"] and report["violations"] == [], report
+
+    paths = [p for p in git(store, "ls-tree", "-r", "--name-only", "HEAD", "--", "cases").split() if p.endswith(".yaml")]
+    assert len(paths) == 40
+    before = [parse_case(git(store, "show", f"HEAD~1:{p}").encode(), source=p)["registration"] for p in paths]
+    clear = {r["payer"]["id_number"] for r in before} | {r["phone"] for r in before}
+    assert meta["payer_id"] in clear
+    identifier = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9X](?![0-9A-Za-z])")
+    assert any(identifier.search(git(store, "show", f"HEAD~1:{p}")) for p in paths)  # in clear before
+    for path in paths:
+        text = git(store, "show", f"HEAD:{path}")
+        assert not identifier.search(text), path
+        assert not [value for value in clear if value in text], path
+
+    # the payer is still found, by keyed hash
+    found = json.loads(invoke("list", "--store", str(store), "--payer-id", meta["payer_id"], "--as", "bgs-office",
+                              "--json").output)
+    assert found and len(found) < 40
+
+
 def test_index_figures_agree_with_a_replay_over_years_of_cases(generator: ModuleType, tmp_path: Path) -> None:
     """stats, the overdue trend and due lists from the index match replaying every case, on a
     store whose cases span three years (most registered, closed and replied before the period)."""

@@ -347,3 +347,53 @@ def test_key_rotate_reseals_under_a_new_key_and_search_still_finds(cli, store: P
         == [cases["person"]]
     ok(cli("note", cases["person"], "--body", "再次来电", as_="bgs-office"))  # the store works on under the new key
     ok(invoke("verify", "--store", str(store)))
+
+
+def _docx_text(data: bytes) -> str:
+    from disputectl.documents.notices import docx_lines
+
+    return "\n".join(docx_lines(data))
+
+
+def test_a_template_asking_for_full_identifiers_gets_them_only_from_an_officer_who_can_open_them(
+        cli, store: Path, tmp_path: Path) -> None:
+    from docx import Document
+
+    from disputectl.resources import resource_dir
+
+    document = Document(str(resource_dir("templates") / "receipt.docx"))
+    document.add_paragraph("证件号码：{{ payer_id_full }}；电话：{{ payer_phone_full }}；住址：{{ payer_address_full }}",
+                           style="GW Body")
+    source = tmp_path / "receipt.docx"
+    document.save(str(source))
+    ok(cli("template", "install", "receipt", str(source), as_="bgs-admin"))
+
+    case = number(ok(cli("register", *field_args(INDIVIDUAL), "--no-input", as_="sw-registrar")))
+    first = case_at_head(store, case)["actions"][0]["notices"][0]
+    assert first["path"].endswith(".docx")  # the registrar cannot open the data key: masked, and it says so
+    text = _docx_text(git_bytes(store, f"HEAD:{first['path']}"))
+    assert "证件号码：1101**********002X（部分隐去）" in text and "电话：057******6666（部分隐去）" in text
+    assert INDIVIDUAL["payer_id"] not in text
+
+    ok(cli("notice", case, "receipt", "--corrected", as_="bgs-office"))
+    second = case_at_head(store, case)["actions"][-1]["notices"][0]
+    assert second["path"].endswith(".docx.sealed")  # full data inside: kept sealed like the fields
+    stored = git_bytes(store, f"HEAD:{second['path']}")
+    assert stored.startswith(b"sm4-gcm:") and INDIVIDUAL["payer_id"].encode() not in stored
+    ok(invoke("verify", "--store", str(store)))
+
+    refused = cli("notice", case, "receipt", as_="sw-handler")
+    assert refused.exit_code == 3 and "无权" in refused.output
+    before = head(store)
+    printed = ok(cli("notice", case, "receipt", as_="bgs-office"))
+    assert git(store, "log", "-1", "--format=%(trailers:key=Action,valueonly)", "HEAD").strip() == "reveal"
+    assert git(store, "rev-parse", "HEAD~1").strip() == before
+    copy = store / second["path"].removesuffix(".sealed")
+    assert copy.name in printed
+    full = _docx_text(copy.read_bytes())
+    assert f"证件号码：{INDIVIDUAL['payer_id']}；电话：{INDIVIDUAL['phone']}；住址：{INDIVIDUAL['address']}" in full
+    assert "部分隐去" not in full
+
+
+def git_bytes(store: Path, spec: str) -> bytes:
+    return subprocess.run(["git", "-C", str(store), "show", spec], capture_output=True, check=True).stdout

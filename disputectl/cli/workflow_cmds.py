@@ -131,6 +131,10 @@ def notice(
         from disputectl.services import reprint_notice
 
         copy = reprint_notice(session(store, officer), case_id, target)
+        if copy is not None and copy.revealed:
+            ok(f"已解密并重新打印（原件，未另编号；含完整个人信息，此次查看已记录）：{copy.number or ''} {copy.path}")
+            say("该文件含完整的证件号码等个人信息，打印后请删除本机副本。")
+            return
         if copy is not None:
             ok(f"已重新打印（原件，未另编号、未记录）：{copy.number or ''} {copy.path}")
             say("需要更正内容的，请用 --corrected 另出具一份（新文号）。")

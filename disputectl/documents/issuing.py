@@ -15,6 +15,7 @@ from typing import Any
 
 from disputectl.documents.notices import (
     KINDS,
+    PARTLY_HIDDEN,
     format_date_cn,
     format_doc_number,
     remedy_paragraphs,
@@ -24,8 +25,9 @@ from disputectl.errors import ValidationError
 from disputectl.record.store_files import case_files_dir
 from disputectl.rules.calendar import WorkCalendar
 from disputectl.rules.config import Config
+from disputectl.rules.personal import mask_address
 from disputectl.rules.registration import payer_kind_label
-from disputectl.rules.validation import mask_phone
+from disputectl.rules.validation import mask_identifier, mask_phone
 from disputectl.rules.workflow import ACTIONS
 
 NOTICES_FOLDER = "文书"
@@ -48,13 +50,32 @@ class NoticeContext:
     """Builds template contexts from a case (after the action has been applied)."""
 
     def __init__(self, case: dict[str, Any], state: dict[str, Any], config: Config, calendar: WorkCalendar,
-                 issued_on: date, issuer_unit: str) -> None:
+                 issued_on: date, issuer_unit: str, full: dict[str, Any] | None = None) -> None:
         self.case, self.state, self.config, self.calendar = case, state, config, calendar
         self.issued_on, self.issuer_unit = issued_on, issuer_unit
+        self.full = full  # the registration in clear, for a template that asks for it (see asks_for_full)
+
+    def personal(self) -> dict[str, str]:
+        """The payer's identifier and address masked, and in full where the issuing officer could
+        open them (otherwise masked too, and marked as such on the notice)."""
+        reg = self.case["registration"]
+        payer = reg["payer"]
+        individual = payer["kind"] == "individual"
+        out = {"payer_id": mask_identifier(payer["id_number"]),
+               "payer_address": mask_address(payer["address"]) if individual and "*" not in payer["address"]
+               else payer["address"]}
+        if self.full is not None:
+            clear = self.full["payer"]
+            return {**out, "payer_id_full": clear["id_number"], "payer_phone_full": self.full["phone"],
+                    "payer_address_full": clear["address"]}
+        return {**out, "payer_id_full": out["payer_id"] + PARTLY_HIDDEN,
+                "payer_phone_full": mask_phone(reg["phone"]) + PARTLY_HIDDEN,
+                "payer_address_full": out["payer_address"] + (PARTLY_HIDDEN if individual else "")}
 
     def common(self, number: str | None) -> dict[str, Any]:
         reg = self.case["registration"]
         return {
+            **self.personal(),
             "doc_number": number or "",
             "issue_date": format_date_cn(self.issued_on),
             "issuer_name": self.config.units[self.issuer_unit].name,

@@ -98,6 +98,11 @@ FIELD_LABELS: dict[str, str] = {
     "archive_code": "档号",
     "rows": "卷内文件",
     "case_summary": "本卷情况说明",
+    "payer_id": "证件号码（遮蔽）",
+    "payer_address": "缴费人地址（个人的遮蔽）",
+    "payer_id_full": "证件号码（完整）",
+    "payer_phone_full": "联系电话（完整）",
+    "payer_address_full": "缴费人地址（完整）",
     "archivist": "立卷人",
     "archived_date": "立卷日期",
     "checked_by": "检查人",
@@ -176,6 +181,27 @@ def _kind(kind: str) -> NoticeKind:
         raise ValidationError(
             f"未知的通知书类型：{kind}", details=[f"{k}（{v.title}）" for k, v in KINDS.items()]
         ) from None
+
+
+# Personal data in full: a store's template may ask for it; only an officer who can open the
+# store's data key gets it (the notice is then kept sealed), anyone else the masked form, marked.
+FULL_FIELDS = frozenset({"payer_id_full", "payer_phone_full", "payer_address_full"})
+PARTLY_HIDDEN = "（部分隐去）"
+
+
+def asks_for_full(kind: str, store_root: Path | None) -> bool:
+    """Whether the store's own template of ``kind`` uses a full identifier (the defaults never do)."""
+    path = template_path(kind, store_root)
+    if store_root is None or not path.is_relative_to(store_root):
+        return False
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError
+
+    try:
+        names = DocxTemplate(path).get_undeclared_template_variables(_environment())
+    except (TemplateError, zipfile.BadZipFile, KeyError, ValueError):
+        return False  # a broken template is refused, with its reason, when it is rendered
+    return bool(set(names) & FULL_FIELDS)
 
 
 def template_path(kind: str, store_root: Path | None = None) -> Path:

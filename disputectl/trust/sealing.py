@@ -36,7 +36,7 @@ KEYRING_FILE = "keyring.yaml"
 NONCE_BYTES = 12
 TAG_BYTES = 16
 _INFO = b"disputectl/seal/v1"
-_BOX_RE = re.compile(r"^([a-z0-9-]{3,20}):([0-9a-f]{8}):([A-Za-z0-9+/]+={0,2})$")
+_BOX_RE = re.compile(r"^([a-z0-9-]{3,20}):([0-9a-f]{8}):([A-Za-z0-9+/]+={0,2})\Z")
 
 
 @dataclass(frozen=True)
@@ -265,6 +265,9 @@ class Sealer:
     keyring: Keyring
 
     def seal(self, value: str, aad: bytes) -> str:
+        return self.seal_bytes(value.encode("utf-8"), aad)
+
+    def seal_bytes(self, value: bytes, aad: bytes) -> str:
         from cryptography.hazmat.primitives.asymmetric.x25519 import (
             X25519PrivateKey,
             X25519PublicKey,
@@ -277,7 +280,7 @@ class Sealer:
         shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(store_public))
         key = self.keyring.suite.derive(shared, eph_public + store_public)
         nonce = os.urandom(NONCE_BYTES)
-        sealed = self.keyring.suite.encrypt(key, nonce, value.encode("utf-8"), aad)
+        sealed = self.keyring.suite.encrypt(key, nonce, value, aad)
         body = base64.b64encode(eph_public + nonce + sealed).decode("ascii")
         return f"{self.keyring.suite.code}:{self.keyring.data.id}:{body}"
 
@@ -295,6 +298,12 @@ class Opener:
     _cache: dict[str, Any] = field(default_factory=dict)
 
     def open(self, box: str, aad: bytes) -> str:
+        try:
+            return self.open_bytes(box, aad).decode("utf-8")
+        except UnicodeDecodeError:
+            raise OpenError("解密后不是文字") from None
+
+    def open_bytes(self, box: str, aad: bytes) -> bytes:
         from cryptography.exceptions import InvalidTag
         from cryptography.hazmat.primitives.asymmetric.x25519 import (
             X25519PrivateKey,
@@ -312,8 +321,8 @@ class Opener:
         shared = private.exchange(X25519PublicKey.from_public_bytes(eph_public))
         key = self.keyring.suite.derive(shared, eph_public + self.keyring.public)
         try:
-            return self.keyring.suite.decrypt(key, nonce, sealed, aad).decode("utf-8")
-        except (InvalidTag, UnicodeDecodeError):
+            return self.keyring.suite.decrypt(key, nonce, sealed, aad)
+        except InvalidTag:
             raise OpenError("校验不通过（密文被改动，或不属于这个案件和字段）") from None
 
 
