@@ -609,6 +609,40 @@ def list_views(s: Session, *, status: str | None = None, unit: str | None = None
             for case, state in case_states(s, " AND ".join(clauses), tuple(params), limit=limit)]
 
 
+def sealed_value_problems(s: Session) -> list[tuple[str, str]]:
+    """(case, problem) for every sealed value at HEAD that does not open, or whose masked form or
+    keyed hash is not that of what it holds, and every sealed notice that does not open. Needs
+    an officer who can open the data key; nothing in clear is shown or written."""
+    import hashlib
+
+    from disputectl.record.store_files import CASES_DIR
+    from disputectl.trust.case_sealing import opening_problems
+    from disputectl.trust.sealing import OpenError, aad_for
+
+    if s.keyring is None:
+        raise ValidationError("本案件库的个人信息未加密（没有 keyring.yaml），没有可解密核对的内容。")
+    opener, hasher = s.opener(), s.hasher()
+    s.index.refresh()
+    head = s.git.head()
+    problems = []
+    for case, _ in s.index.iter_case_states("1 = 1", order="id"):
+        problems += [(case["id"], p) for p in opening_problems(case, opener, hasher)]
+        for action in case["actions"]:
+            for notice in action.get("notices", []):
+                path = str(notice.get("path", ""))
+                if not (path.startswith(CASES_DIR + "/") and path.endswith(SEALED_SUFFIX)):
+                    continue
+                stored = s.git.read_file(head, path) or b""
+                try:
+                    content = opener.open_bytes(stored.decode("ascii"), aad_for(case["id"], "notice", path))
+                except (OpenError, UnicodeDecodeError):
+                    problems.append((case["id"], f"{path}：无法解密（被改动或不属于本案）"))
+                    continue
+                if not content.startswith(b"PK") or hashlib.sha256(stored).hexdigest() != notice.get("sha256"):
+                    problems.append((case["id"], f"{path}：与案件记录不符"))
+    return problems
+
+
 def case_log_view(s: Session, case_id: str) -> list[dict[str, Any]]:
     """The case's audit trail: its commits, read from their trailers (via the index)."""
     case_id = normalize_case_id(case_id)

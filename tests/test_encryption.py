@@ -397,3 +397,21 @@ def test_a_template_asking_for_full_identifiers_gets_them_only_from_an_officer_w
 
 def git_bytes(store: Path, spec: str) -> bytes:
     return subprocess.run(["git", "-C", str(store), "show", spec], capture_output=True, check=True).stdout
+
+
+def test_verify_open_checks_every_sealed_value_with_the_officers_key(cli, store: Path, cases: dict[str, str]) -> None:
+    clean = cli("verify", "--open", as_="bgs-office")
+    assert clean.exit_code == 0, clean.output
+    refused = cli("verify", "--open", as_="sw-handler")
+    assert refused.exit_code == 3 and "数据密钥没有为 sw-handler" in refused.output
+    # a box from one case pasted into another: well formed, so only a key can tell
+    person, company = case_at_head(store, cases["person"]), cases["company"]
+    path = case_path(company)
+    text = git(store, "show", f"HEAD:{path}")
+    theirs = case_at_head(store, company)["registration"]["sealed"]["phone"]["box"]
+    commit_by_hand(store, {path: text.replace(theirs, person["registration"]["sealed"]["phone"]["box"]).encode()})
+    ok(invoke("reindex", "--store", str(store)))
+    found = cli("verify", "--open", as_="bgs-office")
+    assert found.exit_code == 1
+    assert f"（当前） {company} 加密的个人信息：phone：校验不通过" in found.output
+    assert INDIVIDUAL["phone"] not in found.output and EMPLOYER["phone"] not in found.output

@@ -15,6 +15,7 @@ from disputectl.cli.common import (
     ok,
     out,
     print_json,
+    session,
     warn,
 )
 
@@ -87,6 +88,9 @@ def verify(
     as_json: JsonOpt = False,
     install_hook: Annotated[Path | None, typer.Option(
         "--install-hook", help="在远端裸仓库中安装 pre-receive 钩子，拒绝不合规的推送。", show_default=False)] = None,
+    open_sealed: Annotated[bool, typer.Option(
+        "--open", help="另用本人密钥解密核对每个加密的个人信息（须 --as 能解密的人员；不显示任何明文）。")] = False,
+    officer: AsOpt = None,
 ) -> None:
     """核对案件库全部历史：每个提交都须是有权人员办理的一项合法操作；有问题时逐条列出。"""
     from disputectl.record.store_files import find_store_root
@@ -100,6 +104,12 @@ def verify(
         return
     report = run_verify(find_store_root(store), since)
     demo = _is_demo(find_store_root(store))
+    if open_sealed:
+        from disputectl.record.verify import Violation
+        from disputectl.services import sealed_value_problems
+
+        found = sealed_value_problems(session(store, officer))
+        report.violations.extend(Violation("（当前）", case, f"加密的个人信息：{p}") for case, p in found)
     if as_json:
         print_json({**report.as_dict(), "demo": demo})
     elif report.violations:

@@ -175,3 +175,19 @@ def resealing_problems(old: dict[str, Any], new: dict[str, Any], suite: str, key
             set_field(record, name, mask_field(name, value))
     if strip_sealed(expected) != strip_sealed(got):
         yield "除个人信息的加密外还改动了案件内容"
+
+
+def opening_problems(case: dict[str, Any], opener: Opener, hasher: Hasher) -> Iterator[str]:
+    """What only a key can tell (``verify --open``): every box opens where it is, and its masked
+    form and keyed hash are those of what it holds."""
+    for record, record_id, name, entry in sealed_entries(case):
+        try:
+            clear = opener.open(str(entry.get("box")), aad_for(case["id"], record_id, name))
+        except OpenError as exc:
+            yield f"{name}：{exc}"
+            continue
+        if get_field(record, name) != mask_field(name, clear):
+            yield f"{name}：显示的遮蔽形式与密文中的值不符"
+        token = entry.get("hash")
+        if token and hasher.token(str(token).split(":")[1], clear) != token:
+            yield f"{name}：检索散列与密文中的值不符（按证件号码或电话查找会找不到或找错）"
