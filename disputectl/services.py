@@ -303,8 +303,7 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any], *, o
         if action == "archive":
             clean = _archive_data(s, case, state, clean, head)
         entry = _new_action(s, officer, action, clean, occurred)
-        sealer = s.sealer()
-        if sealer is not None:
+        if _holds_personal_data(entry["data"]) and (sealer := s.sealer()) is not None:
             from disputectl.trust.case_sealing import seal_action
 
             seal_action(entry, case["id"], sealer)
@@ -321,6 +320,13 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any], *, o
         return files, commit_message(subject, action_trailers(case["id"], entry)), Outcome(case, entry)
 
     return commit_signed(s, officer, build)
+
+
+def _holds_personal_data(data: Mapping[str, Any]) -> bool:
+    """Free text of an action holding an ID or mobile number (then sealed, in a store that seals)."""
+    from disputectl.rules.personal import action_text_fields, has_personal_data
+
+    return any(has_personal_data(data[name]) for name in action_text_fields(dict(data)))
 
 
 def _wanted_notices(s: Session, case: dict[str, Any], action: str, data: dict[str, Any]) -> list[tuple[str, str | None]]:
