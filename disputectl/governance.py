@@ -9,7 +9,7 @@ these files by hand: a hand edit is never committed, so other offices never see 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -321,9 +321,10 @@ def reseal_store(s: Session, *, cipher: str | None = None) -> AdminOutcome:
         Opener,
         Sealer,
         new_keys,
+        open_data_keys,
         recipients_for,
         suite_of,
-        unwrap,
+        wrap,
     )
 
     admin = require_admin(s)
@@ -334,12 +335,17 @@ def reseal_store(s: Session, *, cipher: str | None = None) -> AdminOutcome:
     if cipher is None and current is None:
         raise ValidationError("本案件库的个人信息尚未加密，请先运行 disputectl migrate encrypt。")
     opener = None
+    previous: tuple[Any, ...] = ()
+    data_recipients, search_recipients = recipients_for(s.config)
     if current is not None:
-        private = unwrap(current.data.wrapped, private_key_file(admin.id, admin.key, admin.name),
-                         what="数据密钥", officer=admin.id)
+        private = open_data_keys(current, private_key_file(admin.id, admin.key, admin.name), admin.id)
         opener = Opener(current, private)
+        # the earlier keys stay, wrapped for those entitled now: notices sealed under them still open
+        previous = tuple(replace(key, wrapped=wrap(private[key.id], list(data_recipients.values())),
+                                 recipients=tuple(sorted(data_recipients))) for key in current.data_keys)
     suite = suite_of(cipher) if cipher is not None else current.suite
-    ring, _, search = new_keys(suite, *recipients_for(s.config))
+    ring, _, search = new_keys(suite, data_recipients, search_recipients)
+    ring = replace(ring, previous=previous)
     sealer, hasher = Sealer(ring), Hasher(ring.suite, ring.search.id, search)
     files: dict[str, bytes | None] = {KEYRING_FILE: dump_yaml(ring.as_dict())}
     if head is not None:

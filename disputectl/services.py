@@ -217,6 +217,7 @@ class Outcome:
     case: dict[str, Any]
     action: dict[str, Any]
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # register: the payer's other cases
+    warnings: list[str] = field(default_factory=list)
 
 
 def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment] | None = None, *,
@@ -230,8 +231,14 @@ def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment
     check_occurred(s, occurred)
     sealer = s.sealer()
     s.signer(officer)  # the key is checked before it is used to open the search key
-    hasher = s.hasher() if sealer is not None else None
-    token = s.lookup_token("id", registration["payer"]["id_number"], hasher)
+    hasher, warnings = None, []
+    if sealer is not None:
+        try:
+            hasher = s.hasher()
+        except PermissionDenied as exc:  # a key in ssh-agent or under a passphrase: sealed, not hashed
+            warnings.append(f"{exc.message}本案不能按证件号码、电话查找，也未做重复反映检查；系统管理员运行 "
+                            "disputectl key rotate 时补上。")
+    token = s.lookup_token("id", registration["payer"]["id_number"], hasher) if sealer is None or hasher else None
 
     from disputectl.record.sync import local_station
 
@@ -240,20 +247,20 @@ def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment
     def build(head: str | None) -> tuple[dict[str, bytes | None], str, Outcome]:
         folder = f"{CASES_DIR}/{s.today:%Y/%m/%d}"
         case_id = next_case_id(officer.unit, s.today, s.git.list_dir(head, folder), station)
-        duplicates = repeated_cases(s, token)  # 重复反映: read from the index, like the notice numbers
+        duplicates = repeated_cases(s, token) if token else []  # 重复反映: read from the index, like the notice numbers
         files: dict[str, bytes | None] = {}
         reg = dict(registration)
         reg["attachments"] = []
         for att in attachments or []:
-            rel = f"{case_files_dir(case_id)}/附件/{att.name}"
+            name = _stored_name(att.name) if sealer is not None else att.name
+            rel = f"{case_files_dir(case_id)}/附件/{name}"
             files[rel] = att.content
-            reg["attachments"].append({"name": att.name, "sha256": att.sha256, "size": len(att.content),
-                                       "path": rel})
+            reg["attachments"].append({"name": name, "sha256": att.sha256, "size": len(att.content), "path": rel})
         action = _new_action(s, officer, "register", {}, occurred)
         if sealer is not None:
             from disputectl.trust.case_sealing import seal_registration
 
-            seal_registration(reg, case_id, sealer, hasher)  # type: ignore[arg-type] # set with the sealer
+            seal_registration(reg, case_id, sealer, hasher)
         case: dict[str, Any] = {"schema_version": 1, "id": case_id, "registration": reg, "actions": [action]}
         case["state"] = derive_state(case, s.config, s.calendar)
         if receipt:
@@ -261,9 +268,17 @@ def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment
         files[case_path(case_id)] = serialize_case(case)
         category = s.config.categories[reg["category"]].name
         subject = f"{_late_mark(occurred)}受理登记 {case_id}：{reg['payer']['name'][:40]}（{category}）"
-        return files, commit_message(subject, action_trailers(case_id, action)), Outcome(case, action, duplicates)
+        return files, commit_message(subject, action_trailers(case_id, action)), Outcome(case, action, duplicates, warnings)
 
     return commit_signed(s, officer, build)
+
+
+def _stored_name(name: str) -> str:
+    """An attachment's name as stored: a scan named after the ID number it shows (张三身份证
+    330106….pdf) keeps only the masked number in the name (the name is a path every clone has)."""
+    from disputectl.rules.personal import mask_personal_data
+
+    return mask_personal_data(name).replace("*", "x")  # no '*' in a file name: shells and Windows refuse it
 
 
 DUPLICATE_WINDOW_DAYS = 180  # a case closed this recently still counts as the payer's 重复反映
@@ -441,9 +456,12 @@ def reprint_notice(s: Session, case_id: str, kind: str) -> Reprint | None:
         except (OpenError, UnicodeDecodeError):
             raise StoreError(f"{path} 无法解密（已被改动？），不能重新打印：请运行 disputectl verify 查明。") from None
         path = path[:-len(SEALED_SUFFIX)]
+        from disputectl.record.gitstore import keep_out_of_git
+
+        keep_out_of_git(s.git, path)
     target = s.root / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(target, content)
+    atomic_write(target, content, 0o600 if path != notice["path"] else 0o666)  # full personal data: its reader's only
     return Reprint(notice.get("number"), path, path != notice["path"])
 
 
@@ -566,6 +584,7 @@ def case_detail(s: Session, case_id: str, *, reveal: bool = False) -> dict[str, 
     unseal = revealer(s, reveal, case_id=case_id, purpose="查看案件")
     if unseal is not None:
         case = unseal(case)
+        state = derive_state(case, s.config, s.calendar)  # its decision, objections… in clear too
     return case_view(case, state, s.config, s.calendar, s.today, reveal=unseal is not None)
 
 
@@ -602,6 +621,13 @@ def list_views(s: Session, *, status: str | None = None, unit: str | None = None
         if wanted is not None:
             if not wanted.strip() or "*" in wanted:
                 raise ValidationError("请输入完整的证件号码或电话（精确查找，不接受遮蔽后的形式）。")
+            from disputectl.rules.personal import normalized
+            from disputectl.rules.validation import check_phone
+
+            if kind == "phone" and check_phone(normalized("phone", wanted)):
+                raise ValidationError(f"“{wanted[:30]}”不是电话号码（手机号11位，固定电话如 0571-88886666）。")
+            if kind == "id" and len(normalized("id", wanted)) not in (15, 18):
+                raise ValidationError(f"“{wanted[:30]}”不是证件号码（居民身份证号码或统一社会信用代码为18位）。")
             clauses.append("instr(' ' || lookup || ' ', ?) > 0")
             params.append(f" {s.lookup_token(kind, wanted)} ")
     for column, value in (("status", status), ("unit", unit), ("category", category), ("region", region)):

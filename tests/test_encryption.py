@@ -415,3 +415,157 @@ def test_verify_open_checks_every_sealed_value_with_the_officers_key(cli, store:
     assert found.exit_code == 1
     assert f"（当前） {company} 加密的个人信息：phone：校验不通过" in found.output
     assert INDIVIDUAL["phone"] not in found.output and EMPLOYER["phone"] not in found.output
+
+
+WRITTEN_FORMS = ["１３８－５５５５－６６６６", "138　5555　6666", "138.5555.6666", "(138)55556666", "008613855556666",
+                 "ID330106198503124811", "身份证 330106 19850312 4811", "330106-19850312-4811", "旧证330106850312481"]
+
+
+def test_numbers_however_written_in_free_text_or_names_are_sealed(cli, store: Path, tmp_path: Path) -> None:
+    case = number(ok(cli("register", *field_args({**EMPLOYER, "contact_person": "李四 13811112222",
+                                                  "address": "示例市某路1号 联系13811113333"}), "--no-input",
+                         as_="sw-registrar")))
+    reg = case_at_head(store, case)["registration"]
+    assert {"payer.contact_person", "payer.address"} <= set(reg["sealed"])
+    assert reg["payer"]["contact_person"] == "李四 138****2222"
+    ok(cli("route", case, "--self", as_="sw-registrar"))
+    for written in WRITTEN_FORMS:
+        ok(cli("note", case, "--body", f"来电称 {written}", as_="bgs-office"))
+    objects = all_objects(store)
+    for value in ["13811112222", "13811113333", *WRITTEN_FORMS]:
+        assert value.encode() not in objects, value
+    for digits in ("13855556666", "330106198503124811", "330106850312481"):
+        assert digits.encode() not in objects.replace(b" ", b"").replace(b"-", b"").replace(b".", b""), digits
+    shown = json.loads(ok(cli("show", case, "--reveal", "--json", as_="bgs-office")))
+    assert shown["payer"]["contact_person"] == "李四 13811112222"
+    assert [n["body"] for n in shown["notes"]] == [f"来电称 {w}" for w in WRITTEN_FORMS]
+    ok(invoke("verify", "--store", str(store)))
+
+
+def test_an_attachment_named_after_an_id_number_keeps_only_the_masked_number(cli, store: Path, tmp_path: Path) -> None:
+    scan = tmp_path / "张小明身份证330106198503124811.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    case = number(ok(cli("register", *field_args(EMPLOYER), "--attach", str(scan), "--no-input", as_="sw-registrar")))
+    attachment = case_at_head(store, case)["registration"]["attachments"][0]
+    assert attachment["name"] == "张小明身份证3301xxxxxxxxxx4811.pdf"
+    assert b"330106198503124811" not in all_objects(store)
+    ok(invoke("verify", "--store", str(store)))
+
+
+def test_error_messages_quote_a_number_typed_into_the_wrong_field_masked(cli) -> None:
+    wrong = cli("register", *field_args({**EMPLOYER, "region": "330106198503124811"}), "--no-input", as_="sw-registrar")
+    assert wrong.exit_code == 2 and "330106198503124811" not in wrong.output and "3301**********4811" in wrong.output
+
+
+def test_reveal_shows_the_decision_and_notes_in_clear_too(cli, cases: dict[str, str]) -> None:
+    company = cases["company"]
+    ok(cli("conclude", company, "--facts", f"联系人手机 {FREE_TEXT_MOBILE}", "--basis", "依据", "--decision", "维持",
+           as_="sw-handler"))
+    shown = json.loads(ok(cli("show", company, "--reveal", "--json", as_="bgs-office")))
+    assert FREE_TEXT_MOBILE in shown["decision"]["facts"] and FREE_TEXT_MOBILE in shown["notes"][0]["body"]
+    masked = json.loads(ok(cli("show", company, "--json")))
+    assert FREE_TEXT_MOBILE not in json.dumps(masked, ensure_ascii=False)
+
+
+def test_phone_search_refuses_what_is_not_a_phone_and_registration_takes_plus86(cli, store: Path) -> None:
+    bad = cli("list", "--phone", "abc", as_="sw-handler")
+    assert bad.exit_code == 2 and "不是电话号码" in bad.output
+    case = number(ok(cli("register", *field_args({**EMPLOYER, "phone": "+86 139-8888-7777"}), "--no-input",
+                         as_="sw-registrar")))
+    assert case_at_head(store, case)["registration"]["phone"] == "139****7777"
+    found = json.loads(ok(cli("list", "--phone", "13988887777", "--json", as_="sw-handler")))
+    assert [r["id"] for r in found] == [case]
+
+
+def test_removing_the_reveal_role_puts_later_cases_out_of_reach_of_the_key_held_before(cli, store: Path) -> None:
+    from disputectl.trust.keys import keys_dir
+    from disputectl.trust.sealing import Opener, OpenError, aad_for, open_data_keys, parse_keyring
+
+    before = parse_keyring(_keyring(store))
+    held = open_data_keys(before, keys_dir() / "sw-archivist", "sw-archivist")  # what the archivist could keep
+    earlier = number(ok(cli("register", *field_args(INDIVIDUAL), "--no-input", as_="sw-registrar")))
+    ok(cli("officer", "roles", "sw-archivist", "--set", "handler", as_="bgs-admin"))
+    after = parse_keyring(_keyring(store))
+    assert after.data.id != before.data.id and [k.id for k in after.previous] == [before.data.id]
+    later = number(ok(cli("register", *field_args(INDIVIDUAL), "--no-input", as_="sw-registrar")))
+    box = case_at_head(store, later)["registration"]["sealed"]["phone"]["box"]
+    assert box.split(":")[1] == after.data.id
+    with pytest.raises(OpenError):
+        Opener(after, held).open(box, aad_for(later, "registration", "phone"))
+    for case in (earlier, later):  # those still entitled open both
+        shown = json.loads(ok(cli("show", case, "--reveal", "--json", as_="bgs-office")))
+        assert shown["phone"] == INDIVIDUAL["phone"]
+    ok(invoke("verify", "--store", str(store)))
+    ok(cli("verify", "--open", as_="bgs-office"))
+
+
+def test_a_sealed_notice_still_reprints_after_key_rotate(cli, store: Path, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from docx import Document
+
+    from disputectl.resources import resource_dir
+
+    document = Document(str(resource_dir("templates") / "receipt.docx"))
+    document.add_paragraph("证件号码：{{ payer_id_full }}", style="GW Body")
+    document.save(str(tmp_path / "r.docx"))
+    ok(cli("template", "install", "receipt", str(tmp_path / "r.docx"), as_="bgs-admin"))
+    case = number(ok(cli("register", *field_args(INDIVIDUAL), "--no-input", as_="sw-registrar")))
+    ok(cli("notice", case, "receipt", "--corrected", as_="bgs-office"))
+    ok(cli("key", "rotate", as_="bgs-admin"))
+    ok(cli("notice", case, "receipt", as_="bgs-office"))
+    copy = next(p for p in store.rglob("*受理回执.docx") if "2号" in p.name)
+    assert INDIVIDUAL["payer_id"] in _docx_text(copy.read_bytes())
+    assert stat.S_IMODE(os.stat(copy).st_mode) == 0o600
+    assert copy.name not in git(store, "status", "--porcelain")  # never picked up by git add
+    ok(cli("verify", "--open", as_="bgs-office"))
+
+
+def test_a_store_whose_keyring_was_removed_refuses_to_write_in_clear(cli, store: Path) -> None:
+    commit_by_hand(store, {KEYRING_FILE: None}, "删除密钥文件")
+    before = head(store)
+    refused = cli("register", *field_args(INDIVIDUAL), "--no-input", as_="sw-registrar")
+    assert refused.exit_code == 6 and "已被删除" in refused.output and head(store) == before
+
+
+def test_a_registrar_whose_key_is_in_ssh_agent_registers_sealed_without_a_search_hash(cli, store: Path,
+                                                                                      tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    if shutil.which("ssh-agent") is None:
+        pytest.skip("no ssh-agent")
+    sock = tmp_path / "agent.sock"
+    agent = subprocess.Popen(["ssh-agent", "-D", "-a", str(sock)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if sock.exists():
+                break
+            import time
+
+            time.sleep(0.05)
+        key = tmp_path / "id_ed25519"
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+        env = {**os.environ, "SSH_AUTH_SOCK": str(sock)}
+        subprocess.run(["ssh-add", "-q", str(key)], env=env, check=True, capture_output=True)
+        key.unlink()  # the private key now only in the agent
+        agent_home = tmp_path / "agent-config"
+        as_agent = {"SSH_AUTH_SOCK": str(sock), "XDG_CONFIG_HOME": str(agent_home)}
+        ok(invoke("key", "init", "--as", "rs-registrar", "--adopt", f"{key}.pub", "--agent", env=as_agent))
+        ok(cli("officer", "key", "rs-registrar", "--file", f"{key}.pub", as_="bgs-admin"))
+        result = cli("register", *field_args(EMPLOYER), "--no-input", as_="rs-registrar", env=as_agent)
+        assert result.exit_code == 0, result.output
+        assert "ssh-agent" in result.output and "key rotate" in result.output
+        case = number(result.output)
+        sealed = case_at_head(store, case)["registration"]["sealed"]
+        assert "hash" not in sealed["phone"] and sealed["phone"]["box"].startswith("sm4-gcm:")
+        ok(invoke("verify", "--store", str(store)))
+        assert "没有检索散列" in cli("verify", "--open", as_="bgs-office").output
+        ok(cli("key", "rotate", as_="bgs-admin"))
+        ok(cli("verify", "--open", as_="bgs-office"))
+        assert [r["id"] for r in json.loads(ok(cli("list", "--phone", EMPLOYER["phone"], "--json", as_="sw-handler")))] \
+            == [case]
+    finally:
+        agent.kill()
+        agent.wait()

@@ -79,6 +79,8 @@ def register_case(
     case = outcome.case
     route = next(c for c in case["state"]["clocks"] if c["name"] == "route")
     ok(f"已受理登记，案件编号 {case['id']}")
+    for line in outcome.warnings:
+        warn(line)
     if outcome.duplicates:
         from disputectl.rules.workflow import STATUSES
 

@@ -40,7 +40,10 @@ class ChineseErrorsGroup(ChineseHelp, TyperGroup):
         try:
             rv = super().main(*args, **kwargs)
         except DisputeError as exc:
-            err.print(f"[red]错误：[/red]{_printable(str(exc))}", markup=True)
+            from disputectl.rules.personal import mask_personal_data
+
+            # an identifier or mobile typed into the wrong field is quoted masked, like everywhere else
+            err.print(f"[red]错误：[/red]{_printable(mask_personal_data(str(exc)))}", markup=True)
             sys.exit(exc.exit_code)
         except typer.Exit as exc:
             sys.exit(exc.exit_code)

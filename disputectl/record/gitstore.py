@@ -80,6 +80,14 @@ class GitStore:
         out = proc.stdout.decode().strip()
         return out or None
 
+    def ever_had(self, path: str) -> bool:
+        """Whether any commit of the branch has touched ``path`` (a file since removed included)."""
+        head = self.head()
+        if head is None:
+            return False
+        proc = run_git(self.root, "log", "-1", "--format=%H", head, "--", path, check=False)
+        return bool(proc.stdout.strip())
+
     def _write(self, kind: bytes, data: bytes) -> bytes:
         """Store a loose object as git does (zlib of "<kind> <size>\\0<data>", named by its SHA-1)."""
         raw = b"%s %d\0" % (kind, len(data)) + data
@@ -314,13 +322,30 @@ def _blob_sha(content: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
 
 
-def atomic_write(target: Path, content: bytes) -> None:
+def atomic_write(target: Path, content: bytes, mode: int = 0o666) -> None:
+    """``content`` at ``target`` in one step (``mode``, less the umask: 0o600 for what only its
+    reader may read)."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with open(fd, "wb") as fh:
         fh.write(content)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, target)
+
+
+def keep_out_of_git(store: GitStore, path: str) -> None:
+    """A file of this machine's only (a decrypted copy) that no ``git add`` is to pick up."""
+    exclude = store.git_dir() / "info" / "exclude"
+    line = "/" + path
+    try:
+        known = exclude.read_text(encoding="utf-8").splitlines() if exclude.exists() else []
+        if line not in known:
+            exclude.parent.mkdir(parents=True, exist_ok=True)
+            with open(exclude, "a", encoding="utf-8") as fh:
+                fh.write(line + "\n")
+    except OSError:
+        pass  # the copy is still written 0600; only git's convenience is lost
 
 
 def iter_tree_files(store: GitStore, commit: str | None, prefix: str, suffix: str = "") -> Iterator[tuple[str, bytes]]:

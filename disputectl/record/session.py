@@ -92,9 +92,16 @@ class Session:
         return self._keyring
 
     def sealer(self) -> Any:
-        from disputectl.trust.sealing import Sealer
+        """What seals personal data; None in a store kept in clear (made before encryption came
+        and not yet migrated). A store whose keyring was removed is refused, not run in clear."""
+        from disputectl.trust.sealing import KEYRING_FILE, Sealer
 
-        return Sealer(self.keyring) if self.keyring is not None else None
+        if self.keyring is not None:
+            return Sealer(self.keyring)
+        if self.git.ever_had(KEYRING_FILE):
+            raise StoreError(f"本案件库曾加密保存个人信息，但 {KEYRING_FILE} 已被删除：为免个人信息以明文写入，未做任何改动。"
+                             "请运行 disputectl verify 查明删除它的提交，并请系统管理员处理。")
+        return None
 
     def _private_key(self, officer: Officer) -> Path:
         from disputectl.trust.keys import private_key_file
@@ -112,12 +119,10 @@ class Session:
 
     def opener(self) -> Any:
         """Opens sealed values: only for an officer the data key is wrapped for."""
-        from disputectl.trust.sealing import Opener, unwrap
+        from disputectl.trust.sealing import Opener, open_data_keys
 
         officer = self.officer()
-        ring = self.keyring
-        private = unwrap(ring.data.wrapped, self._private_key(officer), what="数据密钥", officer=officer.id)
-        return Opener(ring, private)
+        return Opener(self.keyring, open_data_keys(self.keyring, self._private_key(officer), officer.id))
 
     def lookup_token(self, kind: str, value: str, hasher: Any = None) -> str:
         """What the index holds for a payer's identifier or phone: a keyed hash, or in a store

@@ -181,7 +181,14 @@ class Verifier:
         if isinstance(before, Keyring) and before.suite.code != after.suite.code:
             yield f"改动了加密算法（{before.suite.code} → {after.suite.code}），算法在建库或加密迁移时确定"
         data, search = recipients_for(config)
-        for label, wrapped, wanted in (("数据密钥", after.data, data), ("检索密钥", after.search, search)):
+        keys = [("数据密钥", after.data, data), ("检索密钥", after.search, search)]
+        keys += [(f"早先的数据密钥 {k.id}", k, data) for k in after.previous]
+        if isinstance(before, Keyring):
+            kept = {k.id for k in after.data_keys}
+            dropped = [k.id for k in before.data_keys if k.id not in kept]
+            if dropped:
+                yield f"丢弃了数据密钥 {'、'.join(dropped)}：用它加密的内容将再也无法解密"
+        for label, wrapped, wanted in keys:
             if set(wrapped.recipients) != set(wanted):
                 extra = sorted(set(wrapped.recipients) - set(wanted))
                 missing = sorted(set(wanted) - set(wrapped.recipients))

@@ -12,23 +12,33 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from typing import Any
 
 from disputectl.rules.validation import mask_identifier, mask_phone
 
 _ID_CHAR = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 _DIGIT = "0-9\uff10-\uff19"
+_D = f"[{_DIGIT}]"
+# what people put between groups of digits: spaces (also full-width), dashes, dots, underscores
+_SEP = "[ \u3000\\-\uff0d.\uff0e_\u2010-\u2015]?"
 # 18 characters, the 3rd to 8th an area code: 居民身份证号码 and 统一社会信用代码 alike
-IDENTIFIER_RE = re.compile(f"(?<![{_ID_CHAR}])[{_ID_CHAR}]{{2}}[{_DIGIT}]{{6}}[{_ID_CHAR}]{{10}}(?![{_ID_CHAR}])")
-MOBILE_RE = re.compile(f"(?<![{_DIGIT}+])(?:\\+?86[- ]?)?[1\uff11][3-9\uff13-\uff19][{_DIGIT}][- ]?[{_DIGIT}]{{4}}[- ]?[{_DIGIT}]{{4}}(?![{_DIGIT}])")
-LANDLINE_RE = re.compile(f"(?<![{_DIGIT}])0[{_DIGIT}]{{2,3}}-[{_DIGIT}]{{7,8}}(?![{_DIGIT}])")
+IDENTIFIER_RE = re.compile(f"(?<![{_ID_CHAR}])[{_ID_CHAR}]{{2}}{_D}{{6}}[{_ID_CHAR}]{{10}}(?![{_ID_CHAR}])")
+# a 居民身份证号码 however it is written: after letters (ID330106…), in groups (330106 19850312 4811),
+# and the old 15-digit form (area, YYMMDD, sequence)
+RIC_RE = re.compile(f"(?<!{_D})[1-9\uff11-\uff19]{_D}{{5}}{_SEP}(?:19|20|\uff11\uff19|\uff12\uff10){_D}{{2}}"
+                    f"(?:0[1-9]|1[0-2]|\uff10[\uff11-\uff19]|\uff11[\uff10-\uff12]){_D}{{2}}{_SEP}{_D}{{3}}"
+                    f"[0-9Xx\uff10-\uff19\uff38\uff58](?![{_DIGIT}])")
+OLD_RIC_RE = re.compile(f"(?<!{_D})[1-9]{_D}{{5}}{_D}{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]{_D}|3[01]){_D}{{3}}(?!{_D})")
+MOBILE_RE = re.compile(f"(?<!{_D})(?:(?:\\+|00|\uff0b)?(?:86|\uff18\uff16)[ \u3000\\-\uff0d]?)?[(（]?[1\uff11][3-9\uff13-\uff19]{_D}[)）]?"
+                       f"{_SEP}{_D}{{4}}{_SEP}{_D}{{4}}(?!{_D})")
+LANDLINE_RE = re.compile(f"(?<!{_D})0{_D}{{2,3}}-{_D}{{7,8}}(?!{_D})")
+_FINDERS = (IDENTIFIER_RE, RIC_RE, OLD_RIC_RE, MOBILE_RE)
 
 # (where, field, kind of keyed hash or None): the registration's personal fields. An address is
 # personal only for an individual (an employer's is public, printed on its licence).
 REGISTRATION_FIELDS = (("payer.id_number", "id"), ("phone", "phone"), ("payer.address", None))
-# free text of the registration that may hold an identifier an officer typed into it
-REGISTRATION_TEXT = ("matter", "request")
+# text of the registration that may hold an identifier or mobile an officer typed into it
+REGISTRATION_TEXT = ("matter", "request", "payer.name", "payer.contact_person", "payer.address")
 # action data that is codes, dates or numbers, never free text
 CODE_FIELDS = frozenset({"to_unit", "units", "unit", "kind", "retention", "code", "void", "outcome", "channel",
                          "result", "method", "date", "on_behalf"})
@@ -45,22 +55,15 @@ def mask_address(value: str) -> str:
 
 def mask_personal_data(text: str) -> str:
     """``text`` with every identifier and telephone number in it masked (as on screen)."""
-    text = IDENTIFIER_RE.sub(lambda m: mask_identifier(m.group()), text)
+    for finder in (IDENTIFIER_RE, RIC_RE, OLD_RIC_RE):
+        text = finder.sub(lambda m: mask_identifier(m.group()), text)
     text = MOBILE_RE.sub(lambda m: mask_phone(m.group()), text)
     return LANDLINE_RE.sub(lambda m: mask_phone(m.group()), text)
 
 
 def has_personal_data(text: str) -> bool:
     """Free text that holds an identifier or a mobile number (a landline alone is an office's)."""
-    return bool(IDENTIFIER_RE.search(text) or MOBILE_RE.search(text))
-
-
-def found_in_text(text: str) -> Iterator[tuple[str, str]]:
-    """(kind, value) of each identifier and mobile number in ``text``, for keyed hashes."""
-    for match in IDENTIFIER_RE.finditer(text):
-        yield "id", match.group()
-    for match in MOBILE_RE.finditer(text):
-        yield "phone", match.group()
+    return any(finder.search(text) for finder in _FINDERS)
 
 
 def normalized(kind: str, value: str) -> str:

@@ -12,9 +12,11 @@ from typing import Any
 
 from disputectl.errors import ValidationError
 from disputectl.rules.config import Config
+from disputectl.rules.personal import normalized
 from disputectl.rules.validation import (
     CHANNELS,
     CONTROL_RE,
+    MOBILE_RE,
     PAYER_KINDS,
     SURROGATE_RE,
     check_name,
@@ -136,6 +138,8 @@ def build_registration(fields: Mapping[str, Any], config: Config, *, now: dateti
     contact = text("contact_person", "联系人", required=(kind == "employer"), max_length=100, name=True)
     address = text("address", "地址", max_length=300)
     phone = unicodedata.normalize("NFKC", text("phone", "联系电话", max_length=30)).replace(" ", "")
+    if MOBILE_RE.match(normalized("phone", phone)):
+        phone = normalized("phone", phone)  # +86 139-8888-7777 → 13988887777
     if phone:
         problem = check_phone(phone)
         if problem:

@@ -18,6 +18,7 @@ from disputectl.rules.personal import (
     get_field,
     has_personal_data,
     mask_field,
+    mask_personal_data,
     personal_fields,
     set_field,
 )
@@ -34,7 +35,7 @@ from disputectl.trust.sealing import (
 REGISTRATION = "registration"
 
 
-def seal_registration(reg: dict[str, Any], case_id: str, sealer: Sealer, hasher: Hasher) -> None:
+def seal_registration(reg: dict[str, Any], case_id: str, sealer: Sealer, hasher: Hasher | None) -> None:
     """Replace the registration's personal values by their masked forms, sealed beside them."""
     sealed: dict[str, Any] = {}
     for name, kind in personal_fields(reg):
@@ -42,15 +43,15 @@ def seal_registration(reg: dict[str, Any], case_id: str, sealer: Sealer, hasher:
         if not isinstance(value, str) or not value:
             continue
         entry = {"box": sealer.seal(value, aad_for(case_id, REGISTRATION, name))}
-        if kind:
+        if kind and hasher is not None:
             entry["hash"] = hasher.token(kind, value)
         sealed[name] = entry
         set_field(reg, name, mask_field(name, value))
     for name in REGISTRATION_TEXT:
-        value = reg.get(name)
-        if isinstance(value, str) and has_personal_data(value):
+        value = get_field(reg, name)
+        if name not in sealed and isinstance(value, str) and has_personal_data(value):
             sealed[name] = {"box": sealer.seal(value, aad_for(case_id, REGISTRATION, name))}
-            reg[name] = mask_field(name, value)
+            set_field(reg, name, mask_personal_data(value))
     if sealed:
         reg["sealed"] = sealed
 
@@ -62,7 +63,7 @@ def seal_action(entry: dict[str, Any], case_id: str, sealer: Sealer) -> None:
         value = entry["data"][name]
         if has_personal_data(value):
             sealed[name] = {"box": sealer.seal(value, aad_for(case_id, entry["id"], name))}
-            entry["data"][name] = mask_field(name, value)
+            entry["data"][name] = mask_personal_data(value)
     if sealed:
         entry["sealed"] = sealed
 
@@ -129,9 +130,12 @@ def seal_problems(case: dict[str, Any], suite: str, key_ids: Callable[[str], boo
             elif name in sealed and isinstance(value, str) and value != _masked_shape(name, value):
                 yield f"登记信息的 {name} 不是遮蔽后的形式"
         for name in REGISTRATION_TEXT:
-            value = reg.get(name)
-            if isinstance(value, str) and has_personal_data(value):
+            value = get_field(reg, name)
+            if name not in sealed and isinstance(value, str) and has_personal_data(value):
                 yield f"登记信息的 {name} 含有明文的证件号码或手机号"
+        for attachment in reg.get("attachments") or []:
+            if has_personal_data(str(attachment.get("name", ""))):
+                yield "附件名含有明文的证件号码或手机号"
     for _, record_id, name, entry in sealed_entries(case):
         if new_records is not None and record_id not in new_records:
             continue
@@ -148,6 +152,14 @@ def seal_problems(case: dict[str, Any], suite: str, key_ids: Callable[[str], boo
         for name in action_text_fields(action.get("data") or {}):
             if has_personal_data(action["data"][name]):
                 yield f"操作记录的 {name} 含有明文的证件号码或手机号"
+
+
+def masked(case: dict[str, Any], record_id: str, name: str, value: str) -> str:
+    """The masked form a sealed value is shown by: a personal field's own mask (an identifier
+    keeps its first and last four), any other text with each ID and mobile in it masked."""
+    if record_id == REGISTRATION and name in dict(personal_fields(case.get("registration", {}))):
+        return mask_field(name, value)
+    return mask_personal_data(value)
 
 
 def _masked_shape(name: str, value: str) -> str:
@@ -172,7 +184,7 @@ def resealing_problems(old: dict[str, Any], new: dict[str, Any], suite: str, key
             record = (actions.get(record_id) or {}).get("data", {})
         value = get_field(record, name)
         if isinstance(value, str):
-            set_field(record, name, mask_field(name, value))
+            set_field(record, name, masked(expected, record_id, name, value))
     if strip_sealed(expected) != strip_sealed(got):
         yield "除个人信息的加密外还改动了案件内容"
 
@@ -186,8 +198,11 @@ def opening_problems(case: dict[str, Any], opener: Opener, hasher: Hasher) -> It
         except OpenError as exc:
             yield f"{name}：{exc}"
             continue
-        if get_field(record, name) != mask_field(name, clear):
+        if get_field(record, name) != masked(case, record_id, name, clear):
             yield f"{name}：显示的遮蔽形式与密文中的值不符"
         token = entry.get("hash")
+        kind = dict(personal_fields(case["registration"])).get(name) if record_id == REGISTRATION else None
+        if kind and not token:
+            yield f"{name}：没有检索散列（登记人的密钥无法解开检索密钥时如此；系统管理员运行 disputectl key rotate 补上）"
         if token and hasher.token(str(token).split(":")[1], clear) != token:
             yield f"{name}：检索散列与密文中的值不符（按证件号码或电话查找会找不到或找错）"

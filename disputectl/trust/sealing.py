@@ -26,7 +26,7 @@ import hmac as std_hmac
 import os
 import re
 import secrets
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -171,9 +171,21 @@ class Keyring:
     suite: Suite
     data: WrappedKey
     search: WrappedKey
+    # earlier data keys (newest first): what was sealed under them still opens for those entitled
+    # now. A new one is made whenever someone loses access (a role removed, an officer disabled,
+    # a key replaced), so what is sealed from then on is out of their reach.
+    previous: tuple[WrappedKey, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {"suite": self.suite.code, "data_key": self.data.as_dict(), "search_key": self.search.as_dict()}
+        out: dict[str, Any] = {"suite": self.suite.code, "data_key": self.data.as_dict(),
+                               "search_key": self.search.as_dict()}
+        if self.previous:
+            out["previous_data_keys"] = [k.as_dict() for k in self.previous]
+        return out
+
+    @property
+    def data_keys(self) -> tuple[WrappedKey, ...]:
+        return (self.data, *self.previous)
 
     @property
     def public(self) -> bytes:
@@ -192,11 +204,15 @@ def parse_keyring(raw: Any) -> Keyring:
             if not (isinstance(k["id"], str) and re.fullmatch(r"[0-9a-f]{8}", k["id"]) and isinstance(k["wrapped"], str)):
                 raise ValidationError(problems)
             keys.append(WrappedKey(k["id"], k["wrapped"], tuple(str(r) for r in k.get("recipients") or ()), k.get("public")))
-        if not keys[0].public or len(base64.b64decode(keys[0].public)) != 32:
-            raise ValidationError(problems)
+        previous = tuple(WrappedKey(k["id"], k["wrapped"], tuple(str(r) for r in k.get("recipients") or ()), k["public"])
+                         for k in raw.get("previous_data_keys") or [])
+        for key in (keys[0], *previous):
+            if (not re.fullmatch(r"[0-9a-f]{8}", key.id) or not isinstance(key.wrapped, str)
+                    or not key.public or len(base64.b64decode(key.public)) != 32):
+                raise ValidationError(problems)
     except (KeyError, TypeError, ValueError):
         raise ValidationError(problems) from None
-    return Keyring(suite, keys[0], keys[1])
+    return Keyring(suite, keys[0], keys[1], previous)
 
 
 def new_keyring(suite: Suite, data_recipients: dict[str, str], search_recipients: dict[str, str]) -> Keyring:
@@ -208,6 +224,16 @@ def new_keys(suite: Suite, data_recipients: dict[str, str],
              search_recipients: dict[str, str]) -> tuple[Keyring, bytes, bytes]:
     """Fresh keys wrapped for ``{officer: public key}`` each, with the private data key and the
     search key (for sealing the current case files anew under them)."""
+    if not data_recipients:
+        raise ValidationError("没有可以保管数据密钥的人员（系统管理员或可查看完整个人信息的人员须登记公钥）。")
+    data, raw_private = _new_data_key(data_recipients)
+    search = os.urandom(32)
+    ring = Keyring(suite, data, WrappedKey(secrets.token_hex(4), wrap(search, list(search_recipients.values())),
+                                           tuple(sorted(search_recipients))))
+    return ring, raw_private, search
+
+
+def _new_data_key(recipients: dict[str, str]) -> tuple[WrappedKey, bytes]:
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
     from cryptography.hazmat.primitives.serialization import (
         Encoding,
@@ -216,35 +242,42 @@ def new_keys(suite: Suite, data_recipients: dict[str, str],
         PublicFormat,
     )
 
-    if not data_recipients:
-        raise ValidationError("没有可以保管数据密钥的人员（系统管理员或可查看完整个人信息的人员须登记公钥）。")
     private = X25519PrivateKey.generate()
     raw_private = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     public = base64.b64encode(private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)).decode("ascii")
-    search = os.urandom(32)
-    ring = Keyring(
-        suite,
-        WrappedKey(secrets.token_hex(4), wrap(raw_private, list(data_recipients.values())),
-                   tuple(sorted(data_recipients)), public),
-        WrappedKey(secrets.token_hex(4), wrap(search, list(search_recipients.values())), tuple(sorted(search_recipients))),
-    )
-    return ring, raw_private, search
+    return WrappedKey(secrets.token_hex(4), wrap(raw_private, list(recipients.values())),
+                      tuple(sorted(recipients)), public), raw_private
 
 
 def rewrapped(keyring: Keyring, data_recipients: dict[str, str], search_recipients: dict[str, str],
               *, private_key: Path, officer: str) -> Keyring:
-    """The same keys wrapped for new recipients (opened with the admin's own key)."""
+    """The keyring wrapped for new recipients (opened with the admin's own key). A grant wraps
+    the same keys for one more; when anyone loses access to the data key, a new data key is made
+    for what is sealed from now on, and the earlier ones are wrapped for those entitled now."""
     if not data_recipients:
         raise ValidationError("这样改动后没有人能保管数据密钥（系统管理员或可查看完整个人信息的人员须登记公钥），未做改动。")
-    data, search = keyring.data, keyring.search
-    if set(data.recipients) != set(data_recipients) or _stanzas_differ(keyring.data, data_recipients):
-        secret = unwrap(data.wrapped, private_key, what="数据密钥", officer=officer)
-        data = replace(data, wrapped=wrap(secret, list(data_recipients.values())), recipients=tuple(sorted(data_recipients)))
+    data, search, previous = keyring.data, keyring.search, keyring.previous
+    wanted_tags = {ssh_tag(p) for p in data_recipients.values()}
+    lost = bool(set(stanza_tags(data.wrapped)) - wanted_tags)
+    if lost or _stanzas_differ(data, data_recipients) or set(data.recipients) != set(data_recipients):
+        opened = [(key, unwrap(key.wrapped, private_key, what="数据密钥", officer=officer)) for key in keyring.data_keys]
+        renewed = [replace(key, wrapped=wrap(secret, list(data_recipients.values())), recipients=tuple(sorted(data_recipients)))
+                   for key, secret in opened]
+        if lost:
+            data, _ = _new_data_key(data_recipients)
+            previous = tuple(renewed)
+        else:
+            data, previous = renewed[0], tuple(renewed[1:])
     if set(search.recipients) != set(search_recipients) or _stanzas_differ(keyring.search, search_recipients):
         secret = unwrap(search.wrapped, private_key, what="检索密钥", officer=officer)
         search = replace(search, wrapped=wrap(secret, list(search_recipients.values())),
                          recipients=tuple(sorted(search_recipients)))
-    return Keyring(keyring.suite, data, search)
+    return Keyring(keyring.suite, data, search, previous)
+
+
+def open_data_keys(keyring: Keyring, private_key: Path, officer: str) -> dict[str, bytes]:
+    """Every data key of the keyring (by id), opened with the officer's own key."""
+    return {key.id: unwrap(key.wrapped, private_key, what="数据密钥", officer=officer) for key in keyring.data_keys}
 
 
 def _stanzas_differ(key: WrappedKey, recipients: dict[str, str]) -> bool:
@@ -291,11 +324,11 @@ class OpenError(Exception):
 
 @dataclass
 class Opener:
-    """Opens boxes with the private data key (unwrapped by an officer allowed to reveal)."""
+    """Opens boxes with the private data keys (unwrapped by an officer allowed to reveal):
+    ``private`` by key id, the current key and the earlier ones."""
 
     keyring: Keyring
-    private: bytes
-    _cache: dict[str, Any] = field(default_factory=dict)
+    private: dict[str, bytes]
 
     def open(self, box: str, aad: bytes) -> str:
         try:
@@ -314,12 +347,13 @@ class Opener:
         if parts is None:
             raise OpenError("格式不对")
         suite_code, key_id, raw = parts
-        if suite_code != self.keyring.suite.code or key_id != self.keyring.data.id:
+        key_public = next((base64.b64decode(k.public or "") for k in self.keyring.data_keys if k.id == key_id), None)
+        if suite_code != self.keyring.suite.code or key_id not in self.private or key_public is None:
             raise OpenError(f"由另一把数据密钥（{key_id}）加密")
         eph_public, nonce, sealed = raw[:32], raw[32:32 + NONCE_BYTES], raw[32 + NONCE_BYTES:]
-        private = X25519PrivateKey.from_private_bytes(self.private)
+        private = X25519PrivateKey.from_private_bytes(self.private[key_id])
         shared = private.exchange(X25519PublicKey.from_public_bytes(eph_public))
-        key = self.keyring.suite.derive(shared, eph_public + self.keyring.public)
+        key = self.keyring.suite.derive(shared, eph_public + key_public)
         try:
             return self.keyring.suite.decrypt(key, nonce, sealed, aad)
         except InvalidTag:

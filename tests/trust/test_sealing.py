@@ -19,6 +19,7 @@ from disputectl.trust.sealing import (
     aad_for,
     box_parts,
     new_keys,
+    open_data_keys,
     rewrapped,
     ssh_tag,
     stanza_tags,
@@ -35,7 +36,7 @@ def _ring(suite: str, *officers: str):
 @pytest.mark.parametrize("suite", sorted(SUITES))
 def test_both_suites_round_trip_with_a_fresh_nonce_per_value(suite: str) -> None:
     ring, private, search = _ring(suite, "bgs-office")
-    sealer, opener = Sealer(ring), Opener(ring, private)
+    sealer, opener = Sealer(ring), Opener(ring, {ring.data.id: private})
     aad = aad_for("SW-20261126-001", "registration", "phone")
     first, second = sealer.seal("13812345678", aad), sealer.seal("13812345678", aad)
     assert first != second  # a fresh ephemeral key and nonce each time
@@ -48,7 +49,7 @@ def test_both_suites_round_trip_with_a_fresh_nonce_per_value(suite: str) -> None
 @pytest.mark.parametrize("suite", sorted(SUITES))
 def test_an_altered_or_moved_box_does_not_open(suite: str) -> None:
     ring, private, _ = _ring(suite, "bgs-office")
-    opener = Opener(ring, private)
+    opener = Opener(ring, {ring.data.id: private})
     aad = aad_for("SW-20261126-001", "registration", "payer.id_number")
     box = Sealer(ring).seal("11010519491231002X", aad)
     prefix, body = box.rsplit(":", 1)
@@ -63,7 +64,7 @@ def test_an_altered_or_moved_box_does_not_open(suite: str) -> None:
         opener.open("sm4-gcm:00000000:AAAA", aad)
     other, other_private, _ = _ring(suite, "bgs-office")
     with pytest.raises(OpenError):  # sealed under another store's key
-        Opener(other, other_private).open(box, aad)
+        Opener(other, {other.data.id: other_private}).open(box, aad)
 
 
 def test_box_shape_is_checked_without_a_key() -> None:
@@ -94,14 +95,26 @@ def test_keys_are_wrapped_for_exactly_the_officers_named() -> None:
     assert unwrap(ring.search.wrapped, keys_dir() / "bgs-admin", what="检索密钥", officer="bgs-admin") == search
     with pytest.raises(PermissionDenied, match="没有为 sw-handler"):
         unwrap(ring.data.wrapped, keys_dir() / "sw-handler", what="数据密钥", officer="sw-handler")
-    # a grant: the same key, wrapped anew by someone who holds it
-    wider = rewrapped(ring, {"bgs-office": office.public, "sw-handler": handler.public},
-                      {"bgs-office": office.public, "sw-handler": handler.public},
-                      private_key=keys_dir() / "bgs-office", officer="bgs-office")
-    assert wider.data.id == ring.data.id and wider.data.recipients == ("bgs-office", "sw-handler")
+    # a grant: the same key, wrapped for one more by someone who holds it
+    wider = rewrapped(ring, {"bgs-office": office.public, "bgs-admin": admin.public, "sw-handler": handler.public},
+                      {"bgs-office": office.public}, private_key=keys_dir() / "bgs-office", officer="bgs-office")
+    assert wider.data.id == ring.data.id and wider.previous == ()
     assert unwrap(wider.data.wrapped, keys_dir() / "sw-handler", what="数据密钥", officer="sw-handler") == private
-    with pytest.raises(PermissionDenied):  # the admin is no longer among them
-        unwrap(wider.data.wrapped, keys_dir() / "bgs-admin", what="数据密钥", officer="bgs-admin")
+    # someone loses access: a new data key for what is sealed from now on; the earlier one is kept,
+    # wrapped for those entitled now, so what was sealed under it still opens for them
+    narrower = rewrapped(wider, {"bgs-office": office.public, "sw-handler": handler.public},
+                         {"bgs-office": office.public}, private_key=keys_dir() / "bgs-office", officer="bgs-office")
+    assert narrower.data.id != ring.data.id and [k.id for k in narrower.previous] == [ring.data.id]
+    assert narrower.data.public != ring.data.public
+    old_box = Sealer(ring).seal("13812345678", b"aad")
+    handler_keys = open_data_keys(narrower, keys_dir() / "sw-handler", "sw-handler")
+    assert Opener(narrower, handler_keys).open(old_box, b"aad") == "13812345678"
+    new_box = Sealer(narrower).seal("13912345678", b"aad")
+    assert Opener(narrower, handler_keys).open(new_box, b"aad") == "13912345678"
+    with pytest.raises(PermissionDenied):  # the admin holds the old key from history, never the new one
+        unwrap(narrower.data.wrapped, keys_dir() / "bgs-admin", what="数据密钥", officer="bgs-admin")
+    with pytest.raises(OpenError):
+        Opener(narrower, {ring.data.id: private}).open(new_box, b"aad")
 
 
 def test_a_passphrase_protected_key_is_refused_with_what_to_do(tmp_path: Path) -> None:
