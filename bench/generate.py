@@ -17,6 +17,7 @@ emitter cannot be sure about (a long string with spaces could be folded) falls b
 
     python bench/generate.py --size 10000            # → bench/stores/10000/store
     python bench/generate.py --size 2000 --regenerate
+    python bench/generate.py --size 2000 --cipher sm4-gcm   # → bench/stores/2000-sm4-gcm/store
 
 Stores are cached under ``bench/stores/<size>/`` (git-ignored) with a ``meta.json``.
 """
@@ -63,6 +64,7 @@ LAST_DAY = date(2026, 11, 30)
 # What "now" is for every benchmarked command: the working day after the last generated one.
 BENCH_NOW = "2026-12-01T10:00:00+08:00"
 GENERATOR_VERSION = "2"  # 2: history made before signing, then the officers' keys registered
+CIPHERS = ("sm4-gcm", "aes-256-gcm")  # ``--cipher``: the same history, then ``migrate encrypt``
 
 # ----------------------------------------------------------------------------- pools of text
 
@@ -737,8 +739,10 @@ def _git(root: Path, *args: str, input: bytes | None = None) -> str:
     return run_git(root, *args, input=input).stdout.decode().strip()
 
 
-def generate(size: int, target: Path, *, seed: int = 20261201, verify_every: int = 500, quiet: bool = False) -> dict[str, Any]:
-    """Create a store of ``size`` cases at ``target`` (which must not exist)."""
+def generate(size: int, target: Path, *, seed: int = 20261201, verify_every: int = 500, quiet: bool = False,
+             cipher: str | None = None) -> dict[str, Any]:
+    """Create a store of ``size`` cases at ``target`` (which must not exist); with ``cipher``, the
+    same history, then its personal data sealed by an admin (``migrate encrypt``, one commit)."""
     from disputectl.record.gitcmd import init_repository
     from disputectl.record.session import SYSTEM_IDENTITY
     from disputectl.record.sync import configure_clone
@@ -786,6 +790,7 @@ def generate(size: int, target: Path, *, seed: int = 20261201, verify_every: int
     order = 0
     commits = 1
     cases = 0
+    payer_id = ""  # the first case's payer (about three cases each): for ``list --payer-id``
 
     def drain(until: datetime) -> None:
         nonlocal commits
@@ -813,6 +818,7 @@ def generate(size: int, target: Path, *, seed: int = 20261201, verify_every: int
             seqs[unit] = seqs.get(unit, 0) + 1
             case_id = f"{unit}-{day:%Y%m%d}-{seqs[unit]:03d}"
             payer = rng.choice(world.payers)
+            payer_id = payer_id or payer["payer_id"]
             matter, request = MATTERS[category]
             fields = {**payer, "phone": _phone(rng), "channel": _pick(rng, CHANNEL_WEIGHTS),
                       "matter": matter.format(y=rng.choice([2023, 2024, 2025]), m=rng.randrange(1, 13), n=rng.randrange(3, 400)),
@@ -835,14 +841,19 @@ def generate(size: int, target: Path, *, seed: int = 20261201, verify_every: int
     imported = time.monotonic()
     _git(root, "reset", "--hard", "--quiet")
     _start_signing(root, end + timedelta(minutes=2))
+    encrypting = time.monotonic()
+    if cipher:
+        _encrypt(root, end + timedelta(minutes=3), cipher)
+    encrypted = time.monotonic()
     head = _git(root, "rev-parse", "refs/heads/main")
     meta = {
         "generator_version": GENERATOR_VERSION, "size": size, "seed": seed, "cases": cases,
         "commits": int(_git(root, "rev-list", "--count", "refs/heads/main")), "head": head,
         "first_day": FIRST_DAY.isoformat(), "last_day": LAST_DAY.isoformat(), "now": BENCH_NOW,
         "versions_verified": emitter.verified, "fallbacks": emitter.fallbacks,
-        "generate_seconds": round(imported - started, 1), "checkout_seconds": round(time.monotonic() - imported, 1),
-        "officers": len(world.config.officers),
+        "generate_seconds": round(imported - started, 1), "checkout_seconds": round(encrypting - imported, 1),
+        "encrypt_seconds": round(encrypted - encrypting, 1),
+        "officers": len(world.config.officers), "cipher": cipher, "payer_id": payer_id,
     }
     return meta
 
@@ -853,6 +864,14 @@ def _start_signing(root: Path, when: datetime) -> None:
     from disputectl.record.session import open_session
 
     start_signing(open_session(root, now=when, fixed_clock=True), None)
+
+
+def _encrypt(root: Path, when: datetime, cipher: str) -> None:
+    """Every current case file sealed by the sample admin, as ``disputectl migrate encrypt``."""
+    from disputectl.governance import reseal_store
+    from disputectl.record.session import open_session
+
+    reseal_store(open_session(root, now=when, officer_id="bgs-admin", fixed_clock=True), cipher=cipher)
 
 
 def append_commits(repo: Path, n: int, *, now: str = BENCH_NOW, seed: int = 1,
@@ -941,18 +960,20 @@ def _phone(rng: random.Random) -> str:
     return f"0{rng.choice(['571', '21', '10', '25'])}-{rng.randrange(2, 9)}{rng.randrange(10**6, 10**7)}"
 
 
-def store_dir(size: int) -> Path:
-    return STORES / str(size)
+def store_dir(size: int, cipher: str | None = None) -> Path:
+    """``bench/stores/<size>``, or ``<size>-<cipher>`` for the encrypted store of the same history."""
+    return STORES / (f"{size}-{cipher}" if cipher else str(size))
 
 
-def keys_home(size: int) -> Path:
+def keys_home(size: int, cipher: str | None = None) -> Path:
     """Where the officers' signing keys of a bench store live (``XDG_CONFIG_HOME`` for the bench)."""
-    return store_dir(size) / "config"
+    return store_dir(size, cipher) / "config"
 
 
-def ensure_store(size: int, *, regenerate: bool = False, verify_every: int = 500, quiet: bool = False) -> tuple[Path, dict[str, Any]]:
+def ensure_store(size: int, *, regenerate: bool = False, verify_every: int = 500, quiet: bool = False,
+                 cipher: str | None = None) -> tuple[Path, dict[str, Any]]:
     """The cached store of ``size`` cases (generated if missing, stale or asked to)."""
-    folder = store_dir(size)
+    folder = store_dir(size, cipher)
     meta_path = folder / "meta.json"
     store = folder / "store"
     if not regenerate and meta_path.is_file() and store.is_dir():
@@ -962,10 +983,10 @@ def ensure_store(size: int, *, regenerate: bool = False, verify_every: int = 500
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    os.environ["XDG_CONFIG_HOME"] = str(keys_home(size))  # the officers' signing keys, kept with the store
+    os.environ["XDG_CONFIG_HOME"] = str(keys_home(size, cipher))  # the officers' signing keys, kept with the store
     if not quiet:
-        print(f"generating a store of {size} cases in {store} …", flush=True)
-    meta = generate(size, store, verify_every=verify_every, quiet=quiet)
+        print(f"generating a store of {size} cases{f' ({cipher})' if cipher else ''} in {store} …", flush=True)
+    meta = generate(size, store, verify_every=verify_every, quiet=quiet, cipher=cipher)
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     if not quiet:
         print(f"  {meta['cases']} cases, {meta['commits']} commits in {meta['generate_seconds']} s "
@@ -980,9 +1001,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regenerate", action="store_true", help="generate again even if cached")
     parser.add_argument("--verify-every", type=int, default=500,
                         help="compare every Nth file version with serialize_case (0: never; 1: all, slow)")
+    parser.add_argument("--cipher", choices=CIPHERS, help="encrypt the personal data after the history "
+                        "(`migrate encrypt`), in bench/stores/<size>-<cipher>; default: kept in clear")
     args = parser.parse_args(argv)
     for size in args.size or [10000]:
-        store, meta = ensure_store(size, regenerate=args.regenerate, verify_every=args.verify_every)
+        store, meta = ensure_store(size, regenerate=args.regenerate, verify_every=args.verify_every, cipher=args.cipher)
         print(json.dumps(meta, ensure_ascii=False))
     return 0
 

@@ -9,6 +9,7 @@ resident memory of the process tree (``wait4``: the largest single process, git 
     python bench/run.py                          # both sizes, 5 runs
     python bench/run.py --sizes 2000 --runs 3    # a quick check
     python bench/run.py --sizes 100000 --only show,list
+    python bench/run.py --sizes 2000 --cipher none,sm4-gcm   # the store in clear, then encrypted
 
 Results go to the terminal and to ``bench/RESULTS.md`` (one section per size; sections of sizes
 not measured this time are kept).
@@ -39,7 +40,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
 
+import disputectl  # noqa: E402
 from disputectl.record.index import INDEX_NAME, index_file  # noqa: E402
+
+# The checkout whose code is measured: this one, or another named by PYTHONPATH (a fixed commit
+# while others edit this one).
+CODE = Path(disputectl.__file__).resolve().parent.parent
 
 BIN = Path(sys.executable).parent
 DISPUTECTL = str(BIN / "disputectl")
@@ -85,8 +91,8 @@ class Result:
         return max(self.rss_kb) / 1024 if self.rss_kb else float("nan")
 
 
-ORDER = ["reindex", "help", "show", "list", "due", "stats", "export", "yardstick", "register", "register_plain", "route", "note",
-         "incremental", "sync"]
+ORDER = ["reindex", "help", "show", "list", "due", "stats", "reveal", "payer", "export", "yardstick", "register",
+         "register_plain", "route", "note", "incremental", "sync"]
 
 
 def load_saved(path: Path) -> list[Result]:
@@ -149,16 +155,19 @@ def run_once(argv: list[str], *, env: dict[str, str], cwd: Path | None = None,
 
 
 class Bench:
-    def __init__(self, size: int, runs: int, only: set[str] | None, regenerate: bool, limit: float) -> None:
+    def __init__(self, size: int, runs: int, only: set[str] | None, regenerate: bool, limit: float,
+                 cipher: str | None = None) -> None:
         self.size = size
+        self.cipher = cipher  # None: personal data kept in clear; else the encrypted store of the same history
         self.limit = limit
         self.runs = runs
         self.only = only
-        self.store, self.meta = generate.ensure_store(size, regenerate=regenerate)
-        self.work = generate.store_dir(size) / "work"
+        self.store, self.meta = generate.ensure_store(size, regenerate=regenerate, cipher=cipher)
+        self.folder = generate.store_dir(size, cipher)
+        self.work = self.folder / "work"
         # Deleting a clone of 690,000 files takes minutes (this disk discards every block): the
         # last run's work folder is set aside now and removed after the measurements.
-        self.trash = generate.store_dir(size) / "work.old"
+        self.trash = self.folder / "work.old"
         if self.work.exists():
             if self.trash.exists():
                 shutil.rmtree(self.trash)
@@ -169,7 +178,7 @@ class Bench:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "DISPUTECTL_"))}
         self.env.update({"HOME": str(home), "DISPUTECTL_NOW": self.meta["now"], "COLUMNS": "120",
                          "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C.UTF-8",
-                         "XDG_CONFIG_HOME": str(generate.keys_home(size))})
+                         "XDG_CONFIG_HOME": str(generate.keys_home(size, cipher))})
         self.results: list[Result] = []
         self.counter = 0
         self.adopt_repository_config()
@@ -212,13 +221,12 @@ class Bench:
                 print(f"  (store config: {key}={value}, as `init` sets it now)")
         # Installed code is compiled to bytecode (pip does it); an editable checkout is not until
         # first run, and with PYTHONDONTWRITEBYTECODE never: every command would compile it again.
-        subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(__file__).resolve().parents[1] / "disputectl")],
-                       check=True)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(CODE / "disputectl")], check=True)
 
     # -- helpers -------------------------------------------------------------------------------
     def merge_saved(self) -> None:
         """Keep the earlier results of commands not measured this time (``--only``), then save all."""
-        saved = generate.store_dir(self.size) / "results.json"
+        saved = self.folder / "results.json"
         if self.only is not None and saved.is_file():
             fresh = {r.key for r in self.results}
             self.results += [r for r in load_saved(saved) if r.key not in fresh]
@@ -286,7 +294,7 @@ class Bench:
     # -- the benchmark ---------------------------------------------------------------------------
     def run(self) -> None:
         size = self.size
-        print(f"\n== {size} cases ({self.meta['commits']} commits) in {self.store}", flush=True)
+        print(f"\n== {size} cases ({self.meta['commits']} commits, {self.cipher or 'in clear'}) in {self.store}", flush=True)
         self.measure("reindex", "cold reindex (`reindex`)", lambda i: self.cli("reindex"), target=60.0)
         if not index_file(self.store / ".git").exists():
             run_once(self.cli("reindex"), env=self.env)  # every other command reads the index
@@ -299,6 +307,15 @@ class Bench:
                      target=READ_TARGET)
         self.measure("due", "`due`", lambda i: self.cli("due"), target=READ_TARGET)
         self.measure("stats", "`stats`", lambda i: self.cli("stats"), target=READ_TARGET)
+        self.measure("reveal", "`show --reveal` (the same case)",
+                     lambda i: self.cli("show", show_id, "--reveal", officer="bgs-office"), target=ACTION_TARGET,
+                     note="as an officer allowed to reveal: the payer's sealed values opened with the officer's key "
+                          "(in clear: nothing to open); the look is recorded, one commit")
+        if self.meta.get("payer_id"):  # stores generated before it was kept have none
+            self.measure("payer", "`list --payer-id`",
+                         lambda i: self.cli("list", "--payer-id", self.meta["payer_id"], officer="bgs-office"),
+                         target=READ_TARGET, note="a generated payer's cases (about three): by keyed hash in an "
+                                                  "encrypted store, by the value itself in one kept in clear")
         ledger = self.work / "台账.xlsx"
         self.measure("export", "`export` to .xlsx (all cases)", lambda i: self.cli("export", "-o", str(ledger)),
                      timeout=self.limit)
@@ -328,7 +345,7 @@ class Bench:
         sign = Result("sign", "signing one commit (`ssh-keygen -Y sign`)", target=0.020,
                       note="what signing adds to every action: the commit (here 700 bytes) signed by the "
                            "officer's key with ssh-keygen, as the tool does; the actions above include it")
-        key = generate.keys_home(self.size) / "disputectl" / "keys" / "bgs-office"
+        key = generate.keys_home(self.size, self.cipher) / "disputectl" / "keys" / "bgs-office"
         signing = ["sh", "-c", f"head -c 700 /dev/zero | ssh-keygen -q -Y sign -n git -f '{key}' > /dev/null"]
         receipt: list[str] = []
         commit = ["sh", "-c", "git add bench-yardstick.txt && "
@@ -403,8 +420,8 @@ class Bench:
         real = False
         if has_sync:
             self.tick()  # clone commits (the new station's number)
-            proc = subprocess.run([DISPUTECTL, "clone", str(hub), str(clone), "--name", "office-b"], env=self.env,
-                                  capture_output=True, text=True)
+            proc = subprocess.run([DISPUTECTL, "clone", str(hub), str(clone), "--name", "office-b", "--as", "bgs-office"],
+                                  env=self.env, capture_output=True, text=True)
             real = proc.returncode == 0
             if not real:
                 print(f"  (disputectl clone failed, measuring git fetch + merge instead: {proc.stderr.strip()[:200]})")
@@ -472,12 +489,12 @@ def table(bench: Bench) -> str:
 def section(bench: Bench, load: tuple[float, float]) -> str:
     m = bench.meta
     disk = subprocess.run(["du", "-sh", str(bench.store / ".git")], capture_output=True, text=True).stdout.split()[0]
-    code = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %s"], capture_output=True,
+    code = subprocess.run(["git", "-C", str(CODE), "log", "-1", "--format=%h %s"], capture_output=True,
                           text=True).stdout.strip()
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "--", "disputectl"],
+    dirty = subprocess.run(["git", "-C", str(CODE), "status", "--porcelain", "--untracked-files=no", "--", "disputectl"],
                            capture_output=True, text=True).stdout.strip()
     head = [
-        f"## {bench.size:,} cases",
+        f"## {bench.size:,} cases" + (f", personal data encrypted ({bench.cipher})" if bench.cipher else ""),
         "",
         f"Measured {datetime.now():%Y-%m-%d %H:%M} on {os.cpu_count()} cores ({platform.machine()}, "
         f"{platform.python_implementation()} {platform.python_version()}, "
@@ -485,7 +502,9 @@ def section(bench: Bench, load: tuple[float, float]) -> str:
         f"load average {load[0]:.1f} before, {load[1]:.1f} after (other jobs share the machine).",
         f"Code: `{code[:90]}`" + (" with uncommitted changes in disputectl/" if dirty else "") + ".",
         f"Store: {m['cases']:,} cases, {m['commits']:,} commits at generation, .git {disk}; generated in "
-        f"{m['generate_seconds']} s + checkout {m['checkout_seconds']} s; `DISPUTECTL_NOW` from {bench.started} "
+        f"{m['generate_seconds']} s + checkout {m['checkout_seconds']} s"
+        + (f" + `migrate encrypt` (one commit) {m['encrypt_seconds']} s" if m.get("cipher") else "")
+        + f"; `DISPUTECTL_NOW` from {bench.started} "
         f"(the store's now: {m['now']}).",
         "",
         "",
@@ -493,30 +512,33 @@ def section(bench: Bench, load: tuple[float, float]) -> str:
     return "\n".join(head) + table(bench) + "\n"
 
 
-def write_results(sections: dict[int, str]) -> None:
+def write_results(sections: dict[str, str]) -> None:
+    """``sections`` by store folder name (``2000``, ``2000-sm4-gcm``): by size, each clear before encrypted."""
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    kept = {int(k): v for k, v in re.findall(r"<!-- size:(\d+) -->\n(.*?)<!-- /size -->\n", old, re.S)}
+    kept = dict(re.findall(r"<!-- size:([\w-]+) -->\n(.*?)<!-- /size -->\n", old, re.S))
     kept.update(sections)
     intro = ("# Benchmark results\n\nWritten by `make bench` (`bench/run.py`); see `bench/README.md` for what each line "
              "measures. Medians of several runs, each command a fresh process; CPU is user + system time of the "
              "command and its children (less sensitive to other load on the machine than wall time); peak RSS is "
              "the largest process of the command's tree. Targets (issue 7) apply to 100,000 cases; smaller stores show where a size "
              "would stand.\n\n")
-    body = "".join(f"<!-- size:{size} -->\n{text}<!-- /size -->\n\n" for size, text in sorted(kept.items()))
+    body = "".join(f"<!-- size:{name} -->\n{text}<!-- /size -->\n\n"
+                   for name, text in sorted(kept.items(), key=lambda kv: (int(kv[0].split("-")[0]), kv[0])))
     RESULTS.write_text(intro + body, encoding="utf-8")
 
 
-def rerender(size: int) -> None:
+def rerender(size: int, cipher: str | None) -> None:
     """Render the table of ``size`` again from its saved results, keeping the section's header."""
     old = RESULTS.read_text(encoding="utf-8")
-    found = re.search(rf"<!-- size:{size} -->\n(.*?)\| command \|", old, re.S)
+    name = generate.store_dir(size, cipher).name
+    found = re.search(rf"<!-- size:{name} -->\n(.*?)\| command \|", old, re.S)
     if found is None:
-        raise SystemExit(f"no section for {size} in {RESULTS}")
-    results = load_saved(generate.store_dir(size) / "results.json")
+        raise SystemExit(f"no section for {name} in {RESULTS}")
+    results = load_saved(generate.store_dir(size, cipher) / "results.json")
     results.sort(key=lambda r: ORDER.index(r.key) if r.key in ORDER else len(ORDER))
     bench = Bench.__new__(Bench)
     bench.size, bench.results = size, results
-    write_results({size: found.group(1) + table(bench) + "\n"})
+    write_results({name: found.group(1) + table(bench) + "\n"})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -529,23 +551,31 @@ def main(argv: list[str] | None = None) -> int:
                         help="kill a read-only command (export) after this many seconds (default 900)")
     parser.add_argument("--report-only", action="store_true",
                         help="measure nothing: render RESULTS.md again from the saved results")
+    parser.add_argument("--cipher", default="none",
+                        help="comma-separated: none (personal data in clear, the default), "
+                             f"{', '.join(generate.CIPHERS)} (the same history encrypted: bench/stores/<size>-<cipher>)")
     args = parser.parse_args(argv)
+    ciphers = [None if c.strip() == "none" else c.strip() for c in args.cipher.split(",")]
+    if unknown := [c for c in ciphers if c is not None and c not in generate.CIPHERS]:
+        parser.error(f"--cipher: unknown {', '.join(unknown)}")
     if args.report_only:
         for size in (int(s) for s in args.sizes.split(",")):
-            rerender(size)
+            for cipher in ciphers:
+                rerender(size, cipher)
         return 0
     only = {s.strip() for s in args.only.split(",")} if args.only else None
-    sections: dict[int, str] = {}
+    sections: dict[str, str] = {}
     for size in (int(s) for s in args.sizes.split(",")):
-        load_before = os.getloadavg()[0]
-        bench = Bench(size, args.runs, only, args.regenerate, args.limit)
-        bench.run()
-        bench.merge_saved()
-        shutil.rmtree(bench.trash, ignore_errors=True)
-        text = section(bench, (load_before, os.getloadavg()[0]))
-        print("\n" + text, flush=True)
-        sections[size] = text
-        write_results(sections)
+        for cipher in ciphers:
+            load_before = os.getloadavg()[0]
+            bench = Bench(size, args.runs, only, args.regenerate, args.limit, cipher)
+            bench.run()
+            bench.merge_saved()
+            shutil.rmtree(bench.trash, ignore_errors=True)
+            text = section(bench, (load_before, os.getloadavg()[0]))
+            print("\n" + text, flush=True)
+            sections[bench.folder.name] = text
+            write_results(sections)
     return 0
 
 
