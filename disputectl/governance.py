@@ -341,8 +341,7 @@ def reseal_store(s: Session, *, cipher: str | None = None) -> AdminOutcome:
         private = open_data_keys(current, private_key_file(admin.id, admin.key, admin.name), admin.id)
         opener = Opener(current, private)
         # the earlier keys stay, wrapped for those entitled now: notices sealed under them still open
-        previous = tuple(replace(key, wrapped=wrap(private[key.id], list(data_recipients.values())),
-                                 recipients=tuple(sorted(data_recipients))) for key in current.data_keys)
+        previous = tuple(replace(key, wrapped=wrap(private[key.id], data_recipients)) for key in current.data_keys)
     suite = suite_of(cipher) if cipher is not None else current.suite
     ring, _, search = new_keys(suite, data_recipients, search_recipients)
     ring = replace(ring, previous=previous)

@@ -201,21 +201,20 @@ def test_granting_and_removing_the_reveal_role_rewraps_the_key_in_the_same_commi
                                                                                   cases: dict[str, str]) -> None:
     from disputectl.trust.keys import local_key
 
-    assert "sw-handler" not in _keyring(store)["data_key"]["recipients"]
+    assert "sw-handler" not in _keyring(store)["data_key"]["wrapped"]
     ok(cli("officer", "roles", "sw-handler", "--set", "handler,archivist", as_="bgs-admin"))
     changed = git(store, "show", "--name-only", "--format=", "HEAD").split()
     assert sorted(changed) == sorted(["disputectl.yaml", KEYRING_FILE])
     ring = _keyring(store)
-    assert "sw-handler" in ring["data_key"]["recipients"]
-    assert ssh_tag(local_key("sw-handler").public) in stanza_tags(ring["data_key"]["wrapped"])
+    assert stanza_tags(ring["data_key"]["wrapped"]["sw-handler"]) == [ssh_tag(local_key("sw-handler").public)]
     shown = json.loads(ok(cli("show", cases["person"], "--reveal", "--json", as_="sw-handler")))
     assert shown["payer"]["id_number"] == INDIVIDUAL["payer_id"]
     ok(cli("officer", "roles", "sw-handler", "--set", "handler", as_="bgs-admin"))
     ring = _keyring(store)
-    assert "sw-handler" not in ring["data_key"]["recipients"]
-    assert ssh_tag(local_key("sw-handler").public) not in stanza_tags(ring["data_key"]["wrapped"])
+    assert "sw-handler" not in ring["data_key"]["wrapped"]
+    assert all("sw-handler" not in k["wrapped"] for k in ring["previous_data_keys"])
     ok(cli("config", "set", "privacy.reveal_roles", "office,archivist,leader", as_="bgs-admin"))
-    assert "leader" in _keyring(store)["data_key"]["recipients"]
+    assert "leader" in _keyring(store)["data_key"]["wrapped"]
     ok(invoke("verify", "--store", str(store)))
 
 
@@ -260,15 +259,17 @@ def test_verify_refuses_a_keyring_wrapped_for_someone_not_entitled(store: Path, 
     from disputectl.trust.sealing import wrap
 
     ring = _keyring(store)
-    entitled = list(ring["data_key"]["recipients"])
-    ring["data_key"]["wrapped"] = wrap(b"x" * 32, [local_key(o).public for o in [*entitled[:-1], "sw-handler"]])
+    entitled = sorted(ring["data_key"]["wrapped"])
+    # the office's file replaced by one made for the handler's key
+    ring["data_key"]["wrapped"]["bgs-office"] = wrap(b"x" * 32, {"bgs-office": local_key("sw-handler").public})["bgs-office"]
     ok(invoke("verify", "--store", str(store)))
     _signed_admin_commit(store, {KEYRING_FILE: yaml.safe_dump(ring, allow_unicode=True).encode()}, "换掉数据密钥的授权")
     report = invoke("verify", "--store", str(store))
     assert report.exit_code != 0
-    assert "数据密钥实际加密给的密钥与登记的人员公钥不符" in report.output
+    assert "数据密钥实际加密给的密钥与登记的人员公钥不符：bgs-office" in report.output
     assert "签名" not in report.output  # a valid admin signature: the keyring itself is what is wrong
-    ring["data_key"]["recipients"] = [*entitled, "sw-handler"]
+    ring["data_key"]["wrapped"]["sw-handler"] = wrap(b"x" * 32, {"sw-handler": local_key("sw-handler").public})["sw-handler"]
+    assert "sw-handler" not in entitled
     _signed_admin_commit(store, {KEYRING_FILE: yaml.safe_dump(ring, allow_unicode=True).encode()}, "多授权一人")
     assert "数据密钥的授权人员与配置不符：多了 sw-handler" in invoke("verify", "--store", str(store)).output
     ring["suite"] = "aes-256-gcm"

@@ -114,7 +114,7 @@ class Session:
 
         officer = self.officer()
         ring = self.keyring
-        key = unwrap(ring.search.wrapped, self._private_key(officer), what="检索密钥", officer=officer.id)
+        key = unwrap(ring.search, officer.id, self._private_key(officer), what="检索密钥")
         return Hasher(ring.suite, ring.search.id, key)
 
     def opener(self) -> Any:

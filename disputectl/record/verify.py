@@ -54,8 +54,7 @@ from disputectl.trust.sealing import (
     Keyring,
     parse_keyring,
     recipients_for,
-    ssh_tag,
-    stanza_tags,
+    wrong_wraps,
 )
 from disputectl.trust.signatures import (
     ALLOWED_SIGNERS_FILE,
@@ -194,8 +193,8 @@ class Verifier:
                 missing = sorted(set(wanted) - set(wrapped.recipients))
                 yield (f"{label}的授权人员与配置不符" + (f"：多了 {'、'.join(extra)}" if extra else "")
                        + (f"；缺少 {'、'.join(missing)}" if missing else ""))
-            elif sorted(stanza_tags(wrapped.wrapped)) != sorted(ssh_tag(k) for k in wanted.values()):
-                yield f"{label}实际加密给的密钥与登记的人员公钥不符"
+            elif wrong_wraps(wrapped, wanted):
+                yield f"{label}实际加密给的密钥与登记的人员公钥不符：{'、'.join(wrong_wraps(wrapped, wanted))}"
 
     # -- walking ---------------------------------------------------------------------------------
     def report(self, commit: Commit, case: str | None, reason: str) -> None:

@@ -106,19 +106,24 @@ def suite_of(text: str) -> Suite:
 
 
 # -- wrapping for officers (age, ssh-ed25519 recipients) ---------------------------------------
+# Each officer gets an age file of their own (one recipient): opening one among a hundred
+# recipients costs pyrage ~0.1 s (it grows with the square of their number), one of one ~1 ms.
 
-def wrap(secret: bytes, publics: list[str]) -> str:
-    """``secret`` in an armored age file that each of ``publics`` (ssh-ed25519) can open."""
+def wrap(secret: bytes, recipients: dict[str, str]) -> dict[str, str]:
+    """``secret`` in an age file for each officer's ssh-ed25519 key: ``{officer: base64}``."""
     import pyrage
 
-    recipients = [pyrage.ssh.Recipient.from_str(p) for p in publics]
-    return pyrage.encrypt(secret, recipients, armored=True).decode("ascii")
+    return {officer: base64.b64encode(pyrage.encrypt(secret, [pyrage.ssh.Recipient.from_str(public)])).decode("ascii")
+            for officer, public in sorted(recipients.items())}
 
 
-def unwrap(armored: str, private_key: Path, *, what: str, officer: str) -> bytes:
-    """Open an age file with the officer's private SSH key file; a clear refusal otherwise."""
+def unwrap(key: WrappedKey, officer: str, private_key: Path, *, what: str) -> bytes:
+    """Open the officer's own age file of ``key`` with their private SSH key file."""
     import pyrage
 
+    entry = key.wrapped.get(officer)
+    if entry is None:
+        raise PermissionDenied(f"{what}没有为 {officer} 加密（无权使用，或其公钥登记后尚未由系统管理员授权）。")
     try:
         identity = pyrage.ssh.Identity.from_buffer(private_key.read_bytes())
     except OSError:
@@ -127,9 +132,9 @@ def unwrap(armored: str, private_key: Path, *, what: str, officer: str) -> bytes
         raise PermissionDenied(f"{officer} 的私钥有口令保护或由 ssh-agent 保管，无法解开{what}：请用 disputectl key init "
                                "生成本工具专用的密钥，并请系统管理员登记。") from None
     try:
-        return bytes(pyrage.decrypt(armored.encode("ascii"), [identity]))
-    except Exception:  # noqa: BLE001 - DecryptError: not among the recipients
-        raise PermissionDenied(f"{what}没有为 {officer} 当前登记的密钥加密（无权使用，或密钥登记后尚未由系统管理员重新授权）。") from None
+        return bytes(pyrage.decrypt(base64.b64decode(entry), [identity]))
+    except Exception:  # noqa: BLE001 - DecryptError: made for another key of the officer
+        raise PermissionDenied(f"{what}没有为 {officer} 当前登记的密钥加密（密钥更换后尚未由系统管理员重新授权）。") from None
 
 
 def ssh_tag(public: str) -> str:
@@ -138,14 +143,18 @@ def ssh_tag(public: str) -> str:
     return base64.b64encode(hashlib.sha256(blob).digest()[:4]).decode("ascii").rstrip("=")
 
 
-def stanza_tags(armored: str) -> list[str]:
+def stanza_tags(entry: str) -> list[str]:
     """The recipient tags in an age file's header, read without any key (verify uses them)."""
     try:
-        body = "".join(line for line in armored.strip().splitlines()[1:-1])
-        header = base64.b64decode(body).split(b"\n---", 1)[0].decode("ascii")
-    except (ValueError, UnicodeDecodeError, IndexError):
+        header = base64.b64decode(entry).split(b"\n---", 1)[0].decode("ascii")
+    except (ValueError, UnicodeDecodeError):
         return []
     return [line.split()[2] for line in header.splitlines() if line.startswith("-> ssh-ed25519 ") and len(line.split()) >= 3]
+
+
+def wrong_wraps(key: WrappedKey, recipients: dict[str, str]) -> list[str]:
+    """The officers whose age file of ``key`` is not made for exactly their registered key."""
+    return [o for o, entry in key.wrapped.items() if o in recipients and stanza_tags(entry) != [ssh_tag(recipients[o])]]
 
 
 # -- the keyring ------------------------------------------------------------------------------
@@ -153,16 +162,18 @@ def stanza_tags(armored: str) -> list[str]:
 @dataclass(frozen=True)
 class WrappedKey:
     id: str
-    wrapped: str
-    recipients: tuple[str, ...]
+    wrapped: dict[str, str]  # officer -> their own age file of the key (base64)
     public: str | None = None  # the data key's public half (base64)
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        return tuple(sorted(self.wrapped))
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id}
         if self.public is not None:
             out["public"] = self.public
-        out["recipients"] = list(self.recipients)
-        out["wrapped"] = self.wrapped
+        out["wrapped"] = dict(sorted(self.wrapped.items()))
         return out
 
 
@@ -196,23 +207,24 @@ def parse_keyring(raw: Any) -> Keyring:
     problems = "keyring.yaml 格式不对"
     if not isinstance(raw, dict):
         raise ValidationError(problems)
+
+    def key_of(k: Any, *, data: bool) -> WrappedKey:
+        wrapped = k["wrapped"]
+        if not (isinstance(k["id"], str) and re.fullmatch(r"[0-9a-f]{8}", k["id"]) and isinstance(wrapped, dict)
+                and all(isinstance(o, str) and isinstance(v, str) for o, v in wrapped.items())):
+            raise ValidationError(problems)
+        public = k.get("public")
+        if data and (not isinstance(public, str) or len(base64.b64decode(public)) != 32):
+            raise ValidationError(problems)
+        return WrappedKey(k["id"], dict(wrapped), public)
+
     try:
         suite = SUITES[raw["suite"]]
-        keys = []
-        for name in ("data_key", "search_key"):
-            k = raw[name]
-            if not (isinstance(k["id"], str) and re.fullmatch(r"[0-9a-f]{8}", k["id"]) and isinstance(k["wrapped"], str)):
-                raise ValidationError(problems)
-            keys.append(WrappedKey(k["id"], k["wrapped"], tuple(str(r) for r in k.get("recipients") or ()), k.get("public")))
-        previous = tuple(WrappedKey(k["id"], k["wrapped"], tuple(str(r) for r in k.get("recipients") or ()), k["public"])
-                         for k in raw.get("previous_data_keys") or [])
-        for key in (keys[0], *previous):
-            if (not re.fullmatch(r"[0-9a-f]{8}", key.id) or not isinstance(key.wrapped, str)
-                    or not key.public or len(base64.b64decode(key.public)) != 32):
-                raise ValidationError(problems)
-    except (KeyError, TypeError, ValueError):
+        data, search = key_of(raw["data_key"], data=True), key_of(raw["search_key"], data=False)
+        previous = tuple(key_of(k, data=True) for k in raw.get("previous_data_keys") or [])
+    except (KeyError, TypeError, ValueError, AttributeError):
         raise ValidationError(problems) from None
-    return Keyring(suite, keys[0], keys[1], previous)
+    return Keyring(suite, data, search, previous)
 
 
 def new_keyring(suite: Suite, data_recipients: dict[str, str], search_recipients: dict[str, str]) -> Keyring:
@@ -228,8 +240,7 @@ def new_keys(suite: Suite, data_recipients: dict[str, str],
         raise ValidationError("没有可以保管数据密钥的人员（系统管理员或可查看完整个人信息的人员须登记公钥）。")
     data, raw_private = _new_data_key(data_recipients)
     search = os.urandom(32)
-    ring = Keyring(suite, data, WrappedKey(secrets.token_hex(4), wrap(search, list(search_recipients.values())),
-                                           tuple(sorted(search_recipients))))
+    ring = Keyring(suite, data, WrappedKey(secrets.token_hex(4), wrap(search, search_recipients)))
     return ring, raw_private, search
 
 
@@ -245,44 +256,44 @@ def _new_data_key(recipients: dict[str, str]) -> tuple[WrappedKey, bytes]:
     private = X25519PrivateKey.generate()
     raw_private = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     public = base64.b64encode(private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)).decode("ascii")
-    return WrappedKey(secrets.token_hex(4), wrap(raw_private, list(recipients.values())),
-                      tuple(sorted(recipients)), public), raw_private
+    return WrappedKey(secrets.token_hex(4), wrap(raw_private, recipients), public), raw_private
 
 
 def rewrapped(keyring: Keyring, data_recipients: dict[str, str], search_recipients: dict[str, str],
               *, private_key: Path, officer: str) -> Keyring:
-    """The keyring wrapped for new recipients (opened with the admin's own key). A grant wraps
-    the same keys for one more; when anyone loses access to the data key, a new data key is made
-    for what is sealed from now on, and the earlier ones are wrapped for those entitled now."""
+    """The keyring wrapped for new recipients (opened with the admin's own key). A grant adds an
+    age file for the one granted; when anyone loses access to the data key (a role removed, an
+    officer disabled, a key replaced), a new data key is made for what is sealed from now on, and
+    the earlier ones are wrapped for those entitled now."""
     if not data_recipients:
         raise ValidationError("这样改动后没有人能保管数据密钥（系统管理员或可查看完整个人信息的人员须登记公钥），未做改动。")
-    data, search, previous = keyring.data, keyring.search, keyring.previous
-    wanted_tags = {ssh_tag(p) for p in data_recipients.values()}
-    lost = bool(set(stanza_tags(data.wrapped)) - wanted_tags)
-    if lost or _stanzas_differ(data, data_recipients) or set(data.recipients) != set(data_recipients):
-        opened = [(key, unwrap(key.wrapped, private_key, what="数据密钥", officer=officer)) for key in keyring.data_keys]
-        renewed = [replace(key, wrapped=wrap(secret, list(data_recipients.values())), recipients=tuple(sorted(data_recipients)))
-                   for key, secret in opened]
+    data, previous = keyring.data, keyring.previous
+    lost = bool(set(data.wrapped) - set(data_recipients)) or bool(wrong_wraps(data, data_recipients))
+    if lost or set(data.wrapped) != set(data_recipients):
+        secrets_by_id = open_data_keys(keyring, private_key, officer)
+        renewed = [_wrapped_for(key, secrets_by_id[key.id], data_recipients) for key in keyring.data_keys]
         if lost:
             data, _ = _new_data_key(data_recipients)
             previous = tuple(renewed)
         else:
             data, previous = renewed[0], tuple(renewed[1:])
-    if set(search.recipients) != set(search_recipients) or _stanzas_differ(keyring.search, search_recipients):
-        secret = unwrap(search.wrapped, private_key, what="检索密钥", officer=officer)
-        search = replace(search, wrapped=wrap(secret, list(search_recipients.values())),
-                         recipients=tuple(sorted(search_recipients)))
+    search = keyring.search
+    if set(search.wrapped) != set(search_recipients) or wrong_wraps(search, search_recipients):
+        secret = unwrap(search, officer, private_key, what="检索密钥")
+        search = _wrapped_for(search, secret, search_recipients)
     return Keyring(keyring.suite, data, search, previous)
+
+
+def _wrapped_for(key: WrappedKey, secret: bytes, recipients: dict[str, str]) -> WrappedKey:
+    """``key`` for exactly ``recipients``: the age files that still fit are kept as they are."""
+    kept = {o: e for o, e in key.wrapped.items() if o in recipients and stanza_tags(e) == [ssh_tag(recipients[o])]}
+    added = wrap(secret, {o: p for o, p in recipients.items() if o not in kept})
+    return replace(key, wrapped=dict(sorted({**kept, **added}.items())))
 
 
 def open_data_keys(keyring: Keyring, private_key: Path, officer: str) -> dict[str, bytes]:
     """Every data key of the keyring (by id), opened with the officer's own key."""
-    return {key.id: unwrap(key.wrapped, private_key, what="数据密钥", officer=officer) for key in keyring.data_keys}
-
-
-def _stanzas_differ(key: WrappedKey, recipients: dict[str, str]) -> bool:
-    """Whether the wrap's stanzas differ from the recipients' keys (a key was replaced)."""
-    return sorted(stanza_tags(key.wrapped)) != sorted(ssh_tag(p) for p in recipients.values())
+    return {key.id: unwrap(key, officer, private_key, what="数据密钥") for key in keyring.data_keys}
 
 
 # -- sealing and opening ----------------------------------------------------------------------

@@ -90,16 +90,21 @@ def test_keyed_hash_finds_a_value_however_it_was_typed() -> None:
 def test_keys_are_wrapped_for_exactly_the_officers_named() -> None:
     ring, private, search = _ring("sm4-gcm", "bgs-office", "bgs-admin")
     office, admin, handler = (create_key(o) for o in ("bgs-office", "bgs-admin", "sw-handler"))
-    assert sorted(stanza_tags(ring.data.wrapped)) == sorted(ssh_tag(k.public) for k in (office, admin))
-    assert unwrap(ring.data.wrapped, keys_dir() / "bgs-office", what="数据密钥", officer="bgs-office") == private
-    assert unwrap(ring.search.wrapped, keys_dir() / "bgs-admin", what="检索密钥", officer="bgs-admin") == search
+    # one age file per officer, each made for exactly their key
+    assert {o: stanza_tags(e) for o, e in ring.data.wrapped.items()} == \
+        {"bgs-office": [ssh_tag(office.public)], "bgs-admin": [ssh_tag(admin.public)]}
+    assert unwrap(ring.data, "bgs-office", keys_dir() / "bgs-office", what="数据密钥") == private
+    assert unwrap(ring.search, "bgs-admin", keys_dir() / "bgs-admin", what="检索密钥") == search
     with pytest.raises(PermissionDenied, match="没有为 sw-handler"):
-        unwrap(ring.data.wrapped, keys_dir() / "sw-handler", what="数据密钥", officer="sw-handler")
+        unwrap(ring.data, "sw-handler", keys_dir() / "sw-handler", what="数据密钥")
+    with pytest.raises(PermissionDenied, match="当前登记的密钥"):  # the office's file, opened with another key
+        unwrap(ring.data, "bgs-office", keys_dir() / "sw-handler", what="数据密钥")
     # a grant: the same key, wrapped for one more by someone who holds it
     wider = rewrapped(ring, {"bgs-office": office.public, "bgs-admin": admin.public, "sw-handler": handler.public},
                       {"bgs-office": office.public}, private_key=keys_dir() / "bgs-office", officer="bgs-office")
     assert wider.data.id == ring.data.id and wider.previous == ()
-    assert unwrap(wider.data.wrapped, keys_dir() / "sw-handler", what="数据密钥", officer="sw-handler") == private
+    assert wider.data.wrapped["bgs-office"] == ring.data.wrapped["bgs-office"]  # the others' files untouched
+    assert unwrap(wider.data, "sw-handler", keys_dir() / "sw-handler", what="数据密钥") == private
     # someone loses access: a new data key for what is sealed from now on; the earlier one is kept,
     # wrapped for those entitled now, so what was sealed under it still opens for them
     narrower = rewrapped(wider, {"bgs-office": office.public, "sw-handler": handler.public},
@@ -112,7 +117,7 @@ def test_keys_are_wrapped_for_exactly_the_officers_named() -> None:
     new_box = Sealer(narrower).seal("13912345678", b"aad")
     assert Opener(narrower, handler_keys).open(new_box, b"aad") == "13912345678"
     with pytest.raises(PermissionDenied):  # the admin holds the old key from history, never the new one
-        unwrap(narrower.data.wrapped, keys_dir() / "bgs-admin", what="数据密钥", officer="bgs-admin")
+        unwrap(narrower.data, "bgs-admin", keys_dir() / "bgs-admin", what="数据密钥")
     with pytest.raises(OpenError):
         Opener(narrower, {ring.data.id: private}).open(new_box, b"aad")
 
@@ -124,7 +129,7 @@ def test_a_passphrase_protected_key_is_refused_with_what_to_do(tmp_path: Path) -
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "pass", "-f", str(path)], check=True)
     ring, _, _ = _ring("aes-256-gcm", "bgs-office")
     with pytest.raises(PermissionDenied, match="口令保护"):
-        unwrap(ring.data.wrapped, path, what="数据密钥", officer="x")
+        unwrap(ring.data, "bgs-office", path, what="数据密钥")
 
 
 def test_suite_names() -> None:
