@@ -215,6 +215,8 @@ def set_config_value(s: Session, path: str, value: str) -> AdminOutcome:
     parts = path.split(".")
     if parts[0] in ("officers", "demo", "schema_version"):
         raise ValidationError("人员请用 disputectl officer 命令修改；schema_version 和 demo 不能修改。")
+    if path == "privacy.encrypted":
+        raise ValidationError("个人信息加密在建库或 disputectl migrate encrypt 时开启，不能用 config set 修改，也不能取消。")
 
     def change(document: Any) -> None:
         node = document
@@ -368,7 +370,12 @@ def reseal_store(s: Session, *, cipher: str | None = None) -> AdminOutcome:
     def files_for(config_now: bytes) -> dict[str, bytes | None]:
         if s.git.head() != head:
             raise ValidationError("案件库在此期间有新的提交，请重新运行。")
-        return files
+        if cipher is None:
+            return files
+        def mark(document: Any) -> None:
+            document.setdefault("privacy", {})["encrypted"] = True  # from now on never again in clear
+
+        return {**files, CONFIG_FILE: edit_config_text(config_now, mark)}
 
     return _commit_admin(s, kind, summary, files_for)
 

@@ -120,6 +120,7 @@ def init_store(path: Path, *, now: datetime, demo: bool = False, admin: FirstAdm
         raise StoreError(f"“{path}”已存在且不是空文件夹，也不是案件库；为避免覆盖，未做任何改动。")
     suite = suite_of(cipher)
     raw = initial_config(demo=demo, admin=admin)
+    raw["privacy"]["encrypted"] = True
     config = parse_config(raw)
     first = config.officers["bgs-admin" if demo else admin.id]  # type: ignore[union-attr]
     sign = Session.signer_of(first)

@@ -570,3 +570,9 @@ def test_a_registrar_whose_key_is_in_ssh_agent_registers_sealed_without_a_search
     finally:
         agent.kill()
         agent.wait()
+
+
+def test_encryption_cannot_be_switched_off(cli, store: Path) -> None:
+    refused = cli("config", "set", "privacy.encrypted", "false", as_="bgs-admin")
+    assert refused.exit_code == 2 and "不能取消" in refused.output
+    assert yaml.safe_load((store / "disputectl.yaml").read_text(encoding="utf-8"))["privacy"]["encrypted"] is True

@@ -80,14 +80,6 @@ class GitStore:
         out = proc.stdout.decode().strip()
         return out or None
 
-    def ever_had(self, path: str) -> bool:
-        """Whether any commit of the branch has touched ``path`` (a file since removed included)."""
-        head = self.head()
-        if head is None:
-            return False
-        proc = run_git(self.root, "log", "-1", "--format=%H", head, "--", path, check=False)
-        return bool(proc.stdout.strip())
-
     def _write(self, kind: bytes, data: bytes) -> bytes:
         """Store a loose object as git does (zlib of "<kind> <size>\\0<data>", named by its SHA-1)."""
         raw = b"%s %d\0" % (kind, len(data)) + data

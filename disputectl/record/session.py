@@ -98,7 +98,7 @@ class Session:
 
         if self.keyring is not None:
             return Sealer(self.keyring)
-        if self.git.ever_had(KEYRING_FILE):
+        if self.config.encrypted:
             raise StoreError(f"本案件库曾加密保存个人信息，但 {KEYRING_FILE} 已被删除：为免个人信息以明文写入，未做任何改动。"
                              "请运行 disputectl verify 查明删除它的提交，并请系统管理员处理。")
         return None

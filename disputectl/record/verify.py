@@ -174,9 +174,11 @@ class Verifier:
             yield after
             return
         if after is None:
-            if before is not None:
+            if before is not None or config.encrypted:
                 yield "删除了密钥文件 keyring.yaml（个人信息加密不能取消）"
             return
+        if not config.encrypted:
+            yield "有密钥文件 keyring.yaml，配置却没有 privacy.encrypted: true"
         if isinstance(before, Keyring) and before.suite.code != after.suite.code:
             yield f"改动了加密算法（{before.suite.code} → {after.suite.code}），算法在建库或加密迁移时确定"
         data, search = recipients_for(config)
@@ -304,6 +306,8 @@ class Verifier:
                 self.revocations.append((commit, old.id, old.key))
         if config.demo != before.demo:
             self.report(commit, None, "改动了“演示案件库”标记（只能在建库时确定）")
+        if before.encrypted and not config.encrypted:
+            self.report(commit, None, "取消了 privacy.encrypted（个人信息加密不能取消）")
         if not any(o.has_role("admin") and o.key for o in config.officers.values()):
             self.report(commit, None, "配置变更后没有一位登记了公钥、未停用的系统管理员")
         files = self.history.tree(commit.sha, [ALLOWED_SIGNERS_FILE, ".gitattributes"])

@@ -209,6 +209,7 @@ class Config:
     archive_category: str
     default_retention: str
     reveal_roles: frozenset[str] = field(default_factory=frozenset)
+    encrypted: bool = False  # personal data sealed (keyring.yaml): set at init or by migrate encrypt, never unset
     demo: bool = False  # made by ``init --demo``: the clock may be fixed (DISPUTECTL_NOW)
 
     @cached_property  # asked for on every action a case replays
@@ -279,6 +280,7 @@ def parse_config(raw: Mapping[str, Any], *, schema_checked: bool = False) -> Con
         archive_category=numbering.get("archive_category", "WS"),
         default_retention=numbering.get("default_retention", "30年"),
         reveal_roles=frozenset(raw.get("privacy", {}).get("reveal_roles", [])),
+        encrypted=bool(raw.get("privacy", {}).get("encrypted", False)),
         demo=bool(raw.get("demo", False)),
     )
 
