@@ -121,10 +121,12 @@ def test_own_unit_route_extend_conclude_reply_archive(walk):
     v = w.do("reply", "--method", "直接送达", "--date", "2026-11-26", as_="sw-handler")
     assert (v["status"], v["unit"]) == ("replied", "SW")
     assert v["reply"] == {"method": "直接送达", "date": "2026-11-26", "officer": "sw-handler", "unit": "SW"}
-    assert open_clocks(v) == {}
+    # after the reply: 及时归档 and 回访, 10 working days each
+    assert open_clocks(v) == {"archive": "2026-12-10", "followup": "2026-12-10"}
 
     v = w.do("archive", "--retention", "30年", as_="sw-archivist")
     assert (v["status"], v["unit"]) == ("archived", "SW")
+    assert open_clocks(v) == {"followup": "2026-12-10"}  # a follow-up still owed after archiving
     assert v["archive"]["code"] == "J001-WS·2026-D30-SW-0001"
     assert v["archive"]["retention"] == "30年"
 
@@ -211,7 +213,8 @@ def test_general_matter_meeting_two_opinions_consolidate_reply_object_archive(wa
     w.refused("triage-general", "--reason", "一般事项", as_="sw-handler", code=3)
     v = w.do("triage-general", "--reason", "需人社、医保共同办理", as_="bgs-office")
     assert (v["status"], v["unit"], v["triage"]) == ("joint", "BGS", "general")
-    assert v["pending_opinions"] == [] and open_clocks(v) == {}
+    # the 一般事项 as a whole: 30 working days from triage to consolidation
+    assert v["pending_opinions"] == [] and open_clocks(v) == {"joint": "2027-01-07"}
 
     v = w.do("meeting", "--date", "2026-11-26", "--place", "市政府三楼会议室", "--units", "RS",
              "--units", "YB", "--minutes", "各单位于5个工作日内提出书面意见", as_="bgs-office")
@@ -304,7 +307,7 @@ def test_major_matter_rejected_goes_back_to_the_office_as_general(walk):
     w.do("triage-major", "--reason", "疑难", as_="bgs-office")
     v = w.do("reject", "--reason", "不属重大疑难，按一般事项办理", as_="leader")
     assert (v["status"], v["unit"], v["triage"]) == ("joint", "BGS", "general")
-    assert v["pending_opinions"] == [] and open_clocks(v) == {}
+    assert v["pending_opinions"] == [] and open_clocks(v) == {"joint": "2027-01-07"}
     v = w.do("request-opinions", "--units", "SW,RS", "--question", "q", as_="bgs-office")
     assert v["pending_opinions"] == ["SW", "RS"]
 
@@ -318,7 +321,7 @@ def test_hand_over_then_archive(walk):
     assert (v["status"], v["unit"]) == ("handed_over", "SW")
     assert v["closure"]["action"] == "hand_over"
     assert v["closure"]["authority"] == "示例市劳动人事争议仲裁委员会"
-    assert open_clocks(v) == {}
+    assert open_clocks(v) == {"archive": "2026-12-10"}
     w.refused("reply", "--method", "邮寄", "--date", "2026-11-26", as_="sw-handler", code=4)
     v = w.do("archive", as_="sw-archivist")
     assert v["status"] == "archived"
@@ -332,7 +335,7 @@ def test_withdraw_then_archive(walk):
     assert (v["status"], v["unit"]) == ("withdrawn", "RS")
     assert v["closure"]["action"] == "withdraw"
     assert (v["closure"]["date"], v["closure"]["unit"]) == ("2026-11-26", "RS")
-    assert open_clocks(v) == {}
+    assert open_clocks(v) == {"archive": "2026-12-10"}
     v = w.do("archive", "--retention", "10年", as_="rs-archivist")
     assert (v["status"], v["archive"]["code"]) == ("archived", "J001-WS·2026-D10-RS-0001")
 

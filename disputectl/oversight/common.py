@@ -11,7 +11,6 @@ from disputectl.errors import StoreError
 from disputectl.record.index import unreadable_message
 from disputectl.record.session import Session, case_states
 from disputectl.rules.derive import CLOSING_ACTIONS, action_day
-from disputectl.rules.workflow import CLOSED_STATUSES
 
 Record = tuple[dict[str, Any], dict[str, Any]]  # a case and its state replayed now
 
@@ -41,15 +40,14 @@ def refuse_unreadable(s: Session, consequence: str) -> None:
 
 
 def open_due_facts(s: Session, today: date, include_all: bool) -> list[dict[str, Any]]:
-    """``derive.due_facts`` of the cases a due list can show: open ones, and unless ``--all``
-    only those with a clock near its limit."""
-    closed = ", ".join(f"'{status}'" for status in sorted(CLOSED_STATUSES))
+    """``derive.due_facts`` of the cases a due list can show: every case with a clock running
+    (an open stage, and after the reply 及时归档 and 回访), and unless ``--all`` only those with
+    a clock near its limit."""
     s.index.refresh()
     if include_all:
-        return s.index.due_facts(f"status NOT IN ({closed})")
+        return s.index.due_facts("id IN (SELECT case_id FROM clocks WHERE stopped IS NULL)")
     horizon = s.calendar.add_workdays(today, s.config.clocks["warn_days"] + 1).isoformat()
-    return s.index.due_facts(f"status NOT IN ({closed}) AND id IN "
-                             "(SELECT case_id FROM clocks WHERE stopped IS NULL AND due <= ?)", (horizon,))
+    return s.index.due_facts("id IN (SELECT case_id FROM clocks WHERE stopped IS NULL AND due <= ?)", (horizon,))
 
 
 def registered_on(case: dict[str, Any]) -> date:

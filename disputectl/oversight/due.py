@@ -21,7 +21,7 @@ from disputectl.record.session import Session, current_state, load_case
 from disputectl.rules.calendar import format_day
 from disputectl.rules.derive import clock_label, due_facts
 from disputectl.rules.views import clock_view
-from disputectl.rules.workflow import CLOSED_STATUSES, STATUSES
+from disputectl.rules.workflow import STATUSES
 
 
 def due_list(s: Session, today: date, *, unit: str | None = None, officer: str | None = None,
@@ -39,8 +39,6 @@ def due_list(s: Session, today: date, *, unit: str | None = None, officer: str |
     else:
         items = [due_facts(case, state, s.config) for case, state in records]
     for facts in items:
-        if facts["status"] in CLOSED_STATUSES:
-            continue
         for clock in facts["clocks"]:
             view = clock_view(clock, s.config, s.calendar, today)
             holder = clock_unit(clock, facts)

@@ -22,6 +22,7 @@ from disputectl.oversight.common import (
 )
 from disputectl.oversight.due import category_name
 from disputectl.record.session import Session
+from disputectl.rules.derive import AFTERCARE_CLOCKS
 from disputectl.rules.registration import payer_kind_label
 from disputectl.rules.validation import mask_identifier, mask_phone
 from disputectl.rules.workflow import ACTIONS, STATUSES
@@ -101,6 +102,8 @@ def _case_late_workdays(s: Session, state: dict[str, Any], today: date) -> int:
     """Days beyond the limits over the case's stages; parallel 书面意见 count once (the longest)."""
     total, opinions = 0, 0
     for clock in state["clocks"]:
+        if clock["name"] in AFTERCARE_CLOCKS:
+            continue
         late = int(clock["late"] or 0) if clock["stopped"] else late_now(s, clock, today)
         if clock["name"].startswith("opinion:"):
             opinions = max(opinions, late)

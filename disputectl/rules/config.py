@@ -52,6 +52,10 @@ CLOCK_DEFAULTS: dict[str, int] = {
     "reply": 5,
     "warn_days": 2,
 }
+# Clocks that came later (一般事项 as a whole, 及时归档, 回访): written into a new store's config;
+# a store made before runs without them until the admin sets them (config set clocks.archive 10),
+# so that its history is still judged by the rules it was made under.
+LATER_CLOCKS: dict[str, int] = {"joint": 30, "archive": 10, "followup": 10}
 
 NOTICE_PREFIX_DEFAULTS: dict[str, str] = {
     "receipt": "社争受",
@@ -145,7 +149,7 @@ def default_config() -> dict[str, Any]:
         "units": units,
         "officers": _sample_officers(units),
         "categories": [{"code": c, "name": n, "units": u} for c, n, u in _CATEGORIES],
-        "clocks": dict(CLOCK_DEFAULTS),
+        "clocks": {**CLOCK_DEFAULTS, **LATER_CLOCKS},
         "numbering": {
             "notices": dict(NOTICE_PREFIX_DEFAULTS),
             "fonds": "J001",

@@ -24,7 +24,16 @@ CLOCK_LABELS = {
     "approval": "组长审批",
     "platform": "平台办理",
     "reply": "书面回复",
+    "joint": "一般事项联办",
+    "archive": "及时归档",
+    "followup": "回访",
 }
+# Clocks after the case is closed (及时归档, 回访): shown in due lists, kept apart from how late
+# the matter itself was handled (是否超期, 超期工作日 in stats and the ledger).
+AFTERCARE_CLOCKS = frozenset({"archive", "followup"})
+# A clock stopped because the case left the stage (not because the stage was done): shown so.
+LEFT_BY = {"refer": "已提请领导组办公室", "return": "已退回", "route_office": "已流转领导组办公室",
+           "hand_over": "已移交", "withdraw": "已撤回", "reject": "组长未同意"}
 
 
 def action_day(action: dict[str, Any]) -> date:
@@ -50,6 +59,7 @@ class _Replay:
     calendar: WorkCalendar
     state: dict[str, Any]
     voided: frozenset[str] = frozenset()  # actions a settlement set aside
+    acting: str = ""  # the action being replayed (what stopped a clock: state["clock_ends"])
     # status -> (how many moves before it, the action that last moved the case out of that status)
     left: dict[str, tuple[int, str]] = field(default_factory=dict)
     moves: int = 0
@@ -75,6 +85,9 @@ class _Replay:
     def _stop(self, clock: dict[str, Any], when: date) -> None:
         due = date.fromisoformat(clock["due"])
         clock["stopped"] = when.isoformat()
+        # derived only (not in the case file): which action ended each clock, by its place in the list
+        place = next(i for i, c in enumerate(self.state["clocks"]) if c is clock)
+        self.state.setdefault("clock_ends", {})[str(place)] = self.acting
         if clock["calendar_days"]:
             clock["late"] = max(0, (when - due).days)
         else:
@@ -83,6 +96,11 @@ class _Replay:
     def open_clock_named(self, name: str, start: date) -> None:
         days = self.config.clocks[name.partition(":")[0]]
         self.open_clock(name, start, days, calendar_days=(name == "platform"))
+
+    def open_later_clock(self, name: str, start: date) -> None:
+        """A clock of ``LATER_CLOCKS``: only in a store whose config has it."""
+        if name in self.config.clocks:
+            self.open_clock_named(name, start)
 
 
 def initial_state(unit: str) -> dict[str, Any]:
@@ -154,6 +172,7 @@ def apply_action(replay: _Replay, action: dict[str, Any]) -> None:
                 "action": action["id"], "code": code, "actor": action["actor"], "unit": action["unit"],
                 "at": action["at"], "status": state["status"], "against": _competitor(replay, code), "settled_by": None})
     handler = _EFFECTS.get(code)
+    replay.acting = code
     if applied and handler is not None:
         handler(replay, action, data, day, office)
     for notice in action.get("notices", []):
@@ -222,6 +241,7 @@ def _decide(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office:
 def _triage_general(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
     r.stop_all(day)
     r.state["triage"] = "general"
+    r.open_later_clock("joint", day)  # the 一般事项 as a whole, to its consolidation
 
 
 def _triage_major(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
@@ -266,11 +286,14 @@ def _approve(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office
 def _reject(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
     r.stop_all(day)
     r.state["triage"] = "general"
+    r.open_later_clock("joint", day)
 
 
 def _reply(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
     r.stop_all(day)
     r.state["reply"] = {"method": d["method"], "date": d["date"], "officer": a["actor"], "unit": a["unit"]}
+    r.open_later_clock("archive", day)
+    r.open_later_clock("followup", day)
 
 
 def _object(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
@@ -279,6 +302,7 @@ def _object(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office:
 
 def _close(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
     r.stop_all(day)
+    r.open_later_clock("archive", day)
     r.state["closure"] = {"action": a["action"], "date": d.get("date", day.isoformat()), "reason": d["reason"],
                           "authority": d.get("authority"), "unit": a["unit"]}
 
@@ -292,7 +316,7 @@ def _note(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: s
 
 
 def _archive(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
-    r.stop_all(day)
+    r.stop_clock("archive", day)  # a 回访 still due goes on after archiving
     r.state["archive"] = {"date": day.isoformat(), "archivist": a["actor"], **{k: v for k, v in d.items()}}
 
 
@@ -362,7 +386,7 @@ def case_facts(case: dict[str, Any], state: dict[str, Any], calendar: WorkCalend
         "registered": registered,
         "closed": closed,
         "reply": reply,
-        "late": any(c["late"] for c in state["clocks"] if c["stopped"]),
+        "late": any(c["late"] for c in state["clocks"] if c["stopped"] and c["name"] not in AFTERCARE_CLOCKS),
         "reply_days": calendar.workdays_between(registered, reply) if reply else None,
         "objections": [action_day(a) for a in case["actions"] if a["action"] == "object"],
         "status": state["status"],

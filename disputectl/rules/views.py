@@ -7,16 +7,22 @@ from typing import Any, Protocol
 
 from disputectl.rules.calendar import CLOCK_STATE_LABELS, WorkCalendar
 from disputectl.rules.config import Config
-from disputectl.rules.derive import clock_label, pending_opinions, waiting_for
+from disputectl.rules.derive import LEFT_BY, clock_label, pending_opinions, waiting_for
 from disputectl.rules.registration import payer_kind_label
 from disputectl.rules.validation import mask_identifier, mask_phone
 from disputectl.rules.workflow import ACTIONS, STATUSES
 
 
-def clock_view(clock: dict[str, Any], config: Config, calendar: WorkCalendar, today: date) -> dict[str, Any]:
+def clock_view(clock: dict[str, Any], config: Config, calendar: WorkCalendar, today: date,
+               ended_by: str | None = None) -> dict[str, Any]:
+    """``ended_by``: the action that stopped the clock (``state["clock_ends"]``): a stage the case
+    left (提请, 退回, 移交…) is shown as left, not as done."""
     due = date.fromisoformat(clock["due"])
     stopped = date.fromisoformat(clock["stopped"]) if clock["stopped"] else None
     state = calendar.clock_state(due, today, warn_days=config.clocks["warn_days"], stopped=stopped)
+    label = CLOCK_STATE_LABELS[state]
+    if state == "done" and ended_by in LEFT_BY:
+        label = LEFT_BY[ended_by]
     return {
         "name": clock["name"],
         "label": clock_label(clock["name"], config),
@@ -27,7 +33,7 @@ def clock_view(clock: dict[str, Any], config: Config, calendar: WorkCalendar, to
         "stopped": clock["stopped"],
         "late": clock["late"],
         "state": state,
-        "state_label": CLOCK_STATE_LABELS[state],
+        "state_label": label,
     }
 
 
@@ -46,7 +52,8 @@ def payer_view(case: dict[str, Any], *, reveal: bool) -> dict[str, Any]:
 def summary_view(case: dict[str, Any], state: dict[str, Any], config: Config, calendar: WorkCalendar,
                  today: date, *, reveal: bool = False) -> dict[str, Any]:
     reg = case["registration"]
-    clocks = [clock_view(c, config, calendar, today) for c in state["clocks"]]
+    ends = state.get("clock_ends", {})
+    clocks = [clock_view(c, config, calendar, today, ends.get(str(i))) for i, c in enumerate(state["clocks"])]
     open_clocks = [c for c in clocks if c["stopped"] is None]
     return {
         "id": case["id"],
@@ -107,7 +114,8 @@ def case_view(case: dict[str, Any], state: dict[str, Any], config: Config, calen
         "notes": state["notes"],
         "notices": state["notices"],
         "archive": state["archive"],
-        "clock_details": [clock_view(c, config, calendar, today) for c in state["clocks"]],
+        "clock_details": [clock_view(c, config, calendar, today, state.get("clock_ends", {}).get(str(i)))
+                          for i, c in enumerate(state["clocks"])],
         "timeline": [timeline_entry(a, config) for a in case["actions"]],
     })
     return view

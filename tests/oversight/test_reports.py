@@ -112,6 +112,16 @@ def build(b: Builder) -> None:
     b.do("S", "2026-11-04", "leader", "approve", sent_date="2026-11-04", platform_ref="YZS-2026-0099")
 
 
+def _as_made_before_the_later_clocks(root: Path) -> None:
+    """A store made before 及时归档, 回访 and the 一般事项 clock came (its config without them):
+    its figures stay what they were (tests/test_clocks_everywhere.py has the later clocks)."""
+    from disputectl.governance import change_config
+    from disputectl.rules.config import LATER_CLOCKS
+
+    session = open_session(root, now=datetime(2026, 10, 1, 9, tzinfo=TZ), officer_id="bgs-admin", fixed_clock=True)
+    change_config(session, "config-set", "旧案件库的时限", lambda doc: [doc["clocks"].pop(k) for k in LATER_CLOCKS])
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory, officer_keys: Path) -> Iterator[tuple[Path, dict[str, str]]]:
     """The store and the generated cases' numbers by letter."""
@@ -121,6 +131,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory, officer_keys: Path) -> I
         mp.setenv("XDG_CONFIG_HOME", str(officer_keys))
         mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
         root, _ = init_store(base / "store", now=datetime(2026, 10, 1, 9, tzinfo=TZ), demo=True)
+        _as_made_before_the_later_clocks(root)
         builder = Builder(open_session(root, now=datetime(2026, 10, 1, 9, tzinfo=TZ)))
         build(builder)
         yield root, builder.ids

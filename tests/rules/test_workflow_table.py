@@ -330,3 +330,24 @@ def test_wrong_unit_and_missing_role_are_refused(pristine: Pristine, tmp_path: P
     assert "无权" in result.message and ACTIONS[transition.action].label in result.message
     assert_nothing_written(root, before)
     assert tried or all(rule == "any" or role in ("office", "leader") for role, rule in transition.who)
+
+
+def test_no_open_case_is_missing_from_due_all(pristine: Pristine) -> None:
+    """Issue 20: every status but 已归档 has a clock running, and ``due --all`` lists the case
+    (after the reply: 及时归档 and 回访; a 一般事项 before any opinion is asked: the whole 一般事项)."""
+    import json
+
+    result = invoke("due", "--all", "--json", "--store", str(pristine.root))
+    assert result.exit_code == 0, result.output
+    listed: dict[str, set[str]] = {}
+    for row in json.loads(result.stdout)["rows"]:
+        listed.setdefault(row["case"], set()).add(row["clock"].partition(":")[0])
+    for key, case in pristine.cases.items():
+        status = state_of(pristine, pristine.root, case)["status"]
+        if status == "archived":  # withdrawn, then archived: nothing owed
+            assert case not in listed, key
+            continue
+        assert listed.get(case), f"{key} ({STATUSES[status]}) has no clock in due --all"
+    assert listed[pristine.cases["replied"]] == {"archive", "followup"}
+    assert listed[pristine.cases["withdrawn"]] == {"archive"}
+    assert "joint" in listed[pristine.cases["joint"]]
