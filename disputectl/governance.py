@@ -196,6 +196,10 @@ _LISTS = {"regions": "code", "units": "code", "categories": "code"}
 def _typed(path: str, value: str, old: Any) -> Any:
     if path == "privacy.reveal_roles":
         return _roles(value)
+    if path == "policy.first_officer_routes":
+        old = False  # a boolean, also when the store's config does not have it yet
+    if path == "policy.general_min_units":
+        old = 0
     if path.startswith("categories.") and path.endswith(".units"):
         return [u.strip().upper() for u in value.replace("，", ",").split(",") if u.strip()]
     if isinstance(old, bool) or path.endswith(".external"):
@@ -232,7 +236,7 @@ def set_config_value(s: Session, path: str, value: str) -> AdminOutcome:
                 node = match
             else:
                 if part not in node:
-                    if part in ("clocks", "numbering", "privacy", "notices"):
+                    if part in ("clocks", "numbering", "privacy", "notices", "policy"):
                         node[part] = {}
                     else:
                         raise NotFound(f"配置中没有“{'.'.join(parts[:i + 1])}”。")

@@ -36,3 +36,48 @@ def test_the_later_clocks_are_the_admins_to_set_in_a_store_made_before(cli, stor
     rows = json.loads(ok(cli("due", "--all", "--json")))["rows"]
     assert [(r["clock"], r["due"], r["clock_label"]) for r in rows if r["case"] == case] == \
         [("archive", "2026-12-03", "及时归档")]
+
+
+def test_first_officer_routes_a_colleague_only_on_behalf_with_a_reason(cli, store) -> None:
+    case = ok(cli("register", *field_args(EMPLOYER), "--no-input", as_="sw-registrar")).split("案件编号")[1].split()[0]
+    from disputectl.trust.keys import create_key
+
+    colleague = create_key("sw-colleague")
+    (store.parent / "c.pub").write_text(colleague.public, encoding="utf-8")
+    ok(cli("officer", "add", "sw-colleague", "--name", "王同事", "--unit", "SW", "--roles", "registrar,handler",
+           "--file", str(store.parent / "c.pub"), as_="bgs-admin"))
+    refused = cli("route", case, "--self", as_="sw-colleague")
+    assert refused.exit_code == 3 and "首问到底" in refused.output and "--on-behalf" in refused.output
+    no_reason = cli("route", case, "--self", "--on-behalf", as_="sw-colleague")
+    assert no_reason.exit_code == 2 and "--reason" in no_reason.output
+    mine = cli("route", case, "--self", "--on-behalf", "--reason", "x", as_="sw-registrar")
+    assert mine.exit_code == 2 and "不需要 --on-behalf" in mine.output
+    ok(cli("route", case, "--self", "--on-behalf", "--reason", "首问责任人休假", as_="sw-colleague"))
+    view = json.loads(ok(cli("show", case, "--json")))
+    assert view["timeline"][-1]["data"] == {"note": "首问责任人休假", "on_behalf": "sw-registrar"}
+    shown = ok(cli("show", case, env={"COLUMNS": "300"}))
+    assert "代首问责任人 税务局受理员（样例）（sw-registrar）办理" in shown
+    ok(cli("verify"))
+
+
+def test_a_general_matter_needs_two_units_and_a_meeting_or_two_opinions(cli, store) -> None:
+    case = ok(cli("register", *field_args(EMPLOYER), "--no-input", as_="sw-registrar")).split("案件编号")[1].split()[0]
+    ok(cli("route", case, "--office", as_="sw-registrar"))
+    ok(cli("triage-general", case, "--reason", "联办", as_="bgs-office"))
+    one = cli("request-opinions", case, "--units", "RS", "--question", "q", as_="bgs-office")
+    assert one.exit_code == 2 and "至少 2 个" in one.output
+    early = cli("consolidate", case, "--facts", "f", "--basis", "b", "--decision", "d", as_="bgs-office")
+    assert early.exit_code == 4 and "召开过联席会议，或至少两个单位提交了书面意见" in early.output
+    ok(cli("meeting", case, "--date", "2026-11-26", "--place", "会议室", "--units", "RS,SW", "--minutes", "议定",
+           as_="bgs-office"))
+    ok(cli("consolidate", case, "--facts", "f", "--basis", "b", "--decision", "d", as_="bgs-office"))  # the meeting
+    # the office's config may ask for both
+    other = ok(cli("register", *field_args(EMPLOYER), "--no-input", as_="sw-registrar")).split("案件编号")[1].split()[0]
+    ok(cli("config", "set", "policy.consolidate_requires", "meeting_and_opinions", as_="bgs-admin"))
+    ok(cli("route", other, "--office", as_="sw-registrar"))
+    ok(cli("triage-general", other, "--reason", "联办", as_="bgs-office"))
+    ok(cli("meeting", other, "--date", "2026-11-26", "--place", "会议室", "--units", "RS,SW", "--minutes", "议定",
+           as_="bgs-office"))
+    refused = cli("consolidate", other, "--facts", "f", "--basis", "b", "--decision", "d", as_="bgs-office")
+    assert refused.exit_code == 4 and "且至少两个单位" in refused.output
+    ok(cli("verify"))

@@ -223,7 +223,7 @@ def test_general_matter_meeting_two_opinions_consolidate_reply_object_archive(wa
 
     v = w.do("request-opinions", "--units", "RS,YB", "--question", "是否应重新核定", as_="bgs-office")
     assert (v["status"], v["unit"], v["pending_opinions"]) == ("joint", "BGS", ["RS", "YB"])
-    assert open_clocks(v) == {"opinion:RS": "2026-12-03", "opinion:YB": "2026-12-03"}
+    assert open_clocks(v) == {"joint": "2027-01-07", "opinion:RS": "2026-12-03", "opinion:YB": "2026-12-03"}
 
     # a unit not asked may not write an opinion; the office may not consolidate yet
     w.refused("opinion", "--body", "意见", as_="sf-handler", code=3)
@@ -237,7 +237,7 @@ def test_general_matter_meeting_two_opinions_consolidate_reply_object_archive(wa
 
     v = w.do("opinion", "--body", "医保局意见：同意", as_="yb-handler")
     assert (v["status"], v["pending_opinions"]) == ("joint", [])
-    assert open_clocks(v) == {"consolidate": "2026-12-03"}
+    assert open_clocks(v) == {"joint": "2027-01-07", "consolidate": "2026-12-03"}
 
     v = w.do("consolidate", *DECISION, as_="bgs-office")
     assert (v["status"], v["unit"]) == ("concluded", "BGS")
@@ -265,11 +265,14 @@ def test_consolidation_needs_two_opinions(walk):
     assert "至少 2" in w.refused("meeting", "--date", "2026-11-26", "--place", "会议室", "--units", "RS",
                                  "--minutes", "纪要", as_="bgs-office", code=2)
     w.refused("request-opinions", "--units", "BGS", "--question", "q", as_="bgs-office", code=2)
-    w.do("request-opinions", "--units", "RS", "--question", "q", as_="bgs-office")
+    # 一般事项: two or more units (issue 20); asked one by one, the second request makes two
+    assert "至少 2 个" in w.refused("request-opinions", "--units", "RS", "--question", "q", as_="bgs-office", code=2)
+    w.do("request-opinions", "--units", "RS,SW", "--question", "q", as_="bgs-office")
     w.do("opinion", "--body", "意见", as_="rs-handler")
-    assert "两个及以上" in w.refused("consolidate", *DECISION, as_="bgs-office", code=4)
+    assert "还有书面意见未提交" in w.refused("consolidate", *DECISION, as_="bgs-office", code=4)
     v = w.do("request-opinions", "--units", "YB", "--question", "q", as_="bgs-office")
-    assert v["pending_opinions"] == ["YB"]
+    assert v["pending_opinions"] == ["SW", "YB"]
+    w.do("opinion", "--body", "意见", as_="sw-handler")
     w.do("opinion", "--body", "意见", as_="yb-handler")
     assert w.do("consolidate", *DECISION, as_="bgs-office")["status"] == "concluded"
 

@@ -134,10 +134,11 @@ def route(
     self_: Annotated[bool, typer.Option("--self", help="属本单位职责，本单位限时办结。")] = False,
     to: Annotated[str | None, typer.Option("--to", help="明确属其他单位职责：转办单位代码。")] = None,
     office: Annotated[bool, typer.Option("--office", help="需多部门办理或职责不清：流转领导组办公室。")] = False,
-    reason: Annotated[str | None, typer.Option(help="理由（转办时必填）。")] = None,
+    reason: Annotated[str | None, typer.Option(help="理由（转办时必填；代首问责任人办理时写明其不在岗的原因）。")] = None,
+    on_behalf: Annotated[bool, typer.Option("--on-behalf", help="首问责任人不在岗，由同单位受理人员代为流转（须 --reason）。")] = False,
     occurred: OccurredOpt = None,
 ) -> None:
-    """分类流转（首问责任人）：本单位办理、转办其他单位，或流转领导组办公室。"""
+    """分类流转（首问责任人，首问到底）：本单位办理、转办其他单位，或流转领导组办公室。"""
     chosen = [name for name, flag in (("--self", self_), ("--to", to is not None), ("--office", office)) if flag]
     if len(chosen) != 1:
         raise ValidationError("请在 --self、--to 单位、--office 中恰好选择一项。")
@@ -147,6 +148,8 @@ def route(
         action, data = "route_office", {"reason": reason}
     else:
         action, data = "route_transfer", {"to_unit": (to or "").strip().upper(), "reason": reason}
+    if on_behalf:
+        data["on_behalf"] = "yes"
     from disputectl.cli.workflow_cmds import perform_and_report
 
     perform_and_report(store, officer, case_id, action, data, occurred)
@@ -237,8 +240,11 @@ class _ConfigLabels:
     """Unit labels for describe_data without reloading the config (views carry names already)."""
 
     def __init__(self, view: dict[str, Any]) -> None:
+        from types import SimpleNamespace
+
         self._names = {t["unit"]: t["unit_name"] for t in view["timeline"]}
         self._names[view["unit"]] = view["unit_name"]
+        self.officers = {t["actor"]: SimpleNamespace(name=t["actor_name"]) for t in view["timeline"]}
 
     def unit_label(self, code: str) -> str:
         return self._names.get(code, code)

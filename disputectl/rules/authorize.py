@@ -7,11 +7,12 @@ from typing import Any
 
 from disputectl.errors import NotAllowed, PermissionDenied, ValidationError
 from disputectl.rules.calendar import WorkCalendar
-from disputectl.rules.config import ROLES, Config, Officer
+from disputectl.rules.config import CONSOLIDATE_RULES, ROLES, Config, Officer
 from disputectl.rules.derive import pending_opinions
 from disputectl.rules.validation import check_text, parse_date
 from disputectl.rules.workflow import (
     ACTIONS,
+    ROUTING,
     SETTLERS,
     STATUSES,
     TRANSITIONS,
@@ -150,6 +151,29 @@ def clean_data(action: str, data: dict[str, Any], config: Config) -> dict[str, A
     return out
 
 
+def check_first_officer(action: str, officer: Officer, case: dict[str, Any], data: dict[str, Any],
+                        config: Config) -> None:
+    """首问到底: the officer who registered the case routes it. A colleague of the same unit may,
+    while the first officer is away, only saying so (``--on-behalf``) and why; it is recorded."""
+    first = case["registration"]["first_officer"]
+    first_name = config.officers[first].name if first in config.officers else first
+    reason = data.get("note" if action == "route_self" else "reason")
+    if officer.id == first:
+        if data.get("on_behalf"):
+            raise ValidationError("您就是本案的首问责任人，不需要 --on-behalf。")
+        data.pop("on_behalf", None)
+        return
+    if not data.get("on_behalf"):
+        if config.policy["first_officer_routes"]:
+            raise PermissionDenied(f"首问到底：本案由首问责任人 {first_name}（{first}）分类流转；其不在岗时，"
+                                   "同单位受理人员可加 --on-behalf --reason 原因 代为办理（记入案件）。")
+        data.pop("on_behalf", None)
+        return
+    if not reason:
+        raise ValidationError("代首问责任人办理须用 --reason 说明原因（如首问责任人休假、外出）。")
+    data["on_behalf"] = first
+
+
 def check_guard(transition: Transition, officer: Officer, case: dict[str, Any], state: dict[str, Any],
                 data: dict[str, Any], config: Config, calendar: WorkCalendar, today: date) -> None:
     guard = transition.guard
@@ -190,6 +214,11 @@ def check_guard(transition: Transition, officer: Officer, case: dict[str, Any], 
         _check_member_units(data["units"], config, minimum=2, what="参会单位")
     elif guard == "requestable":
         _check_member_units(data["units"], config, minimum=1, what="联办单位")
+        asked = set(state["opinions"]) | set(data["units"])
+        wanted = config.policy["general_min_units"]
+        if len(asked) < wanted:
+            raise ValidationError(f"一般事项须由两个及以上职能部门联合办理：联办单位至少 {wanted} 个"
+                                  f"（本案已征求 {len(state['opinions'])} 个，本次 {len(data['units'])} 个）。")
         again = [u for u in data["units"] if u in pending_opinions(state)]
         if again:
             raise ValidationError(f"已向{'、'.join(config.unit_label(u) for u in again)}征求意见，尚未提交，不能重复征求。")
@@ -199,9 +228,14 @@ def check_guard(transition: Transition, officer: Officer, case: dict[str, Any], 
             raise NotAllowed(f"案件当前状态为“{STATUSES[state['status']]}”，还有书面意见未提交："
                              + "、".join(config.unit_label(u) for u in pending)
                              + "，不能综合办结；待以上单位提交书面意见后再综合意见办结。")
-        if len(state["opinions"]) < 2:
-            raise NotAllowed(f"案件当前状态为“{STATUSES[state['status']]}”：一般事项须由两个及以上联办单位"
-                             "提出书面意见后才能综合办结；请先征求书面意见。")
+        rule = config.policy["consolidate_requires"]
+        met = bool(state["meetings"])
+        opinions = sum(1 for o in state["opinions"].values() if o["submitted"]) >= 2
+        enough = {"meeting_or_opinions": met or opinions, "opinions": opinions, "meeting": met,
+                  "meeting_and_opinions": met and opinions}[rule]
+        if not enough:
+            raise NotAllowed(f"案件当前状态为“{STATUSES[state['status']]}”：综合意见办结须{CONSOLIDATE_RULES[rule]}"
+                             "（按本案件库配置 policy.consolidate_requires）；请先召开联席会议或征求书面意见。")
     elif guard == "notice_kind":
         pass  # checked where notices are issued
     else:  # pragma: no cover - a table row naming an unknown guard is a programming error
@@ -248,6 +282,8 @@ def authorize(action: str, officer: Officer, case: dict[str, Any], state: dict[s
             raise NotAllowed("本案有尚未核处的矛盾操作，不能归档：请领导组办公室先用 disputectl settle 核处。")
     check_officer(transition, officer, case, state, config)
     clean = clean_data(action, data, config)
+    if action in ROUTING:
+        check_first_officer(action, officer, case, clean, config)
     check_dates(action, case, state, clean, today)
     check_guard(transition, officer, case, state, clean, config, calendar, today)
     return transition, clean

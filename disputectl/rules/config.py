@@ -56,6 +56,18 @@ CLOCK_DEFAULTS: dict[str, int] = {
 # a store made before runs without them until the admin sets them (config set clocks.archive 10),
 # so that its history is still judged by the rules it was made under.
 LATER_CLOCKS: dict[str, int] = {"joint": 30, "archive": 10, "followup": 10}
+# How strictly the plan is applied. A new store's config has the plan's own rules; a store made
+# before keeps the old behaviour (its history is judged by the rules it was made under) until the
+# admin sets them: config set policy.first_officer_routes true …
+POLICY_NEW: dict[str, Any] = {
+    "first_officer_routes": True,  # 首问到底: only the registering officer routes (colleagues --on-behalf)
+    "general_min_units": 2,  # 一般事项: opinions asked of at least this many units
+    "consolidate_requires": "meeting_or_opinions",  # a 联席会议 recorded, or written opinions of two units
+}
+POLICY_BEFORE: dict[str, Any] = {"first_officer_routes": False, "general_min_units": 1, "consolidate_requires": "opinions"}
+CONSOLIDATE_RULES = {"meeting_or_opinions": "召开过联席会议，或至少两个单位提交了书面意见",
+                     "opinions": "至少两个单位提交了书面意见", "meeting": "召开过联席会议",
+                     "meeting_and_opinions": "召开过联席会议，且至少两个单位提交了书面意见"}
 
 NOTICE_PREFIX_DEFAULTS: dict[str, str] = {
     "receipt": "社争受",
@@ -150,6 +162,7 @@ def default_config() -> dict[str, Any]:
         "officers": _sample_officers(units),
         "categories": [{"code": c, "name": n, "units": u} for c, n, u in _CATEGORIES],
         "clocks": {**CLOCK_DEFAULTS, **LATER_CLOCKS},
+        "policy": dict(POLICY_NEW),
         "numbering": {
             "notices": dict(NOTICE_PREFIX_DEFAULTS),
             "fonds": "J001",
@@ -214,6 +227,7 @@ class Config:
     default_retention: str
     reveal_roles: frozenset[str] = field(default_factory=frozenset)
     encrypted: bool = False  # personal data sealed (keyring.yaml): set at init or by migrate encrypt, never unset
+    policy: dict[str, Any] = field(default_factory=lambda: dict(POLICY_BEFORE))
     demo: bool = False  # made by ``init --demo``: the clock may be fixed (DISPUTECTL_NOW)
 
     @cached_property  # asked for on every action a case replays
@@ -285,6 +299,7 @@ def parse_config(raw: Mapping[str, Any], *, schema_checked: bool = False) -> Con
         default_retention=numbering.get("default_retention", "30年"),
         reveal_roles=frozenset(raw.get("privacy", {}).get("reveal_roles", [])),
         encrypted=bool(raw.get("privacy", {}).get("encrypted", False)),
+        policy={**POLICY_BEFORE, **raw.get("policy", {})},
         demo=bool(raw.get("demo", False)),
     )
 

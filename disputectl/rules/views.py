@@ -155,6 +155,9 @@ def describe_data(data: dict[str, Any], config: UnitLabels) -> str:
             value = config.unit_label(value)
         elif key == "units":
             value = "、".join(config.unit_label(u) for u in value)
+        elif key == "on_behalf":
+            officer = getattr(config, "officers", {}).get(value)
+            value = f"代首问责任人 {officer.name if officer else value}（{value}）办理"
         text = str(value).replace("\n", " ")
         parts.append(text if len(text) <= 60 else text[:60] + "…")
     return "；".join(parts)

@@ -62,13 +62,18 @@ def _f(name: str, label: str, kind: str = "text", required: bool = True, choices
     return Field(name, label, kind, required, choices)
 
 
+# 首问到底: a colleague routes for an absent 首问责任人 (whose id this records), with the reason
+ON_BEHALF = _f("on_behalf", "代首问责任人办理", required=False)
+ROUTING = ("route_self", "route_transfer", "route_office")
+
 ACTIONS: dict[str, ActionSpec] = {
     spec.code: spec
     for spec in [
         ActionSpec("register", "受理登记", notice="receipt"),
-        ActionSpec("route_self", "本单位办理", (_f("note", "说明", required=False),)),
-        ActionSpec("route_transfer", "转办", (_f("to_unit", "转办单位", "unit"), _f("reason", "转办理由")), notice="transfer"),
-        ActionSpec("route_office", "流转领导组办公室", (_f("reason", "流转理由", required=False),)),
+        ActionSpec("route_self", "本单位办理", (_f("note", "说明", required=False), ON_BEHALF)),
+        ActionSpec("route_transfer", "转办", (_f("to_unit", "转办单位", "unit"), _f("reason", "转办理由"), ON_BEHALF),
+                   notice="transfer"),
+        ActionSpec("route_office", "流转领导组办公室", (_f("reason", "流转理由", required=False), ON_BEHALF)),
         ActionSpec("sign", "签收"),
         ActionSpec("return", "退回", (_f("reason", "退回理由"),)),
         ActionSpec("extend", "延期", (_f("reason", "延期理由"), _f("days", "延长工作日数", "int")), notice="extension"),
