@@ -81,3 +81,42 @@ def test_a_general_matter_needs_two_units_and_a_meeting_or_two_opinions(cli, sto
     refused = cli("consolidate", other, "--facts", "f", "--basis", "b", "--decision", "d", as_="bgs-office")
     assert refused.exit_code == 4 and "且至少两个单位" in refused.output
     ok(cli("verify"))
+
+
+def _replied(cli) -> str:
+    case = ok(cli("register", *field_args(EMPLOYER), "--no-input", as_="sw-registrar")).split("案件编号")[1].split()[0]
+    ok(cli("route", case, "--self", as_="sw-registrar"))
+    ok(cli("conclude", case, "--facts", "f", "--basis", "b", "--decision", "d", as_="sw-handler"))
+    ok(cli("reply", case, "--method", "邮寄", "--date", "2026-11-26", as_="sw-handler"))
+    return case
+
+
+def test_followup_records_satisfaction_and_an_unsatisfied_one_can_reopen_handling(cli) -> None:
+    case = _replied(cli)
+    early = cli("reopen", case, "--reason", "x", as_="sw-handler")
+    assert early.exit_code == 4 and "不满意" in early.output
+    bad = cli("followup", case, "--result", "很好", "--method", "电话", as_="sw-handler")
+    assert bad.exit_code == 2 and "满意、基本满意、不满意" in bad.output
+    ok(cli("followup", case, "--result", "不满意", "--method", "电话", "--note", "认为核定过高", as_="sw-handler"))
+    view = json.loads(ok(cli("show", case, "--json")))
+    assert [(f["result"], f["method"], f["note"]) for f in view["followups"]] == [("不满意", "电话", "认为核定过高")]
+    assert "followup" not in {c["name"] for c in view["open_clocks"]}
+    assert "回访：2026-11-26 电话，不满意（认为核定过高）" in ok(cli("show", case))
+    ok(cli("reopen", case, "--reason", "回访不满意，重新核查", as_="sw-handler"))
+    view = json.loads(ok(cli("show", case, "--json")))
+    assert (view["status"], view["unit"]) == ("handling", "SW")
+    assert {c["name"] for c in view["open_clocks"]} == {"handle"}
+    assert view["reopened"][0]["decision"]["decision"] == "d"
+    ok(cli("conclude", case, "--facts", "f2", "--basis", "b", "--decision", "d2", as_="sw-handler"))
+    ok(cli("reply", case, "--method", "邮寄", "--date", "2026-11-26", as_="sw-handler"))
+    ok(cli("followup", case, "--result", "满意", "--method", "面谈", as_="sw-handler"))
+    ok(cli("archive", case, as_="sw-archivist"))
+    ok(cli("verify"))
+
+
+def test_archiving_before_the_followup_shows_it_was_not_made(cli) -> None:
+    case = _replied(cli)
+    ok(cli("archive", case, as_="sw-archivist"))
+    view = json.loads(ok(cli("show", case, "--json")))
+    followup = next(c for c in view["clock_details"] if c["name"] == "followup")
+    assert followup["state_label"] == "归档前未回访"

@@ -126,7 +126,7 @@ def test_own_unit_route_extend_conclude_reply_archive(walk):
 
     v = w.do("archive", "--retention", "30年", as_="sw-archivist")
     assert (v["status"], v["unit"]) == ("archived", "SW")
-    assert open_clocks(v) == {"followup": "2026-12-10"}  # a follow-up still owed after archiving
+    assert open_clocks(v) == {}
     assert v["archive"]["code"] == "J001-WS·2026-D30-SW-0001"
     assert v["archive"]["retention"] == "30年"
 

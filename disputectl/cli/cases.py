@@ -203,6 +203,11 @@ def render_case(view: dict[str, Any]) -> None:
             for o in view["opinions"]), markup=False)
     if view["decision"]:
         out.print(f"处理意见：{view['decision']['decision']}", markup=False)
+    for f in view.get("followups", []):
+        out.print(f"回访：{f['date']} {f['method']}，{f['result']}" + (f"（{f['note']}）" if f.get("note") else ""),
+                  markup=False)
+    for r in view.get("reopened", []):
+        out.print(f"重新办理：{r['date']}（{r['reason']}）", markup=False)
     if view["objections"]:
         out.print("异议：" + "；".join(f"{o['date']} {o['channel']}（{o['body']}）" for o in view["objections"]),
                   markup=False)

@@ -236,6 +236,10 @@ def check_guard(transition: Transition, officer: Officer, case: dict[str, Any], 
         if not enough:
             raise NotAllowed(f"案件当前状态为“{STATUSES[state['status']]}”：综合意见办结须{CONSOLIDATE_RULES[rule]}"
                              "（按本案件库配置 policy.consolidate_requires）；请先召开联席会议或征求书面意见。")
+    elif guard == "unsatisfied":
+        last = state["followups"][-1] if state["followups"] else None
+        if last is None or last["result"] != "不满意":
+            raise NotAllowed("只有回访结果为“不满意”的案件才能重新办理：请先用 disputectl followup 记录回访。")
     elif guard == "notice_kind":
         pass  # checked where notices are issued
     else:  # pragma: no cover - a table row naming an unknown guard is a programming error

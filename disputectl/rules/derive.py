@@ -118,6 +118,8 @@ def initial_state(unit: str) -> dict[str, Any]:
         "platform": None,
         "reply": None,
         "objections": [],
+        "followups": [],
+        "reopened": [],
         "closure": None,
         "supervisions": [],
         "notes": [],
@@ -300,6 +302,27 @@ def _object(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office:
     r.state["objections"].append({"channel": d["channel"], "body": d["body"], "date": d["date"]})
 
 
+def _followup(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    r.stop_clock("followup", day)
+    r.state["followups"].append({"result": d["result"], "method": d["method"], "note": d.get("note", ""),
+                                 "date": day.isoformat(), "officer": a["actor"], "unit": a["unit"]})
+
+
+def _reopen(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    """Handled again after a 不满意 回访: by the unit that concluded, or the office's 梳理 anew."""
+    r.stop_all(day)
+    r.state["reopened"].append({"date": day.isoformat(), "reason": d["reason"], "decision": r.state["decision"],
+                                "reply": r.state["reply"]})
+    r.state["decision"], r.state["reply"] = None, None
+    if r.config.units[r.state["unit"]].kind in ("office", "platform"):
+        r.state["unit"] = office
+        r.state["status"] = "coordinating"
+        r.open_clock_named("triage", day)
+    else:
+        r.state["status"] = "handling"
+        r.open_clock_named("handle", day)
+
+
 def _close(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
     r.stop_all(day)
     r.open_later_clock("archive", day)
@@ -316,12 +339,14 @@ def _note(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: s
 
 
 def _archive(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
-    r.stop_clock("archive", day)  # a 回访 still due goes on after archiving
+    r.stop_all(day)  # a 回访 not made by then shows as such (views.clock_view)
     r.state["archive"] = {"date": day.isoformat(), "archivist": a["actor"], **{k: v for k, v in d.items()}}
 
 
 _EFFECTS = {
     "register": _register,
+    "followup": _followup,
+    "reopen": _reopen,
     "route_self": _route_self,
     "route_transfer": _route_transfer,
     "route_office": _to_office,

@@ -23,6 +23,8 @@ def clock_view(clock: dict[str, Any], config: Config, calendar: WorkCalendar, to
     label = CLOCK_STATE_LABELS[state]
     if state == "done" and ended_by in LEFT_BY:
         label = LEFT_BY[ended_by]
+    elif clock["name"] == "followup" and ended_by == "archive":
+        label = "归档前未回访"
     return {
         "name": clock["name"],
         "label": clock_label(clock["name"], config),
@@ -109,6 +111,8 @@ def case_view(case: dict[str, Any], state: dict[str, Any], config: Config, calen
         "platform": state["platform"],
         "reply": state["reply"],
         "objections": state["objections"],
+        "followups": state.get("followups", []),
+        "reopened": state.get("reopened", []),
         "closure": state["closure"],
         "supervisions": state["supervisions"],
         "notes": state["notes"],

@@ -39,6 +39,8 @@ DELIVERY_METHODS = ("直接送达", "邮寄", "电子送达")
 OBJECTION_CHANNELS = ("调解", "行政复议", "仲裁", "行政诉讼")
 RETENTIONS = ("永久", "30年", "10年")
 SUPERVISION_KINDS = ("督办", "催办")
+FOLLOWUP_RESULTS = ("满意", "基本满意", "不满意")
+FOLLOWUP_METHODS = ("电话", "面谈", "短信")
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,10 @@ ACTIONS: dict[str, ActionSpec] = {
                                           _f("date", "送达日期", "date")), notice="result"),
         ActionSpec("object", "记录缴费人异议", (_f("channel", "救济途径", "choice", choices=OBJECTION_CHANNELS),
                                          _f("body", "受理机关"), _f("date", "提出日期", "date"))),
+        ActionSpec("followup", "回访", (_f("result", "回访结果", "choice", choices=FOLLOWUP_RESULTS),
+                                     _f("method", "回访方式", "choice", choices=FOLLOWUP_METHODS),
+                                     _f("note", "回访情况", required=False))),
+        ActionSpec("reopen", "重新办理（回访不满意）", (_f("reason", "重新办理的理由"),)),
         ActionSpec("hand_over", "移交", (_f("authority", "移交机关"), _f("reason", "移交理由")), notice="handover"),
         ActionSpec("withdraw", "缴费人撤回", (_f("reason", "撤回理由"), _f("date", "撤回日期", "date"))),
         ActionSpec("supervise", "督办/催办", (_f("kind", "类型", "choice", choices=SUPERVISION_KINDS), _f("body", "内容"))),
@@ -160,6 +166,9 @@ _ROWS: list[Transition] = [
     Transition("at_platform", "withdraw", "withdrawn", OFFICE),
     Transition("concluded", "reply", "replied", (("handler", "current_unit"), ("office", "current_unit"))),
     Transition("replied", "object", None, HOLDER_OR_OFFICE),
+    Transition("replied", "followup", None, HOLDER_OR_OFFICE),
+    # back to the unit that concluded (or to the office's 梳理), after a 不满意 回访 (derive._reopen)
+    Transition("replied", "reopen", None, HOLDER_OR_OFFICE, "unsatisfied"),
     Transition("replied", "archive", "archived", (("archivist", "holder_or_office"),)),
     Transition("handed_over", "archive", "archived", (("archivist", "holder_or_office"),)),
     Transition("withdrawn", "archive", "archived", (("archivist", "holder_or_office"),)),

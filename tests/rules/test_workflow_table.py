@@ -73,6 +73,8 @@ DATA: dict[str, dict[str, Any]] = {
     "note": {"body": "备注"},
     "issue_notice": {"kind": "receipt"},
     "archive": {"retention": "30年"},
+    "followup": {"result": "满意", "method": "电话", "note": "缴费人表示满意"},
+    "reopen": {"reason": "回访不满意，重新核查"},
 }
 ATTEMPTED = [a for a in ACTIONS if a not in OUTSIDE_TABLE]  # settle: tests/record/test_sync.py
 
