@@ -120,3 +120,18 @@ def test_archiving_before_the_followup_shows_it_was_not_made(cli) -> None:
     view = json.loads(ok(cli("show", case, "--json")))
     followup = next(c for c in view["clock_details"] if c["name"] == "followup")
     assert followup["state_label"] == "归档前未回访"
+
+
+def test_a_case_the_office_concluded_goes_back_to_its_triage_when_reopened(cli) -> None:
+    case = ok(cli("register", *field_args(EMPLOYER), "--no-input", as_="sw-registrar")).split("案件编号")[1].split()[0]
+    ok(cli("route", case, "--office", as_="sw-registrar"))
+    ok(cli("triage-general", case, "--reason", "联办", as_="bgs-office"))
+    ok(cli("meeting", case, "--date", "2026-11-26", "--place", "会议室", "--units", "RS,SW", "--minutes", "议定",
+           as_="bgs-office"))
+    ok(cli("consolidate", case, "--facts", "f", "--basis", "b", "--decision", "d", as_="bgs-office"))
+    ok(cli("reply", case, "--method", "邮寄", "--date", "2026-11-26", as_="bgs-office"))
+    ok(cli("followup", case, "--result", "不满意", "--method", "面谈", as_="bgs-office"))
+    ok(cli("reopen", case, "--reason", "缴费人仍有异议", as_="bgs-office"))
+    view = json.loads(ok(cli("show", case, "--json")))
+    assert (view["status"], view["unit"], [c["name"] for c in view["open_clocks"]]) == ("coordinating", "BGS", ["triage"])
+    ok(cli("verify"))

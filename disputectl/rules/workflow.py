@@ -167,8 +167,9 @@ _ROWS: list[Transition] = [
     Transition("concluded", "reply", "replied", (("handler", "current_unit"), ("office", "current_unit"))),
     Transition("replied", "object", None, HOLDER_OR_OFFICE),
     Transition("replied", "followup", None, HOLDER_OR_OFFICE),
-    # back to the unit that concluded (or to the office's 梳理), after a 不满意 回访 (derive._reopen)
-    Transition("replied", "reopen", None, HOLDER_OR_OFFICE, "unsatisfied"),
+    # back to the unit that concluded, after a 不满意 回访; one the office concluded goes back to
+    # its 梳理 (coordinating: derive._reopen)
+    Transition("replied", "reopen", "handling", HOLDER_OR_OFFICE, "unsatisfied"),
     Transition("replied", "archive", "archived", (("archivist", "holder_or_office"),)),
     Transition("handed_over", "archive", "archived", (("archivist", "holder_or_office"),)),
     Transition("withdrawn", "archive", "archived", (("archivist", "holder_or_office"),)),

@@ -107,11 +107,18 @@ PATHS: dict[str, list[tuple[str, list[str], str]]] = {
                  ("archive", [], "sw-archivist")],
 }
 # A joint case still waiting for YB's opinion: the one place an opinion can be submitted.
-VARIANTS = {"joint_waiting": ("joint", TO_JOINT_ASKED)}
+VARIANTS = {"joint_waiting": ("joint", TO_JOINT_ASKED),
+            # a replied case whose 回访 found the payer 不满意: the one place it can be reopened
+            "replied_unsatisfied": ("replied", PATHS["replied"] + [
+                ("followup", ["--result", "不满意", "--method", "电话"], "sw-handler")])}
 
 
 def case_key(status: str, action: str) -> str:
-    return "joint_waiting" if (status, action) == ("joint", "submit_opinion") else status
+    if (status, action) == ("joint", "submit_opinion"):
+        return "joint_waiting"
+    if (status, action) == ("replied", "reopen"):
+        return "replied_unsatisfied"
+    return status
 
 
 @dataclass
