@@ -172,6 +172,13 @@ def main(argv: list[str]) -> int:
                                           officer="bgs-office")
     d.run("note", h, "--body", f"联系人王敏来电，留新手机号 {NEW_MOBILE}，请承办人回电", officer="bgs-office")
 
+    print("\n==== 回访：了解缴费人是否满意（满意率、就地解决率见统计） ====")
+    d.at("2026-11-26T09:00:00+08:00")
+    d.run("followup", a, "--result", "满意", "--method", "电话", "--note", "单位表示理解核定口径", officer="sw-handler")
+    d.run("followup", c, "--result", "基本满意", "--method", "面谈", officer="bgs-office")
+    d.run("followup", e, "--result", "满意", "--method", "短信", officer="bgs-office")
+    d.run("followup", b, "--result", "不满意", "--method", "电话", "--note", "已申请行政复议", officer="bgs-office")
+
     print("\n==== 案卷归档 ====")
     d.at("2026-11-26T10:00:00+08:00")
     for case, archivist in ((a, "sw-archivist"), (b, "bgs-archivist"), (c, "bgs-archivist"), (e, "bgs-archivist"),

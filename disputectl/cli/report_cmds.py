@@ -150,12 +150,12 @@ def stats(
     officer: AsOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
-    by: Annotated[list[str] | None, typer.Option("--by", help="分组：category（类别）、unit（承办单位）、region（属地），"
-                                                        "可多次使用；默认三种都列。")] = None,
+    by: Annotated[list[str] | None, typer.Option("--by", help="分组：category（类别）、unit（承办单位）、region（属地）、"
+                                                        "intake（受理单位），可多次使用；默认都列。")] = None,
     today: TodayOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """统计：受理、办结、按期办结、未办结、当前超期、平均/中位办理工作日、异议（默认本年初至今）。"""
+    """统计：受理、办结、按期办结、未办结、当前超期、平均/中位办理工作日、异议、回访率、满意率、就地解决率（默认本年初至今）。"""
     from disputectl.oversight.common import GROUPINGS, refuse_unreadable
     from disputectl.oversight.stats import period_stats
 
@@ -169,21 +169,30 @@ def stats(
         return
     out.print(f"[bold]统计期间 {result['from']} 至 {result['to']}[/bold]（当前数字截至 {result['today']}）")
     for key, rows in result["groups"].items():
-        print_table(_stats_table(GROUPINGS[key], rows, result["totals"]))
+        for grid in _stats_table(GROUPINGS[key], rows, result["totals"]):
+            print_table(grid)
     if not result["groups"]:
-        print_table(_stats_table("合计", [], result["totals"]))
+        for grid in _stats_table("合计", [], result["totals"]):
+            print_table(grid)
 
 
-def _stats_table(label: str, rows: list[dict[str, Any]], totals: dict[str, Any]) -> Any:
+def _stats_table(label: str, rows: list[dict[str, Any]], totals: dict[str, Any]) -> tuple[Any, Any]:
+    """Two tables: how the cases were handled, and how the payers took it."""
     grid = table(label, "受理", "办结", "按期办结", "按期率", "未办结", "当前超期", "平均工作日", "中位工作日", "异议",
-                  title=f"按{label}")
+                 title=f"按{label}")
+    care = table(label, "办结", "书面回复", "回访", "回访率", "满意率", "就地解决", "就地解决率", title=f"按{label}：回访与就地解决")
     for r in [*rows, {"name": "合计", **totals}]:
-        rate = "—" if r["on_time_rate"] is None else f"{r['on_time_rate'] * 100:.1f}%"
         avg = "—" if r["avg_reply_workdays"] is None else f"{r['avg_reply_workdays']:g}"
         median = "—" if r["median_reply_workdays"] is None else f"{r['median_reply_workdays']:g}"
-        grid.add_row(r["name"], str(r["received"]), str(r["closed"]), str(r["closed_on_time"]), rate, str(r["open"]),
-                      str(r["overdue_now"]), avg, median, str(r["objections"]))
-    return grid
+        grid.add_row(r["name"], str(r["received"]), str(r["closed"]), str(r["closed_on_time"]), _pct(r["on_time_rate"]),
+                     str(r["open"]), str(r["overdue_now"]), avg, median, str(r["objections"]))
+        care.add_row(r["name"], str(r["closed"]), str(r["replied"]), str(r["followed_up"]), _pct(r["followup_rate"]),
+                     _pct(r["satisfaction_rate"]), str(r["local"]), _pct(r["local_rate"]))
+    return grid, care
+
+
+def _pct(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
 def export(

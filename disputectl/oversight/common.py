@@ -17,7 +17,7 @@ Record = tuple[dict[str, Any], dict[str, Any]]  # a case and its state replayed 
 URGENCY = {"overdue": 0, "due_soon": 1, "ok": 2}
 ROUTING = {"route_self": "本单位办理", "route_transfer": "转办", "route_office": "流转领导组办公室"}
 TRIAGE = {"general": "一般事项", "major": "重大疑难事项"}
-GROUPINGS = {"category": "争议类别", "unit": "承办单位", "region": "属地"}
+GROUPINGS = {"category": "争议类别", "unit": "承办单位", "region": "属地", "intake": "受理单位"}
 
 
 def load_records(s: Session) -> list[Record]:

@@ -32,7 +32,8 @@ def render_html(data: dict[str, Any]) -> str:
     cards = [("受理", t["received"]), ("办结", t["closed"]), ("按期办结", t["closed_on_time"]),
              ("按期办结率", _pct(t["on_time_rate"])), ("期末未办结", t["open"]), ("当前超期", t["overdue_now"]),
              ("平均办理工作日", _num(t["avg_reply_workdays"])), ("办理工作日中位数", _num(t["median_reply_workdays"])),
-             ("异议", t["objections"])]
+             ("异议", t["objections"]), ("回访", t["followed_up"]), ("回访率", _pct(t["followup_rate"])),
+             ("满意率", _pct(t["satisfaction_rate"])), ("就地解决率", _pct(t["local_rate"]))]
     parts = [
         "<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
         f"<title>{e(data['city'])}社会保险费征缴争议处置情况报告</title>", f"<style>{_CSS}</style></head><body>",
@@ -41,6 +42,8 @@ def render_html(data: dict[str, Any]) -> str:
         '<div class="cards">' + "".join(f'<div class="card"><div class="v">{e(str(v))}</div>'
                                         f'<div class="k">{e(k)}</div></div>' for k, v in cards) + "</div>",
         "<h2>按期办结率</h2>", _meter_svg(t["on_time_rate"]),
+        "<h2>满意率（回访中满意、基本满意的比例）</h2>", _meter_svg(t["satisfaction_rate"]),
+        "<h2>就地解决率（首问单位自行办结、未经领导组办公室的比例）</h2>", _meter_svg(t["local_rate"]),
         "<h2>各争议类别受理件数</h2>", _bar_svg([(r["name"], r["received"]) for r in st["groups"]["category"]]),
         "<h2>各承办单位案件数</h2>", _bar_svg([(r["name"], r["received"]) for r in st["groups"]["unit"]]),
         "<h2>超期时限数（每周）</h2>", _trend_svg(data["trend"]),
@@ -58,7 +61,9 @@ def render_html(data: dict[str, Any]) -> str:
     else:
         parts.append("<p>无。</p>")
     parts.append("<p class=meta>口径：受理＝期间内登记；办结＝期间内书面回复、移交或撤回（以操作日期计）；"
-                 "按期办结＝各环节均未超期；期末未办结＝截至期末（或数据截止日）尚未办结；办理工作日＝登记至书面回复。</p>")
+                 "按期办结＝各环节均未超期；期末未办结＝截至期末（或数据截止日）尚未办结；办理工作日＝登记至书面回复；"
+                 "回访率＝期间内回访件数÷书面回复件数；满意率＝回访结果为满意、基本满意的比例；"
+                 "就地解决率＝办结件中由受理单位自行办结、未经领导组办公室的比例；受理单位＝首问单位（多点受理）。</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
@@ -88,11 +93,12 @@ def _stats_table(label: str, rows: list[dict[str, Any]], total: dict[str, Any]) 
     e = html.escape
     cols = (("received", "受理"), ("closed", "办结"), ("closed_on_time", "按期办结"), ("on_time_rate", "按期率"),
             ("open", "未办结"), ("overdue_now", "当前超期"), ("avg_reply_workdays", "平均工作日"),
-            ("median_reply_workdays", "中位数"), ("objections", "异议"))
+            ("median_reply_workdays", "中位数"), ("objections", "异议"), ("followed_up", "回访"),
+            ("followup_rate", "回访率"), ("satisfaction_rate", "满意率"), ("local_rate", "就地解决率"))
 
     def cell(row: dict[str, Any], key: str) -> str:
         value = row[key]
-        text = _pct(value) if key == "on_time_rate" else _num(value) if "workdays" in key else str(value)
+        text = _pct(value) if key.endswith("rate") else _num(value) if "workdays" in key else str(value)
         return f"<td class=n>{e(text)}</td>"
 
     head = f"<tr><th>{e(label)}</th>" + "".join(f"<th>{h}</th>" for _, h in cols) + "</tr>"

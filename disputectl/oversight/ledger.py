@@ -35,7 +35,7 @@ LEDGER_COLUMNS: tuple[tuple[str, int], ...] = (
     ("诉求", 40), ("流转方式", 18), ("当前状态", 16), ("当前承办单位", 14),
     ("梳理类型", 12), ("办结日期", 12), ("处理意见", 40), ("回复日期", 12),
     ("送达方式", 10), ("是否超期", 8), ("超期工作日", 10), ("异议", 30),
-    ("归档日期", 12), ("档号", 30),
+    ("归档日期", 12), ("档号", 30), ("回访", 24),
 )
 LEDGER_HEADERS = tuple(header for header, _ in LEDGER_COLUMNS)
 
@@ -91,6 +91,7 @@ def _ledger_row(s: Session, case: dict[str, Any], state: dict[str, Any], today: 
         "是否超期": "是" if late else "否", "超期工作日": late,
         "异议": "；".join(f"{o['date']} {o['channel']}（{o['body']}）" for o in state["objections"]),
         "归档日期": _date(archive["date"] if archive else None), "档号": (archive or {}).get("code", ""),
+        "回访": "；".join(f"{f['date']} {f['method']} {f['result']}" for f in state.get("followups", [])),
     }
 
 

@@ -15,16 +15,19 @@ from disputectl.rules.derive import case_facts
 from disputectl.rules.views import clock_view
 from disputectl.rules.workflow import CLOSED_STATUSES
 
-_COUNTS = ("received", "closed", "closed_on_time", "closed_late", "open", "overdue_now", "objections", "replied")
-_Cell = tuple[int, str, str]  # category, unit, region
+_COUNTS = ("received", "closed", "closed_on_time", "closed_late", "open", "overdue_now", "objections", "replied",
+           "followed_up", "satisfied", "local")
+_Cell = tuple[int, str, str, str]  # category, unit (that handled it), region, intake unit (that took it in)
 
 
 def _group_key(s: Session, by: str, cell: _Cell) -> tuple[str, str]:
-    category, unit, region = cell
+    category, unit, region, intake = cell
     if by == "category":
         return str(category), f"{category} {category_name(s, category)}"
     if by == "unit":
         return unit, s.config.unit_label(unit)
+    if by == "intake":
+        return intake, s.config.unit_label(intake)
     return region, s.config.regions.get(region, region)
 
 
@@ -38,8 +41,15 @@ def _finish(row: dict[str, Any]) -> dict[str, Any]:
 
     row["avg_reply_workdays"] = round(statistics.fmean(days), 1) if days else None
     row["median_reply_workdays"] = statistics.median(days) if days else None
-    row["on_time_rate"] = round(row["closed_on_time"] / row["closed"], 4) if row["closed"] else None
+    row["on_time_rate"] = _rate(row["closed_on_time"], row["closed"])
+    row["followup_rate"] = _rate(row["followed_up"], row["replied"])  # 回访率: of the replies in the period
+    row["satisfaction_rate"] = _rate(row["satisfied"], row["followed_up"])  # 满意率: 满意 or 基本满意
+    row["local_rate"] = _rate(row["local"], row["closed"])  # 就地解决率
     return row
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
 
 
 def fact_counts(facts: dict[str, Any], start: date, end: date, cutoff: date, overdue: set[str]) -> dict[str, Any]:
@@ -48,6 +58,7 @@ def fact_counts(facts: dict[str, Any], start: date, end: date, cutoff: date, ove
     in_period = closed is not None and start <= closed <= end
     late = facts["late"]
     reply_days = facts["reply_days"] if reply and start <= reply <= end else None
+    followed = facts["followed"] is not None and start <= facts["followed"] <= end
     return {
         "received": int(start <= registered),
         "closed": int(in_period),
@@ -57,6 +68,9 @@ def fact_counts(facts: dict[str, Any], start: date, end: date, cutoff: date, ove
         "overdue_now": int(facts["id"] in overdue),
         "objections": sum(start <= day <= end for day in facts["objections"]),
         "replied": int(reply_days is not None),
+        "followed_up": int(followed),
+        "satisfied": int(followed and bool(facts["satisfied"])),
+        "local": int(in_period and facts["local"]),
         "_reply_days": [] if reply_days is None else [reply_days],
     }
 
@@ -68,7 +82,10 @@ def period_stats(s: Session, start: date, end: date, today: date, *, by: Iterabl
     received: registered in the period · closed: 回复/移交/撤回 in the period (action date) ·
     closed_on_time: of those, no clock was stopped late · open: registered by the period's end
     (or today, if earlier) and not closed by then · overdue_now: open today with a clock past due ·
-    reply workdays: registration to reply, for replies in the period · objections: recorded in the period.
+    reply workdays: registration to reply, for replies in the period · objections: recorded in the period ·
+    followed_up: 回访 in the period (the last one of each case), satisfied: of those 满意 or 基本满意 ·
+    local: closed in the period, concluded by the unit that took the case in without the office (就地解决).
+    Grouped by category, the unit that handled it, region and the unit that took it in (多点受理).
 
     From the index the figures are summed in SQL per (category, unit, region) cell; given
     ``records`` (replayed cases) they are counted case by case with ``fact_counts``.
@@ -88,15 +105,15 @@ def period_stats(s: Session, start: date, end: date, today: date, *, by: Iterabl
         for case, state in records:
             facts = case_facts(case, state, s.calendar)
             if facts["registered"] <= end:
-                _add(cells.setdefault((facts["category"], facts["unit"], facts["region"]), _blank()),
+                _add(cells.setdefault((facts["category"], facts["unit"], facts["region"], facts["first_unit"]), _blank()),
                      fact_counts(facts, start, end, cutoff, overdue))
     else:
         s.index.refresh()
         for row in s.index.stats_cells(start.isoformat(), end.isoformat(), cutoff.isoformat(), today.isoformat()):
-            counts = dict(zip(_COUNTS, [*row[3:9], 0, row[9]], strict=True))
-            counts["_reply_days"] = [int(d) for d in row[10].split(",")] if row[10] else []
-            counts["objections"] = sum(start.isoformat() <= d <= end.isoformat() for d in (row[11] or "").split(",") if d)
-            _add(cells.setdefault((row[0], row[1], row[2]), _blank()), counts)
+            counts = dict(zip(_COUNTS, [*row[4:10], 0, *row[10:14]], strict=True))
+            counts["_reply_days"] = [int(d) for d in row[14].split(",")] if row[14] else []
+            counts["objections"] = sum(start.isoformat() <= d <= end.isoformat() for d in (row[15] or "").split(",") if d)
+            _add(cells.setdefault((row[0], row[1], row[2], row[3]), _blank()), counts)
     total = _blank()
     groups: dict[str, dict[str, dict[str, Any]]] = {key: {} for key in by}
     for cell, counts in cells.items():

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 ProgressFn = Callable[[int, int], None]  # (case files done, of how many)
 
-INDEX_VERSION = "11"
+INDEX_VERSION = "12"
 INDEX_NAME = "disputectl-index.sqlite"
 # Each rebuild writes a new file, disputectl-index.<n>.sqlite; this file names the one in use.
 POINTER_NAME = "disputectl-index.current"
@@ -60,7 +60,8 @@ CREATE TABLE IF NOT EXISTS cases (
   id TEXT PRIMARY KEY, path TEXT NOT NULL, registered_at TEXT NOT NULL, status TEXT NOT NULL,
   unit TEXT NOT NULL, category INTEGER NOT NULL, region TEXT NOT NULL, first_unit TEXT NOT NULL,
   search TEXT NOT NULL, registered_on TEXT NOT NULL, closed_on TEXT, reply_on TEXT, late INTEGER NOT NULL,
-  reply_days INTEGER, objections TEXT NOT NULL, lookup TEXT NOT NULL);
+  reply_days INTEGER, objections TEXT NOT NULL, lookup TEXT NOT NULL, followed_on TEXT, satisfied INTEGER,
+  local INTEGER NOT NULL);
 -- lookup: keyed hashes of the payer's identifier and phone (trust.case_sealing.lookup_tokens)
 -- the records themselves apart: scans of the narrow rows above (stats, filters) stay quick;
 -- due_json: derive.due_facts, all a due list needs of the record
@@ -591,40 +592,45 @@ class CaseIndex:
         return (json.loads(rows[0][0]), json.loads(rows[0][1])) if rows else None
 
     def stats_cells(self, start: str, end: str, cutoff: str, today: str) -> list[tuple[Any, ...]]:
-        """Statistics summed in SQL per (category, unit, region): see ``oversight.stats.period_stats``.
+        """Statistics summed in SQL per (category, unit, region, intake unit): see
+        ``oversight.stats.period_stats``.
 
-        Each row: category, unit, region, received, closed, closed_on_time, closed_late, open,
-        overdue_now, replied, reply workdays (comma-joined), objection dates (comma-joined, of
-        the cases that have any). A case counts where ``oversight.stats.fact_counts`` says it does; the
-        two are checked against each other by the tests.
+        Each row: category, unit, region, intake unit, received, closed, closed_on_time,
+        closed_late, open, overdue_now, replied, followed up, satisfied, resolved locally, reply
+        workdays (comma-joined), objection dates (comma-joined, of the cases that have any). A case
+        counts where ``oversight.stats.fact_counts`` says it does; the two are checked against each
+        other by the tests.
         """
         params = {"start": start, "end": end, "cutoff": cutoff, "today": today}
         closed_statuses = ", ".join(f"'{status}'" for status in sorted(_CLOSED_STATUSES))
         # Overdue now, counted apart: an IN test against the overdue cases on every row of the
         # main scan cost more than the rest of it.
-        overdue = {(r[0], r[1], r[2]): r[3] for r in self._query(
-            "SELECT category, unit, region, count(*) FROM cases WHERE registered_on <= :end AND id IN"
+        overdue = {(r[0], r[1], r[2], r[3]): r[4] for r in self._query(
+            "SELECT category, unit, region, first_unit, count(*) FROM cases WHERE registered_on <= :end AND id IN"
             " (SELECT c.case_id FROM clocks c JOIN cases k ON k.id = c.case_id WHERE c.stopped IS NULL"
-            f"  AND c.due < :today AND k.status NOT IN ({closed_statuses})) GROUP BY category, unit, region",  # noqa: S608
+            f"  AND c.due < :today AND k.status NOT IN ({closed_statuses})) GROUP BY category, unit, region, first_unit",  # noqa: S608
             params)}
         # Only rows that can count for something else are summed: a case registered and closed
-        # before the period, with no reply in it and no objection, adds zero to those figures
+        # before the period, with no reply, 回访 or objection in it, adds zero to those figures
         # (most of a store of several years, for this year's figures).
         rows = self._query(
-            "WITH f AS (SELECT category, unit, region, late, reply_days, objections,"
+            "WITH f AS (SELECT category, unit, region, first_unit, late, reply_days, objections, satisfied, local,"
             " registered_on >= :start AS received,"
             " closed_on IS NOT NULL AND closed_on BETWEEN :start AND :end AS closed_in,"
             " registered_on <= :cutoff AND (closed_on IS NULL OR closed_on > :cutoff) AS open_,"
-            " reply_on IS NOT NULL AND reply_on BETWEEN :start AND :end AND reply_days IS NOT NULL AS replied"
+            " reply_on IS NOT NULL AND reply_on BETWEEN :start AND :end AND reply_days IS NOT NULL AS replied,"
+            " followed_on IS NOT NULL AND followed_on BETWEEN :start AND :end AS followed"
             " FROM cases WHERE registered_on <= :end AND (registered_on >= :start OR closed_on IS NULL"
-            "  OR closed_on >= :start OR closed_on > :cutoff OR reply_on >= :start OR objections != ''))"
-            " SELECT category, unit, region, sum(received), sum(closed_in), sum(closed_in AND NOT late),"
-            " sum(closed_in AND late), sum(open_), 0, sum(replied),"
+            "  OR closed_on >= :start OR closed_on > :cutoff OR reply_on >= :start OR followed_on >= :start"
+            "  OR objections != ''))"
+            " SELECT category, unit, region, first_unit, sum(received), sum(closed_in), sum(closed_in AND NOT late),"
+            " sum(closed_in AND late), sum(open_), 0, sum(replied), sum(followed), sum(followed AND satisfied),"
+            " sum(closed_in AND local),"
             " group_concat(CASE WHEN replied THEN reply_days END), group_concat(nullif(objections, ''))"
-            " FROM f GROUP BY category, unit, region", params)
-        cells = {(r[0], r[1], r[2]): list(r) for r in rows}
+            " FROM f GROUP BY category, unit, region, first_unit", params)
+        cells = {(r[0], r[1], r[2], r[3]): list(r) for r in rows}
         for cell, count in overdue.items():
-            cells.setdefault(cell, [*cell, 0, 0, 0, 0, 0, 0, 0, None, None])[8] = count
+            cells.setdefault(cell, [*cell, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, None, None])[9] = count
         return [tuple(row) for row in cells.values()]
 
     def clock_spans(self, start: str, end: str) -> list[tuple[str, str, str | None]]:
@@ -748,7 +754,7 @@ def _delete_rows(db: sqlite3.Connection, case_id: str) -> None:
 
 def _insert_rows(db: sqlite3.Connection, rows: _Rows) -> None:
     case_row, doc_row, clock_rows, number_rows = rows
-    db.execute("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", case_row)
+    db.execute("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", case_row)
     db.execute("INSERT INTO docs VALUES (?, ?, ?, ?)", doc_row)
     db.executemany("INSERT INTO clocks VALUES (?, ?, ?, ?, ?, ?)", clock_rows)
     db.executemany("INSERT INTO numbers VALUES (?, ?, ?, ?)", number_rows)
@@ -847,7 +853,8 @@ def _rows_for(path: str, case: dict[str, Any], config: Config, calendar: WorkCal
     case_row = (case["id"], path, case["actions"][0]["at"], state["status"], state["unit"], reg["category"],
                 reg["region"], reg["first_unit"], search, facts["registered"].isoformat(), _iso(facts["closed"]),
                 _iso(facts["reply"]), int(facts["late"]), facts["reply_days"],
-                ",".join(d.isoformat() for d in facts["objections"]), " ".join(lookup_tokens(case)))
+                ",".join(d.isoformat() for d in facts["objections"]), " ".join(lookup_tokens(case)),
+                _iso(facts["followed"]), None if facts["satisfied"] is None else int(facts["satisfied"]), int(facts["local"]))
     doc_row = (case["id"], json.dumps(case, ensure_ascii=False), json.dumps(state, ensure_ascii=False),
                json.dumps(due_facts(case, state, config), ensure_ascii=False))
     clock_rows = [(case["id"], c["name"], c["start"], c["due"], c["stopped"], c["late"]) for c in state["clocks"]]

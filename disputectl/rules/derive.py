@@ -28,6 +28,7 @@ CLOCK_LABELS = {
     "archive": "及时归档",
     "followup": "回访",
 }
+SATISFIED = ("满意", "基本满意")
 # Clocks after the case is closed (及时归档, 回访): shown in due lists, kept apart from how late
 # the matter itself was handled (是否超期, 超期工作日 in stats and the ledger).
 AFTERCARE_CLOCKS = frozenset({"archive", "followup"})
@@ -406,11 +407,19 @@ def case_facts(case: dict[str, Any], state: dict[str, Any], calendar: WorkCalend
     closed = next((action_day(a) for a in case["actions"] if a["action"] in CLOSING_ACTIONS), None)
     reply = next((action_day(a) for a in case["actions"] if a["action"] == "reply"), None)
     reg = case["registration"]
+    followups = [a for a in case["actions"] if a["action"] == "followup"]
+    decision = state.get("decision") or {}
     return {
         "id": case["id"],
         "registered": registered,
         "closed": closed,
         "reply": reply,
+        # 回访: the day of the last one and whether it found the payer satisfied (满意 or 基本满意)
+        "followed": action_day(followups[-1]) if followups else None,
+        "satisfied": followups[-1]["data"].get("result") in SATISFIED if followups else None,
+        # 就地解决: concluded by the unit that took the case in, the office never involved
+        "local": decision.get("by") == "conclude" and decision.get("unit") == reg["first_unit"] and not state["triage"],
+        "first_unit": reg["first_unit"],
         "late": any(c["late"] for c in state["clocks"] if c["stopped"] and c["name"] not in AFTERCARE_CLOCKS),
         "reply_days": calendar.workdays_between(registered, reply) if reply else None,
         "objections": [action_day(a) for a in case["actions"] if a["action"] == "object"],

@@ -31,7 +31,7 @@ DECISION = {"facts": "经核查", "basis": "《社会保险费征缴暂行条例
 HEADERS = [
     "案件编号", "受理日期", "来访方式", "缴费人类型", "缴费人", "证件号码", "联系电话", "争议类别", "属地", "首问单位",
     "首问责任人", "反映事项", "诉求", "流转方式", "当前状态", "当前承办单位", "梳理类型", "办结日期", "处理意见",
-    "回复日期", "送达方式", "是否超期", "超期工作日", "异议", "归档日期", "档号",
+    "回复日期", "送达方式", "是否超期", "超期工作日", "异议", "归档日期", "档号", "回访",
 ]
 
 
@@ -198,7 +198,9 @@ def test_stats_for_november(generated: tuple[Path, dict[str, str]], loaded: tupl
     assert result["totals"] == {
         "received": 16, "closed": 6, "closed_on_time": 4, "closed_late": 2, "open": 11, "overdue_now": 5,
         "objections": 1, "replied": 4, "avg_reply_workdays": 10.5, "median_reply_workdays": 7.5,
-        "on_time_rate": 0.6667,
+        "on_time_rate": 0.6667, "followed_up": 0, "satisfied": 0, "followup_rate": 0.0, "satisfaction_rate": None,
+        # E, F, G and Q concluded by the unit that took them in; H withdrawn, L handed over
+        "local": 4, "local_rate": 0.6667,
     }
     region = {r["code"]: r for r in result["groups"]["region"]}
     assert set(region) == {"SBJ", "DQ", "XQ", "NX"}
@@ -211,7 +213,8 @@ def test_stats_for_november(generated: tuple[Path, dict[str, str]], loaded: tupl
     assert result["groups"]["category"][5] == {
         "code": "6", "name": "6 滞纳金加收", "received": 0, "closed": 1, "closed_on_time": 0, "closed_late": 1,
         "open": 0, "overdue_now": 0, "objections": 0, "replied": 1, "avg_reply_workdays": 25.0,
-        "median_reply_workdays": 25, "on_time_rate": 0.0}
+        "median_reply_workdays": 25, "on_time_rate": 0.0, "followed_up": 0, "satisfied": 0, "local": 1,
+        "followup_rate": 0.0, "satisfaction_rate": None, "local_rate": 1.0}
 
     s, records = loaded
     october = period_stats(s, date(2026, 10, 1), date(2026, 10, 31), date(2026, 11, 26), by=["unit"],
@@ -296,7 +299,7 @@ def test_html_report(generated: tuple[Path, dict[str, str]], tmp_path: Path) -> 
                  "--today", TODAY)
     assert result.exit_code == 0, result.output
     page = target.read_text(encoding="utf-8")
-    assert page.count("<svg") == 4  # on-time meter, category bars, unit bars, weekly trend
+    assert page.count("<svg") == 6  # on-time, satisfaction and local-resolution meters, category bars, unit bars, trend
     assert '<div class="v">16</div><div class="k">受理</div>' in page
     assert '<div class="v">66.7%</div><div class="k">按期办结率</div>' in page
     assert '<div class="v">5</div><div class="k">当前超期</div>' in page
