@@ -185,6 +185,14 @@ def main(argv: list[str]) -> int:
                             (f, "sf-archivist"), (g, "yb-archivist")):
         d.run("archive", case, "--retention", "30年", officer=archivist)
 
+    print("\n==== 归档之后：异议及其结果作为补充归档记入，已归档的材料不变 ====")
+    d.at("2026-11-27T10:00:00+08:00")
+    d.run("object", a, "--channel", "行政复议", "--body", "国家税务总局示例省税务局", "--date", "2026-11-27",
+          officer="sw-handler")
+    d.run("outcome", b, "--kind", "复议决定", "--body", "示例市人民政府维持原处理意见", "--date", "2026-11-27",
+          officer="bgs-office")
+    d.at("2026-11-26T10:00:00+08:00")
+
     print("\n==== 时间线 ====")
     for case in (a, b, c, e, h):
         d.run("show", case)

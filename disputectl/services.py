@@ -36,7 +36,7 @@ from disputectl.record.store_files import (
 from disputectl.rules.config import CONFIG_FILE, Officer, default_config, parse_config
 from disputectl.rules.derive import derive_state
 from disputectl.rules.numbering import next_case_id
-from disputectl.rules.workflow import ACTIONS, produced_notices
+from disputectl.rules.workflow import ACTIONS, SUPPLEMENT_ACTIONS, produced_notices
 from disputectl.trust.signatures import ALLOWED_SIGNERS_FILE, signers_of
 
 if TYPE_CHECKING:
@@ -331,6 +331,10 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any], *, o
             files.update(_issue_notices(s, case, entry, wanted, head))
         if action == "archive":
             files.update(archive_package(s, case, head))
+        elif action in SUPPLEMENT_ACTIONS and state["status"] == "archived":
+            from disputectl.documents.archive import supplement_package
+
+            files.update(supplement_package(s, case, head))  # 补充归档
         files[case_path(case["id"])] = serialize_case(case)
         subject = f"{_late_mark(occurred)}{ACTIONS[action].label} {case['id']}：{_summary(s, action, clean)}"
         return files, commit_message(subject, action_trailers(case["id"], entry)), Outcome(case, entry)

@@ -209,7 +209,9 @@ def render_case(view: dict[str, Any]) -> None:
     for r in view.get("reopened", []):
         out.print(f"重新办理：{r['date']}（{r['reason']}）", markup=False)
     if view["objections"]:
-        out.print("异议：" + "；".join(f"{o['date']} {o['channel']}（{o['body']}）" for o in view["objections"]),
+        out.print("异议：" + "；".join(f"{o['date']} {o['channel']}（{o['body']}）"
+                                    + (f"，{o['outcome']['date']} {o['outcome']['kind']}：{o['outcome']['body']}"
+                                       if o.get("outcome") else "，尚无结果") for o in view["objections"]),
                   markup=False)
     if view["archive"]:
         out.print(f"档号：{view['archive'].get('code', '')}  保管期限：{view['archive'].get('retention', '')}")

@@ -174,6 +174,11 @@ def stats(
     if not result["groups"]:
         for grid in _stats_table("合计", [], result["totals"]):
             print_table(grid)
+    objections: dict[str, dict[str, int]] = result["objections_by"]
+    if objections["channel"] or objections["outcome"]:
+        out.print("异议（按救济途径）：" + ("、".join(f"{k} {v} 件" for k, v in objections["channel"].items()) or "无")
+                  + "；处理结果（按种类）：" + ("、".join(f"{k} {v} 件" for k, v in objections["outcome"].items()) or "无"),
+                  markup=False)
 
 
 def _stats_table(label: str, rows: list[dict[str, Any]], totals: dict[str, Any]) -> tuple[Any, Any]:

@@ -71,15 +71,8 @@ def _history_text(s: Session, case: dict[str, Any]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def build_package(s: Session, case: dict[str, Any], head: str | None) -> dict[str, bytes | None]:
-    """Files added by the archive action; their entries are recorded on that action."""
-    folder = f"{case_files_dir(case['id'])}/{ARCHIVE_FOLDER}"
-    contexts = archive_contexts(s, case, case["state"])
-    files: dict[str, bytes] = {
-        f"{folder}/卷内文件目录.docx": render_docx("archive_index", contexts["archive_index"], s.root),
-        f"{folder}/备考表.docx": render_docx("archive_note", contexts["archive_note"], s.root),
-        f"{folder}/{HISTORY}": _history_text(s, case),
-    }
+def _checked_files(s: Session, case: dict[str, Any], head: str | None, folder: str) -> dict[str, bytes]:
+    """The case's files at ``head``, refused if any recorded one was altered or removed."""
     existing = dict(iter_tree_files(s.git, head, case_files_dir(case["id"]) + "/"))
     recorded = recorded_files(case)
     altered = sorted(path for path, content in existing.items()
@@ -89,6 +82,53 @@ def build_package(s: Session, case: dict[str, Any], head: str | None) -> dict[st
         names = "、".join(p.rsplit("/", 1)[-1] for p in altered + missing)
         raise StoreError(f"本案的文件与案件记录中的校验值不符（{names}），可能已被改动或删除，不能归档：请运行 disputectl verify 查明，"
                          "并联系领导组办公室核处。")
+    return existing
+
+
+SUPPLEMENT_NOTE = "补充归档说明.txt"
+
+
+def supplement_package(s: Session, case: dict[str, Any], head: str | None) -> dict[str, bytes | None]:
+    """补充归档: an entry recorded after archiving (an objection, its outcome) gets a supplement of
+    its own beside the archive — its lines of the 卷内文件目录 and 备考表, and a checksum manifest
+    of the whole case folder as it now is. What was archived before is never changed."""
+    from disputectl.rules.views import describe_data, timeline_entry
+
+    actions = case["actions"]
+    archived_at = max(i for i, a in enumerate(actions) if a["action"] == "archive")
+    number = sum(1 for a in actions[archived_at + 1:] if a.get("notices")) + 1
+    folder = f"{case_files_dir(case['id'])}/{ARCHIVE_FOLDER}/补充{number}"
+    existing = _checked_files(s, case, head, folder)
+    entry = actions[-1]
+    t = timeline_entry(entry, s.config)
+    archive = case["state"]["archive"] or {}
+    day = t["occurred"] or t["at"][:10]
+    lines = [f"补充归档（第 {number} 次）", f"案件编号：{case['id']}　档号：{archive.get('code', '')}", "",
+             "卷内文件目录（补充）", f"序号 {number}　责任者 {t['unit_name']}　题名 {t['action_label']}　日期 {day.replace('-', '')}",
+             "", "备考表（补充）",
+             f"{t['at']}  {t['action_label']}  {t['actor_name']}（{t['unit_name']}）  {describe_data(t['data'], s.config)}",
+             "", f"本次补充不改动此前归档的任何材料；此前材料的校验值见 {ARCHIVE_FOLDER}/{MANIFEST}。"]
+    files: dict[str, bytes] = {f"{folder}/{SUPPLEMENT_NOTE}": ("\n".join(lines) + "\n").encode("utf-8")}
+    everything = {**existing, **files}
+    files[f"{folder}/{MANIFEST}"] = "".join(f"{hashlib.sha256(content).hexdigest()}  {path.split('/', 4)[-1]}\n"
+                                            for path, content in sorted(everything.items())).encode("utf-8")
+    entry["notices"] = [
+        {"kind": kind, "number": None, "path": path, "sha256": hashlib.sha256(files[path]).hexdigest()}
+        for kind, path in (("supplement_note", f"{folder}/{SUPPLEMENT_NOTE}"), ("supplement_manifest", f"{folder}/{MANIFEST}"))
+    ]
+    return dict(files)
+
+
+def build_package(s: Session, case: dict[str, Any], head: str | None) -> dict[str, bytes | None]:
+    """Files added by the archive action; their entries are recorded on that action."""
+    folder = f"{case_files_dir(case['id'])}/{ARCHIVE_FOLDER}"
+    contexts = archive_contexts(s, case, case["state"])
+    files: dict[str, bytes] = {
+        f"{folder}/卷内文件目录.docx": render_docx("archive_index", contexts["archive_index"], s.root),
+        f"{folder}/备考表.docx": render_docx("archive_note", contexts["archive_note"], s.root),
+        f"{folder}/{HISTORY}": _history_text(s, case),
+    }
+    existing = _checked_files(s, case, head, folder)
     everything = {**existing, **files}
     manifest = "".join(f"{hashlib.sha256(content).hexdigest()}  {path.split('/', 4)[-1]}\n"
                        for path, content in sorted(everything.items()))

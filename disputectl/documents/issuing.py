@@ -161,7 +161,8 @@ class NoticeContext:
         return {**self.common(number), **self.specific(kind, unit)}
 
 
-EXTRA_TITLES = {"history": "案件经过", "manifest": "校验清单"}
+EXTRA_TITLES = {"history": "案件经过", "manifest": "校验清单", "supplement_note": "补充归档说明",
+                "supplement_manifest": "补充归档校验清单"}
 
 
 def notice_title(kind: str) -> str:

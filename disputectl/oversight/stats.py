@@ -123,12 +123,29 @@ def period_stats(s: Session, start: date, end: date, today: date, *, by: Iterabl
         for key in by:
             code, name = _group_key(s, key, cell)
             _add(groups[key].setdefault(code, {"code": code, "name": name, **_blank()}), counts)
+    lists = [state["objections"] for _, state in records] if records is not None else s.index.objection_lists()
     return {
         "from": start.isoformat(), "to": end.isoformat(), "today": today.isoformat(),
         "totals": _finish(total),
+        "objections_by": _objections_by(lists, start, end),
         "groups": {key: [_finish(row) for _, row in sorted(groups[key].items(), key=lambda kv: _sort_code(kv[0]))]
                    for key in by},
     }
+
+
+def _objections_by(lists: Iterable[list[dict[str, Any]]], start: date, end: date) -> dict[str, dict[str, int]]:
+    """Objections raised in the period by channel (调解、行政复议…), and outcomes made in it by kind."""
+    first, last = start.isoformat(), end.isoformat()
+    channels: dict[str, int] = {}
+    outcomes: dict[str, int] = {}
+    for objections in lists:
+        for o in objections:
+            if first <= o["date"] <= last:
+                channels[o["channel"]] = channels.get(o["channel"], 0) + 1
+            result = o.get("outcome")
+            if result and first <= result["date"] <= last:
+                outcomes[result["kind"]] = outcomes.get(result["kind"], 0) + 1
+    return {"channel": dict(sorted(channels.items())), "outcome": dict(sorted(outcomes.items()))}
 
 
 def _add(row: dict[str, Any], counts: dict[str, Any]) -> None:

@@ -633,6 +633,11 @@ class CaseIndex:
             cells.setdefault(cell, [*cell, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, None, None])[9] = count
         return [tuple(row) for row in cells.values()]
 
+    def objection_lists(self) -> list[list[dict[str, Any]]]:
+        """The objections (with their outcomes) of every case that has any (a few of a store's)."""
+        return [json.loads(state)["objections"] for (state,) in self._query(
+            "SELECT d.state_json FROM cases JOIN docs d ON d.case_id = cases.id WHERE cases.objections != ''")]
+
     def clock_spans(self, start: str, end: str) -> list[tuple[str, str, str | None]]:
         """(start, due, stopped) of clocks that could be overdue at some day in ``start``..``end``."""
         return self._query(

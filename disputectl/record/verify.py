@@ -48,7 +48,7 @@ from disputectl.rules.calendar import WorkCalendar
 from disputectl.rules.config import CONFIG_FILE, Config, Officer, parse_config
 from disputectl.rules.derive import action_day, derive_state, stored_state
 from disputectl.rules.numbering import CASE_ID_RE
-from disputectl.rules.workflow import ACTIONS, STATUSES
+from disputectl.rules.workflow import ACTIONS, STATUSES, SUPPLEMENT_ACTIONS
 from disputectl.trust.sealing import (
     KEYRING_FILE,
     Keyring,
@@ -416,7 +416,8 @@ class Verifier:
                      config: Config, calendar: WorkCalendar) -> Iterator[str]:
         before = self._parse(old_sha, path)
         before_state = derive_state(before, config, calendar) if isinstance(before, dict) else None
-        if before_state is not None and before_state["status"] == "archived" and not self._settles(change, path):
+        if (before_state is not None and before_state["status"] == "archived" and not self._settles(change, path)
+                and not self._supplements(change, path)):
             yield "案件已归档，之后不能再改动（归档后仍有提交改动了本案的文件）"
             return
         if change is None:
@@ -515,6 +516,8 @@ class Verifier:
             allowed = {str(data.get("kind", "")).partition(":")[0]}
         elif code == "archive":
             allowed = set(self.ARCHIVE_KINDS)
+        elif code in SUPPLEMENT_ACTIONS:
+            allowed = {"supplement_note", "supplement_manifest"}  # only when the case was archived
         else:
             try:
                 allowed = {kind for kind, _ in produced_notices(code, data)}
@@ -573,6 +576,12 @@ class Verifier:
         that reached it by sync (a supplement; the archive stays as it was)."""
         after = self._parse(change.new, path) if change and change.new else None
         return isinstance(after, dict) and after["actions"][-1]["action"] == "settle"
+
+    def _supplements(self, change: Change | None, path: str) -> bool:
+        """An archived case also takes an objection or its outcome, as a 补充归档 entry (the
+        action's legality, its files and their checksums are judged as any action's)."""
+        after = self._parse(change.new, path) if change and change.new else None
+        return isinstance(after, dict) and after["actions"][-1]["action"] in SUPPLEMENT_ACTIONS
 
     def _parse(self, sha: str | None, path: str) -> dict[str, Any] | str | None:
         if sha is None:

@@ -236,6 +236,12 @@ def check_guard(transition: Transition, officer: Officer, case: dict[str, Any], 
         if not enough:
             raise NotAllowed(f"案件当前状态为“{STATUSES[state['status']]}”：综合意见办结须{CONSOLIDATE_RULES[rule]}"
                              "（按本案件库配置 policy.consolidate_requires）；请先召开联席会议或征求书面意见。")
+    elif guard == "objection_open":
+        from disputectl.rules.workflow import OUTCOME_KINDS
+
+        channel = OUTCOME_KINDS[data["kind"]]
+        if not any(o["channel"] == channel and not o.get("outcome") for o in state["objections"]):
+            raise NotAllowed(f"本案没有尚无结果的“{channel}”异议：请先用 disputectl object 记录缴费人的异议，再记录其{data['kind']}。")
     elif guard == "unsatisfied":
         last = state["followups"][-1] if state["followups"] else None
         if last is None or last["result"] != "不满意":
@@ -249,7 +255,7 @@ def check_guard(transition: Transition, officer: Officer, case: dict[str, Any], 
 def check_dates(action: str, case: dict[str, Any], state: dict[str, Any], data: dict[str, Any],
                 today: date) -> None:
     """A delivery, objection or withdrawal is recorded after it happened, and not before what it follows."""
-    if action not in ("reply", "object", "withdraw") or "date" not in data:
+    if action not in ("reply", "object", "withdraw", "outcome") or "date" not in data:
         return
     label = next(f.label for f in ACTIONS[action].fields if f.name == "date")
     value = date.fromisoformat(data["date"])
@@ -259,6 +265,11 @@ def check_dates(action: str, case: dict[str, Any], state: dict[str, Any], data: 
         floor, what = (state.get("decision") or {}).get("date"), "作出处理意见的日期"
     elif action == "object":
         floor, what = (state.get("reply") or {}).get("date"), "书面回复送达日期"
+    elif action == "outcome":
+        from disputectl.rules.workflow import OUTCOME_KINDS
+
+        dates = [o["date"] for o in state["objections"] if o["channel"] == OUTCOME_KINDS[data["kind"]]]
+        floor, what = (dates[-1] if dates else None), "提出异议的日期"
     else:
         floor, what = case["actions"][0]["at"][:10], "受理登记日期"
     if floor and value < date.fromisoformat(floor):

@@ -300,7 +300,15 @@ def _reply(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: 
 
 
 def _object(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
-    r.state["objections"].append({"channel": d["channel"], "body": d["body"], "date": d["date"]})
+    r.state["objections"].append({"channel": d["channel"], "body": d["body"], "date": d["date"], "outcome": None})
+
+
+def _outcome(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    from disputectl.rules.workflow import OUTCOME_KINDS
+
+    open_ones = [o for o in r.state["objections"] if o["channel"] == OUTCOME_KINDS[d["kind"]] and not o.get("outcome")]
+    if open_ones:
+        open_ones[-1]["outcome"] = {"kind": d["kind"], "body": d["body"], "date": d["date"]}
 
 
 def _followup(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
@@ -367,6 +375,7 @@ _EFFECTS = {
     "reject": _reject,
     "reply": _reply,
     "object": _object,
+    "outcome": _outcome,
     "hand_over": _close,
     "withdraw": _close,
     "supervise": _supervise,
@@ -490,5 +499,5 @@ def waiting_for(state: dict[str, Any], config: Config) -> str:
         "replied": "等待案卷归档",
         "handed_over": "等待案卷归档",
         "withdrawn": "等待案卷归档",
-        "archived": "已归档，不能再变更",
+        "archived": "已归档（此后只能补充归档缴费人的异议及其结果）",
     }[status]

@@ -37,6 +37,10 @@ UNIT_RULES: dict[str, str] = {
 
 DELIVERY_METHODS = ("直接送达", "邮寄", "电子送达")
 OBJECTION_CHANNELS = ("调解", "行政复议", "仲裁", "行政诉讼")
+# what ends each kind of objection, and the channel it ends
+OUTCOME_KINDS = {"调解结果": "调解", "复议决定": "行政复议", "仲裁裁决": "仲裁", "判决": "行政诉讼"}
+# recorded also after archiving, as 补充归档 entries (the archive gains a supplement)
+SUPPLEMENT_ACTIONS = ("object", "outcome")
 RETENTIONS = ("永久", "30年", "10年")
 SUPERVISION_KINDS = ("督办", "催办")
 FOLLOWUP_RESULTS = ("满意", "基本满意", "不满意")
@@ -98,6 +102,8 @@ ACTIONS: dict[str, ActionSpec] = {
                                           _f("date", "送达日期", "date")), notice="result"),
         ActionSpec("object", "记录缴费人异议", (_f("channel", "救济途径", "choice", choices=OBJECTION_CHANNELS),
                                          _f("body", "受理机关"), _f("date", "提出日期", "date"))),
+        ActionSpec("outcome", "记录异议处理结果", (_f("kind", "结果种类", "choice", choices=tuple(OUTCOME_KINDS)),
+                                             _f("body", "结果内容"), _f("date", "作出日期", "date"))),
         ActionSpec("followup", "回访", (_f("result", "回访结果", "choice", choices=FOLLOWUP_RESULTS),
                                      _f("method", "回访方式", "choice", choices=FOLLOWUP_METHODS),
                                      _f("note", "回访情况", required=False))),
@@ -166,6 +172,10 @@ _ROWS: list[Transition] = [
     Transition("at_platform", "withdraw", "withdrawn", OFFICE),
     Transition("concluded", "reply", "replied", (("handler", "current_unit"), ("office", "current_unit"))),
     Transition("replied", "object", None, HOLDER_OR_OFFICE),
+    Transition("replied", "outcome", None, HOLDER_OR_OFFICE, "objection_open"),
+    # after archiving: 补充归档 (documents.archive.supplement_package); the archive stays as it was
+    Transition("archived", "object", None, HOLDER_OR_OFFICE),
+    Transition("archived", "outcome", None, HOLDER_OR_OFFICE, "objection_open"),
     Transition("replied", "followup", None, HOLDER_OR_OFFICE),
     # back to the unit that concluded, after a 不满意 回访; one the office concluded goes back to
     # its 梳理 (coordinating: derive._reopen)

@@ -34,6 +34,7 @@ from disputectl.rules.workflow import (
     ACTIONS,
     OUTSIDE_TABLE,
     STATUSES,
+    SUPPLEMENT_ACTIONS,
     TABLE,
     TRANSITIONS,
     Transition,
@@ -75,6 +76,7 @@ DATA: dict[str, dict[str, Any]] = {
     "archive": {"retention": "30年"},
     "followup": {"result": "满意", "method": "电话", "note": "缴费人表示满意"},
     "reopen": {"reason": "回访不满意，重新核查"},
+    "outcome": {"kind": "复议决定", "body": "维持原处理意见", "date": "2026-11-26"},
 }
 ATTEMPTED = [a for a in ACTIONS if a not in OUTSIDE_TABLE]  # settle: tests/record/test_sync.py
 
@@ -106,11 +108,15 @@ PATHS: dict[str, list[tuple[str, list[str], str]]] = {
     "archived": [("withdraw", ["--reason", "撤回", "--date", "2026-11-26"], "sw-registrar"),
                  ("archive", [], "sw-archivist")],
 }
+OBJECTION = ("object", ["--channel", "行政复议", "--body", "示例市人民政府", "--date", "2026-11-26"], "sw-handler")
 # A joint case still waiting for YB's opinion: the one place an opinion can be submitted.
 VARIANTS = {"joint_waiting": ("joint", TO_JOINT_ASKED),
             # a replied case whose 回访 found the payer 不满意: the one place it can be reopened
             "replied_unsatisfied": ("replied", PATHS["replied"] + [
-                ("followup", ["--result", "不满意", "--method", "电话"], "sw-handler")])}
+                ("followup", ["--result", "不满意", "--method", "电话"], "sw-handler")]),
+            # an objection waiting for its outcome: before and after archiving
+            "replied_objected": ("replied", PATHS["replied"] + [OBJECTION]),
+            "archived_objected": ("archived", PATHS["replied"] + [OBJECTION, ("archive", [], "sw-archivist")])}
 
 
 def case_key(status: str, action: str) -> str:
@@ -118,6 +124,8 @@ def case_key(status: str, action: str) -> str:
         return "joint_waiting"
     if (status, action) == ("replied", "reopen"):
         return "replied_unsatisfied"
+    if action == "outcome" and status in ("replied", "archived"):
+        return f"{status}_objected"
     return status
 
 
@@ -283,7 +291,8 @@ def test_every_status_is_reached_and_every_action_is_in_some_row() -> None:
     assert set(PATHS) == set(STATUSES)
     assert {t.action for t in TABLE} == set(ATTEMPTED)
     assert {t.status for t in TABLE} | {"archived"} == set(STATUSES)
-    assert not [t for t in TABLE if t.status == "archived"], "an archived case can no longer be changed"
+    # an archived case takes nothing but 补充归档 entries (an objection, its outcome)
+    assert {t.action for t in TABLE if t.status == "archived"} == set(SUPPLEMENT_ACTIONS)
 
 
 # The first pair of each row is what test_every_status_action_pair uses; here the alternatives.
