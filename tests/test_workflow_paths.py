@@ -387,7 +387,6 @@ ARCHIVED_ATTEMPTS = [
     ("reject", ["--reason", "r"], "leader"),
     ("platform-result", DECISION, "bgs-office"),
     ("reply", ["--method", "邮寄", "--date", "2026-11-26"], "sw-handler"),
-    ("object", ["--channel", "调解", "--body", "b", "--date", "2026-11-26"], "sw-handler"),
     ("hand-over", ["--authority", "a", "--reason", "r"], "bgs-office"),
     ("withdraw", ["--reason", "r", "--date", "2026-11-26"], "bgs-office"),
     ("supervise", ["--kind", "督办", "--body", "b"], "bgs-office"),
