@@ -135,3 +135,32 @@ def test_a_case_the_office_concluded_goes_back_to_its_triage_when_reopened(cli) 
     view = json.loads(ok(cli("show", case, "--json")))
     assert (view["status"], view["unit"], [c["name"] for c in view["open_clocks"]]) == ("coordinating", "BGS", ["triage"])
     ok(cli("verify"))
+
+
+def test_a_notice_counted_through_a_year_without_holidays_warns_and_is_marked_when_the_calendar_changes(cli, store) -> None:
+    late = {"DISPUTECTL_NOW": "2026-12-31T10:00:00+08:00"}
+    out = cli("register", *field_args(EMPLOYER), "--no-input", as_="sw-registrar", env=late)
+    assert out.exit_code == 0, out.output
+    case = out.output.split("案件编号")[1].split()[0]
+    assert "所载期限跨越 2027 年" in out.output and "按周一至周五推算" in out.output
+    view = json.loads(ok(cli("show", case, "--json", env=late)))
+    receipt = view["notices"][0]
+    assert receipt["states"] == {"route": "2027-01-01"} and receipt["assumed_years"] == [2027]
+    assert view["notice_date_problems"] == [{"number": receipt["number"], "kind": "receipt", "assumed_years": [2027]}]
+    assert "2027 年节假日安排尚未录入" in ok(cli("show", case, env=late))
+
+    ok(cli("calendar", "add", "2027", "--holiday", "2027-01-01:2027-01-03:元旦", as_="bgs-admin", env=late))
+    view = json.loads(ok(cli("show", case, "--json", env=late)))
+    assert view["notice_date_problems"] == [{"number": receipt["number"], "kind": "receipt", "clock": "route",
+                                             "stated": "2027-01-01", "now": "2027-01-04"}]
+    assert "与现行日历不符（现为 2027-01-04）" in ok(cli("show", case, env=late))
+    due = json.loads(ok(cli("due", "--all", "--json", env=late)))
+    assert [(n["case"], n["stated"], n["now"]) for n in due["stale_notices"]] == [(case, "2027-01-01", "2027-01-04")]
+    assert "--corrected" in ok(cli("due", "--all", env={**late, "COLUMNS": "300"}))
+
+    corrected = ok(cli("notice", case, "receipt", "--corrected", as_="sw-registrar", env=late))
+    assert f"更正并替代 {receipt['number']}" in corrected
+    view = json.loads(ok(cli("show", case, "--json", env=late)))
+    assert view["notices"][-1]["replaces"] == receipt["number"] and view["notices"][-1]["states"] == {"route": "2027-01-04"}
+    assert view["notice_date_problems"] == []
+    assert json.loads(ok(cli("due", "--all", "--json", env=late)))["stale_notices"] == []

@@ -89,10 +89,9 @@ def register_case(
              + "，请核对是否同一事项。")
     say(f"首问责任人：{s.officer().name}（{s.config.unit_label(s.officer().unit)}）")
     say(f"分类流转期限：{route['due']}（{route['days']} 个工作日内）")
-    from disputectl.documents.issuing import notice_title
+    from disputectl.cli.workflow_cmds import report_notices
 
-    for notice in outcome.action.get("notices", []):
-        say(f"已出具{notice_title(notice['kind'])}：{notice['number'] or ''} {notice['path']}")
+    report_notices(case["id"], outcome.action.get("notices", []))
     _warn_missing_years(s, case)
 
 
@@ -231,6 +230,16 @@ def render_case(view: dict[str, Any]) -> None:
                          plain(describe_data(t["data"], _ConfigLabels(view))
                               + (" " + "、".join(notice_title(n) for n in t["notices"]) if t["notices"] else "")))
     print_table(timeline)
+    for p in view.get("notice_date_problems", []):
+        from disputectl.documents.issuing import notice_title
+
+        what = f"{notice_title(p['kind'])}{p['number'] or ''}"
+        if "assumed_years" in p:
+            warn(f"{what}所载期限按周一至周五推算（{'、'.join(map(str, p['assumed_years']))} 年节假日安排尚未录入）："
+                 "录入后请再核对。")
+        else:
+            warn(f"{what}所载期限 {p['stated']} 与现行日历不符（现为 {p['now']}）：请用 disputectl notice "
+                 f"{view['id']} {p['kind']} --corrected 另出具更正的文书。")
     if view["notices"]:
         from disputectl.documents.issuing import notice_title
 

@@ -82,6 +82,12 @@ def due(
     result = due_list(s, day, unit=unit, officer=officer_filter, include_all=show_all)
     _warn_years(result["missing_years"])
     _print_due(result, day, show_all, limit, as_json)
+    if not as_json:
+        from disputectl.documents.issuing import notice_title
+
+        for n in result["stale_notices"]:
+            warn(f"{n['case']} 的{notice_title(n['kind'])}{n['number'] or ''}所载期限 {n['stated']} 与现行日历不符"
+                 f"（现为 {n['now']}）：请用 disputectl notice {n['case']} {n['kind']} --corrected 更正。")
     _warn_unreadable(result["unreadable"])
 
 

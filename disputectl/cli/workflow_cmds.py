@@ -49,10 +49,22 @@ def perform_and_report(store: Path, officer: str | None, case_id: str, action: s
             from disputectl.rules.derive import clock_label
 
             say(f"期限：{clock_label(clock['name'], s.config)} {clock['due']}")
-    for notice in outcome.action.get("notices", []):
-        from disputectl.documents.issuing import notice_title
+    report_notices(outcome.case["id"], outcome.action.get("notices", []))
 
+
+def report_notices(case_id: str, notices: list[dict[str, Any]]) -> None:
+    """What was issued, and a warning for a deadline it states that was counted through a year
+    with no holiday data (Monday to Friday assumed)."""
+    from disputectl.documents.issuing import notice_title
+
+    for notice in notices:
         say(f"已出具{notice_title(notice['kind'])}：{notice['number'] or ''} {notice['path']}")
+        if notice.get("replaces"):
+            say(f"  （更正并替代 {notice['replaces']}）")
+        if notice.get("assumed_years"):
+            years = "、".join(map(str, notice["assumed_years"]))
+            warn(f"{notice_title(notice['kind'])}{notice['number'] or ''}所载期限跨越 {years} 年，该年节假日安排尚未录入，"
+                 f"按周一至周五推算；系统管理员录入后请用 disputectl show {case_id} 核对，日期有变的用 --corrected 更正。")
 
 
 def _option_for(field: Field) -> tuple[Any, Any]:

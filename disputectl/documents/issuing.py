@@ -39,11 +39,20 @@ class Issued:
     number: str | None
     path: str
     content: bytes
+    # the deadlines the notice states (clock name -> date), and the years they were counted
+    # through without holiday data (Monday to Friday assumed): show and due compare them later
+    states: tuple[tuple[str, str], ...] = ()
+    assumed_years: tuple[int, ...] = ()
 
     @property
     def entry(self) -> dict[str, Any]:
-        return {"kind": self.kind, "number": self.number, "path": self.path,
-                "sha256": hashlib.sha256(self.content).hexdigest()}
+        out: dict[str, Any] = {"kind": self.kind, "number": self.number, "path": self.path,
+                               "sha256": hashlib.sha256(self.content).hexdigest()}
+        if self.states:
+            out["states"] = dict(self.states)
+        if self.assumed_years:
+            out["assumed_years"] = list(self.assumed_years)
+        return out
 
 
 class NoticeContext:
@@ -54,6 +63,7 @@ class NoticeContext:
         self.case, self.state, self.config, self.calendar = case, state, config, calendar
         self.issued_on, self.issuer_unit = issued_on, issuer_unit
         self.full = full  # the registration in clear, for a template that asks for it (see asks_for_full)
+        self.stated: dict[str, dict[str, Any]] = {}  # the clocks whose deadline the notice being built states
 
     def personal(self) -> dict[str, str]:
         """The payer's identifier and address masked, and in full where the issuing officer could
@@ -96,6 +106,7 @@ class NoticeContext:
     def _clock(self, name: str) -> dict[str, Any]:
         for clock in reversed(self.state["clocks"]):
             if clock["name"] == name:
+                self.stated[name] = clock
                 return clock
         raise ValidationError("本案尚无相应时限记录，不能出具该文书。")
 
@@ -127,7 +138,7 @@ class NoticeContext:
                 raise ValidationError("征求意见函须指明已征求意见的单位（--unit）。")
             data = self._last("request_opinions")["data"]
             return {"to_unit_name": self.config.units[unit].name,
-                    "opinion_due": self._cn(self.state["opinions"][unit]["due"]), "question": data["question"]}
+                    "opinion_due": self._cn(self._clock(f"opinion:{unit}")["due"]), "question": data["question"]}
         if kind == "approval_request":
             data = self._last("triage_major")["data"]
             return {"reason": data["reason"], "office_opinion": "建议报请领导组组长同意后，纳入政法委“一站式”矛盾纠纷调处平台处理。"}
@@ -158,7 +169,18 @@ class NoticeContext:
         raise ValidationError(f"“{KINDS[kind].title}”随归档生成，不能单独出具。")
 
     def build(self, kind: str, number: str | None, unit: str | None = None) -> dict[str, Any]:
+        self.stated = {}
         return {**self.common(number), **self.specific(kind, unit)}
+
+    def stated_dates(self) -> tuple[tuple[tuple[str, str], ...], tuple[int, ...]]:
+        """After ``build``: the deadlines the notice states, and the years counted without holiday data."""
+        states = tuple(sorted((name, clock["due"]) for name, clock in self.stated.items()))
+        years: set[int] = set()
+        for clock in self.stated.values():
+            if not clock["calendar_days"]:
+                years.update(self.calendar.missing_years(date.fromisoformat(clock["start"]),
+                                                         date.fromisoformat(clock["due"])))
+        return states, tuple(sorted(years))
 
 
 EXTRA_TITLES = {"history": "案件经过", "manifest": "校验清单", "supplement_note": "补充归档说明",
@@ -191,5 +213,5 @@ def issue(ctx: NoticeContext, wanted: list[tuple[str, str | None]], *, store_roo
             number = format_doc_number(prefix, year, local[prefix])
         content = render_docx(kind, ctx.build(kind, number, unit), store_root)
         path = f"{case_files_dir(ctx.case['id'])}/{NOTICES_FOLDER}/{notice_file_name(kind, number, unit, ctx.config)}"
-        issued.append(Issued(kind, number, path, content))
+        issued.append(Issued(kind, number, path, content, *ctx.stated_dates()))
     return issued

@@ -38,7 +38,12 @@ def due_list(s: Session, today: date, *, unit: str | None = None, officer: str |
         unreadable = s.index.unreadable()  # the index brought up to HEAD just now
     else:
         items = [due_facts(case, state, s.config) for case, state in records]
+    stale: list[dict[str, Any]] = []
     for facts in items:
+        for mark in facts.get("stated", []):
+            now = next((c["due"] for c in reversed(facts["clocks"]) if c["name"] == mark["clock"]), None)
+            if now is not None and now != mark["stated"] and (not unit or facts["unit"] == unit.upper()):
+                stale.append({"case": facts["id"], **mark, "now": now})
         for clock in facts["clocks"]:
             view = clock_view(clock, s.config, s.calendar, today)
             holder = clock_unit(clock, facts)
@@ -64,6 +69,7 @@ def due_list(s: Session, today: date, *, unit: str | None = None, officer: str |
     rows.sort(key=lambda r: (URGENCY[r["state"]], -r["late"], r["due"], r["case"], r["clock"]))
     counts = {level: sum(r["state"] == level for r in rows) for level in URGENCY}
     return {"today": today.isoformat(), "rows": rows, "counts": counts, "missing_years": missing_years(s, used),
+            "stale_notices": stale,
             "unreadable": [{"case": case_id, "path": path} for case_id, path in unreadable]}
 
 

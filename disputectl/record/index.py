@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 ProgressFn = Callable[[int, int], None]  # (case files done, of how many)
 
-INDEX_VERSION = "12"
+INDEX_VERSION = "13"
 INDEX_NAME = "disputectl-index.sqlite"
 # Each rebuild writes a new file, disputectl-index.<n>.sqlite; this file names the one in use.
 POINTER_NAME = "disputectl-index.current"

@@ -1,6 +1,6 @@
 # Generated from schemas/case.schema.json by `python -m disputectl.rules.schema` (fastjsonschema).
 # Do not edit: change the schema and generate again (tests/test_schema_check.py checks).
-# schema sha256: 907be2c03b6dffd8d7978f9849264054bcef740422ebbd8c35b0c7c941e9546d
+# schema sha256: d04dad387d43667db1555e7d32fab54d855983d22b2931fa54374fa4f244f717
 # ruff: noqa
 # mypy: ignore-errors
 from decimal import Decimal
@@ -291,6 +291,43 @@ def validate(data, custom_formats={}, name_prefix=None):
                                             data__actions_item__notices_item_keys.remove("sha256")
                                             data__actions_item__notices_item__sha256 = data__actions_item__notices_item["sha256"]
                                             validate____defs_sha256(data__actions_item__notices_item__sha256, custom_formats, (name_prefix or "data") + ".actions[{data__actions_x}].notices[{data__actions_item__notices_x}].sha256".format(**locals()))
+                                        if "states" in data__actions_item__notices_item_keys:
+                                            data__actions_item__notices_item_keys.remove("states")
+                                            data__actions_item__notices_item__states = data__actions_item__notices_item["states"]
+                                            if not isinstance(data__actions_item__notices_item__states, (dict)):
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".actions[{data__actions_x}].notices[{data__actions_item__notices_x}].states".format(**locals()) + " must be object")
+                                            data__actions_item__notices_item__states_is_dict = isinstance(data__actions_item__notices_item__states, dict)
+                                            if data__actions_item__notices_item__states_is_dict:
+                                                data__actions_item__notices_item__states_keys = set(data__actions_item__notices_item__states.keys())
+                                                for data__actions_item__notices_item__states_key in data__actions_item__notices_item__states_keys:
+                                                    if data__actions_item__notices_item__states_key not in []:
+                                                        data__actions_item__notices_item__states_value = data__actions_item__notices_item__states.get(data__actions_item__notices_item__states_key)
+                                                        validate____defs_date(data__actions_item__notices_item__states_value, custom_formats, (name_prefix or "data") + ".actions[{data__actions_x}].notices[{data__actions_item__notices_x}].states.{data__actions_item__notices_item__states_key}".format(**locals()))
+                                        if "assumed_years" in data__actions_item__notices_item_keys:
+                                            data__actions_item__notices_item_keys.remove("assumed_years")
+                                            data__actions_item__notices_item__assumedyears = data__actions_item__notices_item["assumed_years"]
+                                            if not isinstance(data__actions_item__notices_item__assumedyears, (list, tuple)):
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".actions[{data__actions_x}].notices[{data__actions_item__notices_x}].assumed_years".format(**locals()) + " must be array")
+                                            data__actions_item__notices_item__assumedyears_is_list = isinstance(data__actions_item__notices_item__assumedyears, (list, tuple))
+                                            if data__actions_item__notices_item__assumedyears_is_list:
+                                                data__actions_item__notices_item__assumedyears_len = len(data__actions_item__notices_item__assumedyears)
+                                                for data__actions_item__notices_item__assumedyears_x, data__actions_item__notices_item__assumedyears_item in enumerate(data__actions_item__notices_item__assumedyears):
+                                                    if not isinstance(data__actions_item__notices_item__assumedyears_item, (int)) and not (isinstance(data__actions_item__notices_item__assumedyears_item, float) and data__actions_item__notices_item__assumedyears_item.is_integer()) or isinstance(data__actions_item__notices_item__assumedyears_item, bool):
+                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".actions[{data__actions_x}].notices[{data__actions_item__notices_x}].assumed_years[{data__actions_item__notices_item__assumedyears_x}]".format(**locals()) + " must be integer")
+                                                    if isinstance(data__actions_item__notices_item__assumedyears_item, (int, float, Decimal)) and not isinstance(data__actions_item__notices_item__assumedyears_item, bool):
+                                                        if data__actions_item__notices_item__assumedyears_item < 1900:
+                                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".actions[{data__actions_x}].notices[{data__actions_item__notices_x}].assumed_years[{data__actions_item__notices_item__assumedyears_x}]".format(**locals()) + " must be bigger than or equal to 1900")
+                                                        if data__actions_item__notices_item__assumedyears_item > 2200:
+                                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".actions[{data__actions_x}].notices[{data__actions_item__notices_x}].assumed_years[{data__actions_item__notices_item__assumedyears_x}]".format(**locals()) + " must be smaller than or equal to 2200")
+                                        if "replaces" in data__actions_item__notices_item_keys:
+                                            data__actions_item__notices_item_keys.remove("replaces")
+                                            data__actions_item__notices_item__replaces = data__actions_item__notices_item["replaces"]
+                                            if not isinstance(data__actions_item__notices_item__replaces, (str)):
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".actions[{data__actions_x}].notices[{data__actions_item__notices_x}].replaces".format(**locals()) + " must be string")
+                                            if isinstance(data__actions_item__notices_item__replaces, str):
+                                                data__actions_item__notices_item__replaces_len = len(data__actions_item__notices_item__replaces)
+                                                if data__actions_item__notices_item__replaces_len > 60:
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".actions[{data__actions_x}].notices[{data__actions_item__notices_x}].replaces".format(**locals()) + " must be shorter than or equal to 60 characters")
                                         if data__actions_item__notices_item_keys:
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".actions[{data__actions_x}].notices[{data__actions_item__notices_x}]".format(**locals()) + " must not contain "+str(data__actions_item__notices_item_keys)+" properties")
                         if data__actions_item_keys:
@@ -323,6 +360,14 @@ def validate(data, custom_formats={}, name_prefix=None):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".state.clocks must be array")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
+    return data
+
+def validate____defs_date(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if isinstance(data, str):
+        if not REGEX_PATTERNS['^\\d{4}-\\d{2}-\\d{2}$'].search(data):
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^\\d{4}-\\d{2}-\\d{2}$")
     return data
 
 def validate____defs_sha256(data, custom_formats={}, name_prefix=None):

@@ -405,9 +405,26 @@ def due_facts(case: dict[str, Any], state: dict[str, Any], config: Config) -> di
         actor = config.officers.get(action["actor"])
         if actor is not None and actor.roles & CASEWORK_ROLES and action["action"] not in _NOT_CASEWORK:
             acted[action["unit"]] = actor.id
+    open_clocks = [clock for clock in state["clocks"] if clock["stopped"] is None]
+    # the deadlines stated by notices in force, for the clocks still running (due marks those the
+    # calendar now puts elsewhere; the comparison is made with the calendar of the day)
+    stated = [{"number": n.get("number"), "kind": n["kind"], "clock": name, "stated": date_}
+              for n in _latest_notices(state) for name, date_ in (n.get("states") or {}).items()
+              if any(c["name"] == name and c["start"] <= n["date"] for c in open_clocks)]
     return {"id": case["id"], "payer": reg["payer"]["name"], "category": reg["category"], "region": reg["region"],
             "first_officer": reg["first_officer"], "acted": acted, "status": state["status"], "unit": state["unit"],
-            "clocks": [clock for clock in state["clocks"] if clock["stopped"] is None]}
+            "clocks": open_clocks, "stated": stated}
+
+
+def notice_slot(notice: dict[str, Any]) -> str:
+    """What a later notice replaces: one of the same kind (for 征求意见函, to the same unit)."""
+    unit = notice["path"].rsplit("（", 1)[-1] if notice["kind"] == "opinion_request" else ""
+    return f"{notice['kind']}|{unit}"
+
+
+def _latest_notices(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """The notice in force of each kind (and, for 征求意见函, of each unit asked): the last one."""
+    return list({notice_slot(notice): notice for notice in state["notices"]}.values())
 
 
 def case_facts(case: dict[str, Any], state: dict[str, Any], calendar: WorkCalendar) -> dict[str, Any]:
@@ -440,6 +457,23 @@ def case_facts(case: dict[str, Any], state: dict[str, Any], calendar: WorkCalend
 
 
 STORED_STATE_KEYS = ("status", "unit", "triage", "extended", "clocks")
+
+
+def notice_date_problems(state: dict[str, Any], calendar: WorkCalendar) -> list[dict[str, Any]]:
+    """The notices in force (the last of each kind and unit) whose stated deadlines are not the
+    ones the calendar gives now (holiday data added or changed since), and those still counted
+    through a year without holiday data."""
+    out = []
+    for notice in _latest_notices(state):
+        for name, stated in (notice.get("states") or {}).items():
+            started = [c for c in state["clocks"] if c["name"] == name and c["start"] <= notice["date"]]
+            if started and started[-1]["due"] != stated:
+                out.append({"number": notice.get("number"), "kind": notice["kind"], "clock": name, "stated": stated,
+                            "now": started[-1]["due"]})
+        missing = [y for y in notice.get("assumed_years") or () if not calendar.has_schedule(y)]
+        if missing:
+            out.append({"number": notice.get("number"), "kind": notice["kind"], "assumed_years": missing})
+    return out
 
 
 def stored_state(state: dict[str, Any]) -> dict[str, Any]:

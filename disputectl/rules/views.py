@@ -7,7 +7,13 @@ from typing import Any, Protocol
 
 from disputectl.rules.calendar import CLOCK_STATE_LABELS, WorkCalendar
 from disputectl.rules.config import Config
-from disputectl.rules.derive import LEFT_BY, clock_label, pending_opinions, waiting_for
+from disputectl.rules.derive import (
+    LEFT_BY,
+    clock_label,
+    notice_date_problems,
+    pending_opinions,
+    waiting_for,
+)
 from disputectl.rules.registration import payer_kind_label
 from disputectl.rules.validation import mask_identifier, mask_phone
 from disputectl.rules.workflow import ACTIONS, STATUSES
@@ -117,6 +123,7 @@ def case_view(case: dict[str, Any], state: dict[str, Any], config: Config, calen
         "supervisions": state["supervisions"],
         "notes": state["notes"],
         "notices": state["notices"],
+        "notice_date_problems": notice_date_problems(state, calendar),
         "archive": state["archive"],
         "clock_details": [clock_view(c, config, calendar, today, state.get("clock_ends", {}).get(str(i)))
                           for i, c in enumerate(state["clocks"])],
