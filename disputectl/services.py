@@ -34,7 +34,7 @@ from disputectl.record.store_files import (
     serialize_case,
 )
 from disputectl.rules.config import CONFIG_FILE, Officer, default_config, parse_config
-from disputectl.rules.derive import derive_state, notice_slot
+from disputectl.rules.derive import derive_state
 from disputectl.rules.numbering import next_case_id
 from disputectl.rules.workflow import ACTIONS, SUPPLEMENT_ACTIONS, produced_notices
 from disputectl.trust.signatures import ALLOWED_SIGNERS_FILE, signers_of
@@ -382,15 +382,20 @@ def _issue_notices(s: Session, case: dict[str, Any], entry: dict[str, Any], want
 
     full, sealed_kinds = _full_personal_data(s, case, wanted)
     ctx = NoticeContext(case, case["state"], s.config, s.calendar, s.today, entry["unit"], full)
+    if entry["action"] == "issue_notice":  # --corrected: the new notice names the one it replaces
+        earlier = [n for a in case["actions"][:-1] for n in a.get("notices", []) if n.get("number")]
+        for kind, unit in wanted:
+            suffix = f"（{s.config.unit_label(unit)}）.docx" if unit else ""
+            same = [n for n in earlier if n["kind"] == kind and (not unit or n["path"].endswith(suffix))]
+            if same:
+                ctx.replaces[(kind, unit)] = same[-1]["number"]
     issued = issue(ctx, wanted, store_root=s.root, taken=taken, prefixes=s.config.notice_prefixes)
     if sealed_kinds:
         issued = [_sealed_notice(s, case["id"], i) if i.kind in sealed_kinds else i for i in issued]
     entry["notices"] = [i.entry for i in issued]
-    if entry["action"] == "issue_notice":  # --corrected: the new notice names the one it replaces
-        for notice in entry["notices"]:
-            earlier = [n for a in case["actions"][:-1] for n in a.get("notices", []) if notice_slot(n) == notice_slot(notice)]
-            if earlier and earlier[-1].get("number"):
-                notice["replaces"] = earlier[-1]["number"]
+    for notice, (kind, unit) in zip(entry["notices"], wanted, strict=True):
+        if (kind, unit) in ctx.replaces:
+            notice["replaces"] = ctx.replaces[(kind, unit)]
     case["state"] = derive_state(case, s.config, s.calendar)
     return {i.path: i.content for i in issued}
 

@@ -64,6 +64,7 @@ class NoticeContext:
         self.issued_on, self.issuer_unit = issued_on, issuer_unit
         self.full = full  # the registration in clear, for a template that asks for it (see asks_for_full)
         self.stated: dict[str, dict[str, Any]] = {}  # the clocks whose deadline the notice being built states
+        self.replaces: dict[tuple[str, str | None], str] = {}  # (kind, unit) -> the number a correction replaces
 
     def personal(self) -> dict[str, str]:
         """The payer's identifier and address masked, and in full where the issuing officer could
@@ -170,7 +171,7 @@ class NoticeContext:
 
     def build(self, kind: str, number: str | None, unit: str | None = None) -> dict[str, Any]:
         self.stated = {}
-        return {**self.common(number), **self.specific(kind, unit)}
+        return {**self.common(number), **self.specific(kind, unit), "replaces": self.replaces.get((kind, unit), "")}
 
     def stated_dates(self) -> tuple[tuple[tuple[str, str], ...], tuple[int, ...]]:
         """After ``build``: the deadlines the notice states, and the years counted without holiday data."""

@@ -362,6 +362,10 @@ def _write_content(doc: DocumentObject, spec: str, numbered: bool) -> None:
                 _add_run(title, line)
             if numbered:
                 _paragraph(doc, "GW Number", "{{ doc_number }}")
+                # a corrected notice names the one it replaces (nothing when it replaces none)
+                _paragraph(doc, "GW Number", "{%p if replaces %}")
+                _paragraph(doc, "GW Number", "（本文书更正并替代{{ replaces }}）")
+                _paragraph(doc, "GW Number", "{%p endif %}")
             _paragraph(doc, "GW Body")
         elif op in ("sal", "line"):
             _paragraph(doc, "GW Salutation", text)

@@ -98,6 +98,7 @@ FIELD_LABELS: dict[str, str] = {
     "archive_code": "档号",
     "rows": "卷内文件",
     "case_summary": "本卷情况说明",
+    "replaces": "更正并替代的文号",
     "payer_id": "证件号码（遮蔽）",
     "payer_address": "缴费人地址（个人的遮蔽）",
     "payer_id_full": "证件号码（完整）",
@@ -284,6 +285,7 @@ def _label(key: str) -> str:
 
 def _prepare(kind: NoticeKind, context: Mapping[str, object]) -> dict[str, object]:
     prepared: dict[str, object] = {k: v for k, v in kind.defaults}
+    prepared["replaces"] = ""  # the number a corrected notice replaces; none by default
     for key, value in context.items():
         if key in prepared and _is_empty(value):
             continue

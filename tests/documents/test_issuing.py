@@ -456,7 +456,11 @@ def test_result_notice_by_the_tax_bureau_preview_and_reissue(cli, store, registe
     entry2, text2 = issued(cli, store, case, "result", SW_NAME, DECISION_TEXT)
     assert first_entry == entry
     assert entry2["number"] == "社争结〔2026〕2号" and entry2["path"] != entry["path"]
-    assert [line for line in text2.splitlines() if line != entry2["number"]] == [
+    # the corrected one names the one it replaces (issue 20), under its own number; otherwise the same
+    assert entry2["replaces"] == "社争结〔2026〕1号"
+    replaced = "（本文书更正并替代社争结〔2026〕1号）"
+    assert replaced in text2.splitlines() and replaced not in again
+    assert [line for line in text2.splitlines() if line not in (entry2["number"], replaced)] == [
         line for line in again.splitlines() if line != entry["number"]
     ]
 
