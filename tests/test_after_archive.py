@@ -42,12 +42,14 @@ def test_an_objection_and_its_outcome_after_archiving_are_supplements(cli, store
     ok(cli("outcome", case, "--kind", "复议决定", "--body", "维持原处理意见", "--date", "2026-11-26", as_="sw-handler"))
     after = _tree(store, case)
     assert {p: sha for p, sha in after.items() if p in archived} == archived  # nothing archived changed
+    view = json.loads(ok(cli("show", case, "--json")))
+    ids = [t["id"] for t in view["timeline"][-2:]]  # each supplement in a folder named by its entry
     added = sorted(p.split("/归档/")[1] for p in after if p not in archived)
-    assert added == ["补充1/校验清单.sha256", "补充1/补充归档说明.txt", "补充2/校验清单.sha256", "补充2/补充归档说明.txt"]
-    note = git(store, "show", f"HEAD:{case_files_dir(case)}/归档/补充2/补充归档说明.txt")
+    assert added == sorted(f"补充-{i}/{name}" for i in ids for name in ("校验清单.sha256", "补充归档说明.txt"))
+    note = git(store, "show", f"HEAD:{case_files_dir(case)}/归档/补充-{ids[1]}/补充归档说明.txt")
     assert "补充归档（第 2 次）" in note and "记录异议处理结果" in note and "维持原处理意见" in note
-    manifest = git(store, "show", f"HEAD:{case_files_dir(case)}/归档/补充2/校验清单.sha256")
-    assert "补充1/补充归档说明.txt" in manifest and "归档/卷内文件目录.docx" in manifest
+    manifest = git(store, "show", f"HEAD:{case_files_dir(case)}/归档/补充-{ids[1]}/校验清单.sha256")
+    assert f"补充-{ids[0]}/补充归档说明.txt" in manifest and "归档/卷内文件目录.docx" in manifest
 
     view = json.loads(ok(cli("show", case, "--json")))
     assert view["status"] == "archived"
@@ -72,3 +74,31 @@ def test_verify_refuses_a_supplement_that_changes_what_was_archived(cli, store: 
     commit_by_hand(store, {index: b"changed"}, "改动已归档的目录")
     report = invoke("verify", "--store", str(store))
     assert report.exit_code != 0 and "已归档" in report.output
+
+
+def test_two_offices_adding_supplements_to_one_archived_case_at_once_sync_cleanly(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "record"))
+    from test_sync import central, clone  # the multi-office helpers
+
+    bare, first = central(tmp_path, hook=True)
+    case = first.register()
+    first.ok("route", case, "--self", as_="sw-registrar")
+    first.ok("conclude", case, "--facts", "f", "--basis", "b", "--decision", "d", as_="sw-handler")
+    first.ok("reply", case, "--method", "邮寄", "--date", "2026-11-26", as_="sw-handler")
+    first.ok("archive", case, as_="sw-archivist")
+    first.ok("sync")
+    other = clone(bare, tmp_path / "other", "人社局大厅")
+    first.ok("object", case, "--channel", "行政复议", "--body", "A", "--date", "2026-11-26", as_="sw-handler")
+    other.ok("object", case, "--channel", "行政诉讼", "--body", "B", "--date", "2026-11-26", as_="bgs-office")
+    first.ok("sync")
+    other.ok("sync")
+    first.ok("sync")
+    assert first.head() == other.head()
+    view = first.show(case)
+    assert sorted(o["channel"] for o in view["objections"]) == ["行政复议", "行政诉讼"]
+    folders = {p.split("/归档/")[1].split("/")[0] for p in git(first.root, "ls-tree", "-r", "--name-only", "HEAD",
+                                                              case_files_dir(case)).split() if "/补充-" in p}
+    assert len(folders) == 2
+    first.ok("verify")

@@ -164,3 +164,40 @@ def test_a_notice_counted_through_a_year_without_holidays_warns_and_is_marked_wh
     assert view["notices"][-1]["replaces"] == receipt["number"] and view["notices"][-1]["states"] == {"route": "2027-01-04"}
     assert view["notice_date_problems"] == []
     assert json.loads(ok(cli("due", "--all", "--json", env=late)))["stale_notices"] == []
+
+
+def test_review_findings_reopen_meetings_and_hand_over(cli, store) -> None:
+    """A reopened case shows its abandoned 及时归档 as such and is not counted as closed; a 联席会议
+    counts only once held and only if held after the triage; a colleague may not hand a registered
+    matter over in the first officer's place."""
+    case = _replied(cli)
+    ok(cli("followup", case, "--result", "不满意", "--method", "电话", as_="sw-handler"))
+    ok(cli("reopen", case, "--reason", "重新核查", as_="sw-handler"))
+    view = json.loads(ok(cli("show", case, "--json")))
+    archive = next(c for c in view["clock_details"] if c["name"] == "archive")
+    assert archive["state_label"] == "已重新办理"
+    stats = json.loads(ok(cli("stats", "--from", "2026-11-01", "--to", "2026-11-30", "--json")))["totals"]
+    assert (stats["closed"], stats["replied"], stats["open"]) == (0, 0, 1)
+
+    general = ok(cli("register", *field_args(EMPLOYER), "--no-input", as_="sw-registrar")).split("案件编号")[1].split()[0]
+    ok(cli("route", general, "--office", as_="sw-registrar"))
+    ok(cli("triage-general", general, "--reason", "联办", as_="bgs-office"))
+    before = cli("meeting", general, "--date", "2026-11-01", "--place", "p", "--units", "RS,SW", "--minutes", "m",
+                 as_="bgs-office")
+    assert before.exit_code == 2 and "早于梳理为一般事项的日期" in before.output
+    ok(cli("meeting", general, "--date", "2026-12-01", "--place", "p", "--units", "RS,SW", "--minutes", "m",
+           as_="bgs-office"))  # convened ahead: its notice invites the units
+    not_yet = cli("consolidate", general, "--facts", "f", "--basis", "b", "--decision", "d", as_="bgs-office")
+    assert not_yet.exit_code == 4 and "召开过联席会议" in not_yet.output
+
+    from disputectl.trust.keys import create_key
+
+    colleague = create_key("sw-colleague2")
+    (store.parent / "c2.pub").write_text(colleague.public, encoding="utf-8")
+    ok(cli("officer", "add", "sw-colleague2", "--name", "赵同事", "--unit", "SW", "--roles", "registrar,handler",
+           "--file", str(store.parent / "c2.pub"), as_="bgs-admin"))
+    fresh = ok(cli("register", *field_args(EMPLOYER), "--no-input", as_="sw-registrar")).split("案件编号")[1].split()[0]
+    refused = cli("hand-over", fresh, "--authority", "仲裁委", "--reason", "劳动争议", as_="sw-colleague2")
+    assert refused.exit_code == 3 and "首问到底" in refused.output
+    ok(cli("hand-over", fresh, "--authority", "仲裁委", "--reason", "首问责任人外出；劳动争议", "--on-behalf",
+           as_="sw-colleague2"))

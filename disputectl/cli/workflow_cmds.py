@@ -76,12 +76,14 @@ def _option_for(field: Field) -> tuple[Any, Any]:
         return Annotated[list[str] | None, typer.Option(f"--{field.name.replace('_', '-')}", help=help_text)], None
     if field.kind == "date":
         help_text += "（如 2026-11-26）"
+    if field.kind == "flag":
+        return Annotated[bool, typer.Option(f"--{field.name.replace('_', '-')}", help=help_text)], False
     return Annotated[str | None, typer.Option(f"--{field.name.replace('_', '-')}", help=help_text)], None
 
 
 def _make_command(spec: ActionSpec) -> Any:
     def command(case_id: str, store: Path, officer: str | None, occurred: str | None = None, **fields: Any) -> None:
-        data = {k: v for k, v in fields.items() if v is not None}
+        data = {k: v for k, v in fields.items() if v is not None and v is not False}
         perform_and_report(store, officer, case_id, spec.code, data, occurred)
 
     params = [

@@ -97,7 +97,9 @@ def supplement_package(s: Session, case: dict[str, Any], head: str | None) -> di
     actions = case["actions"]
     archived_at = max(i for i, a in enumerate(actions) if a["action"] == "archive")
     number = sum(1 for a in actions[archived_at + 1:] if a.get("notices")) + 1
-    folder = f"{case_files_dir(case['id'])}/{ARCHIVE_FOLDER}/补充{number}"
+    # named by the entry's own id: two offices adding a supplement at once never write the same
+    # path (their records merge entry by entry, their folders side by side)
+    folder = f"{case_files_dir(case['id'])}/{ARCHIVE_FOLDER}/补充-{actions[-1]['id']}"
     existing = _checked_files(s, case, head, folder)
     entry = actions[-1]
     t = timeline_entry(entry, s.config)

@@ -43,7 +43,7 @@ def render_html(data: dict[str, Any]) -> str:
                                         f'<div class="k">{e(k)}</div></div>' for k, v in cards) + "</div>",
         "<h2>按期办结率</h2>", _meter_svg(t["on_time_rate"]),
         "<h2>满意率（回访中满意、基本满意的比例）</h2>", _meter_svg(t["satisfaction_rate"]),
-        "<h2>就地解决率（首问单位自行办结、未经领导组办公室的比例）</h2>", _meter_svg(t["local_rate"]),
+        "<h2>就地解决率（书面回复件中首问单位自行办结、未经领导组办公室的比例）</h2>", _meter_svg(t["local_rate"]),
         "<h2>各争议类别受理件数</h2>", _bar_svg([(r["name"], r["received"]) for r in st["groups"]["category"]]),
         "<h2>各承办单位案件数</h2>", _bar_svg([(r["name"], r["received"]) for r in st["groups"]["unit"]]),
         "<h2>超期时限数（每周）</h2>", _trend_svg(data["trend"]),
@@ -63,7 +63,7 @@ def render_html(data: dict[str, Any]) -> str:
     parts.append("<p class=meta>口径：受理＝期间内登记；办结＝期间内书面回复、移交或撤回（以操作日期计）；"
                  "按期办结＝各环节均未超期；期末未办结＝截至期末（或数据截止日）尚未办结；办理工作日＝登记至书面回复；"
                  "回访率＝期间内回访件数÷书面回复件数；满意率＝回访结果为满意、基本满意的比例；"
-                 "就地解决率＝办结件中由受理单位自行办结、未经领导组办公室的比例；受理单位＝首问单位（多点受理）。</p>")
+                 "就地解决率＝书面回复件中由受理单位自行办结、未经领导组办公室的比例；受理单位＝首问单位（多点受理）。</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

@@ -44,7 +44,7 @@ def _finish(row: dict[str, Any]) -> dict[str, Any]:
     row["on_time_rate"] = _rate(row["closed_on_time"], row["closed"])
     row["followup_rate"] = _rate(row["followed_up"], row["replied"])  # 回访率: of the replies in the period
     row["satisfaction_rate"] = _rate(row["satisfied"], row["followed_up"])  # 满意率: 满意 or 基本满意
-    row["local_rate"] = _rate(row["local"], row["closed"])  # 就地解决率
+    row["local_rate"] = _rate(row["local"], row["replied"])  # 就地解决率: of the matters answered in writing
     return row
 
 
@@ -70,7 +70,7 @@ def fact_counts(facts: dict[str, Any], start: date, end: date, cutoff: date, ove
         "replied": int(reply_days is not None),
         "followed_up": int(followed),
         "satisfied": int(followed and bool(facts["satisfied"])),
-        "local": int(in_period and facts["local"]),
+        "local": int(reply_days is not None and facts["local"]),
         "_reply_days": [] if reply_days is None else [reply_days],
     }
 
@@ -84,7 +84,7 @@ def period_stats(s: Session, start: date, end: date, today: date, *, by: Iterabl
     (or today, if earlier) and not closed by then · overdue_now: open today with a clock past due ·
     reply workdays: registration to reply, for replies in the period · objections: recorded in the period ·
     followed_up: 回访 in the period (the last one of each case), satisfied: of those 满意 or 基本满意 ·
-    local: closed in the period, concluded by the unit that took the case in without the office (就地解决).
+    local: replied in the period, concluded by the unit that took the case in without the office (就地解决).
     Grouped by category, the unit that handled it, region and the unit that took it in (多点受理).
 
     From the index the figures are summed in SQL per (category, unit, region) cell; given

@@ -625,7 +625,7 @@ class CaseIndex:
             "  OR objections != ''))"
             " SELECT category, unit, region, first_unit, sum(received), sum(closed_in), sum(closed_in AND NOT late),"
             " sum(closed_in AND late), sum(open_), 0, sum(replied), sum(followed), sum(followed AND satisfied),"
-            " sum(closed_in AND local),"
+            " sum(replied AND local),"
             " group_concat(CASE WHEN replied THEN reply_days END), group_concat(nullif(objections, ''))"
             " FROM f GROUP BY category, unit, region, first_unit", params)
         cells = {(r[0], r[1], r[2], r[3]): list(r) for r in rows}

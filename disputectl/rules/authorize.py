@@ -8,7 +8,7 @@ from typing import Any
 from disputectl.errors import NotAllowed, PermissionDenied, ValidationError
 from disputectl.rules.calendar import WorkCalendar
 from disputectl.rules.config import CONSOLIDATE_RULES, ROLES, Config, Officer
-from disputectl.rules.derive import pending_opinions
+from disputectl.rules.derive import action_day, pending_opinions
 from disputectl.rules.validation import check_text, parse_date
 from disputectl.rules.workflow import (
     ACTIONS,
@@ -102,7 +102,9 @@ def clean_data(action: str, data: dict[str, Any], config: Config) -> dict[str, A
             if field.required:
                 problems.append(f"请填写{field.label}")
             continue
-        if field.kind == "text":
+        if field.kind == "flag":
+            out[field.name] = value  # worked out where it applies (check_first_officer)
+        elif field.kind == "text":
             problem = check_text(field.label, value)
             if problem:
                 problems.append(problem)
@@ -156,8 +158,11 @@ def check_first_officer(action: str, officer: Officer, case: dict[str, Any], dat
     """首问到底: the officer who registered the case routes it. A colleague of the same unit may,
     while the first officer is away, only saying so (``--on-behalf``) and why; it is recorded."""
     first = case["registration"]["first_officer"]
+    if officer.unit != case["registration"]["first_unit"]:
+        data.pop("on_behalf", None)
+        return  # the office handing a matter over: not a colleague standing in (the table says who may)
     first_name = config.officers[first].name if first in config.officers else first
-    reason = data.get("note" if action == "route_self" else "reason")
+    reason = data.get("note" if action == "route_self" else "reason")  # hand_over: its own reason
     if officer.id == first:
         if data.get("on_behalf"):
             raise ValidationError("您就是本案的首问责任人，不需要 --on-behalf。")
@@ -217,7 +222,7 @@ def check_guard(transition: Transition, officer: Officer, case: dict[str, Any], 
         asked = set(state["opinions"]) | set(data["units"])
         wanted = config.policy["general_min_units"]
         if len(asked) < wanted:
-            raise ValidationError(f"一般事项须由两个及以上职能部门联合办理：联办单位至少 {wanted} 个"
+            raise ValidationError(f"一般事项须由多个职能部门联合办理：按本案件库配置，联办单位至少 {wanted} 个"
                                   f"（本案已征求 {len(state['opinions'])} 个，本次 {len(data['units'])} 个）。")
         again = [u for u in data["units"] if u in pending_opinions(state)]
         if again:
@@ -229,13 +234,15 @@ def check_guard(transition: Transition, officer: Officer, case: dict[str, Any], 
                              + "、".join(config.unit_label(u) for u in pending)
                              + "，不能综合办结；待以上单位提交书面意见后再综合意见办结。")
         rule = config.policy["consolidate_requires"]
-        met = bool(state["meetings"])
+        # held by today, of this round (a reopened case starts a new one: derive._reopen)
+        met = any(m["date"] <= today.isoformat() for m in state["meetings"])
         opinions = sum(1 for o in state["opinions"].values() if o["submitted"]) >= 2
         enough = {"meeting_or_opinions": met or opinions, "opinions": opinions, "meeting": met,
                   "meeting_and_opinions": met and opinions}[rule]
         if not enough:
+            hint = "召开联席会议并征求书面意见" if rule == "meeting_and_opinions" else "召开联席会议或征求书面意见"
             raise NotAllowed(f"案件当前状态为“{STATUSES[state['status']]}”：综合意见办结须{CONSOLIDATE_RULES[rule]}"
-                             "（按本案件库配置 policy.consolidate_requires）；请先召开联席会议或征求书面意见。")
+                             f"（按本案件库配置 policy.consolidate_requires）；请先{hint}。")
     elif guard == "objection_open":
         from disputectl.rules.workflow import OUTCOME_KINDS
 
@@ -255,16 +262,19 @@ def check_guard(transition: Transition, officer: Officer, case: dict[str, Any], 
 def check_dates(action: str, case: dict[str, Any], state: dict[str, Any], data: dict[str, Any],
                 today: date) -> None:
     """A delivery, objection or withdrawal is recorded after it happened, and not before what it follows."""
-    if action not in ("reply", "object", "withdraw", "outcome") or "date" not in data:
+    if action not in ("reply", "object", "withdraw", "outcome", "convene") or "date" not in data:
         return
     label = next(f.label for f in ACTIONS[action].fields if f.name == "date")
     value = date.fromisoformat(data["date"])
-    if value > today:
+    if value > today and action != "convene":  # a 联席会议 is convened ahead (its notice invites the units)
         raise ValidationError(f"{label} {value.isoformat()} 晚于今天（{today.isoformat()}）：请在事后按实际日期登记。")
     if action == "reply":
         floor, what = (state.get("decision") or {}).get("date"), "作出处理意见的日期"
     elif action == "object":
         floor, what = (state.get("reply") or {}).get("date"), "书面回复送达日期"
+    elif action == "convene":
+        triaged = [a for a in case["actions"] if a["action"] in ("triage_general", "reject")]
+        floor, what = (action_day(triaged[-1]).isoformat() if triaged else None), "梳理为一般事项的日期"
     elif action == "outcome":
         from disputectl.rules.workflow import OUTCOME_KINDS
 
@@ -297,7 +307,7 @@ def authorize(action: str, officer: Officer, case: dict[str, Any], state: dict[s
             raise NotAllowed("本案有尚未核处的矛盾操作，不能归档：请领导组办公室先用 disputectl settle 核处。")
     check_officer(transition, officer, case, state, config)
     clean = clean_data(action, data, config)
-    if action in ROUTING:
+    if action in ROUTING or (action == "hand_over" and state["status"] == "registered"):
         check_first_officer(action, officer, case, clean, config)
     check_dates(action, case, state, clean, today)
     check_guard(transition, officer, case, state, clean, config, calendar, today)

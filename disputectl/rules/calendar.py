@@ -63,7 +63,7 @@ def missing_schedule_warning(years: Iterable[int]) -> str:
     names = "、".join(f"{y}年" for y in sorted(set(years)))
     return (
         f"缺少{names}节假日安排，已按周一至周五计算；"
-        "可在案卷库 calendar/<年份>.yaml 中补充后重新计算。"
+        "可在案件库 calendar/<年份>.yaml 中补充后重新计算。"
     )
 
 

@@ -34,7 +34,7 @@ SATISFIED = ("满意", "基本满意")
 AFTERCARE_CLOCKS = frozenset({"archive", "followup"})
 # A clock stopped because the case left the stage (not because the stage was done): shown so.
 LEFT_BY = {"refer": "已提请领导组办公室", "return": "已退回", "route_office": "已流转领导组办公室",
-           "hand_over": "已移交", "withdraw": "已撤回", "reject": "组长未同意"}
+           "hand_over": "已移交", "withdraw": "已撤回", "reject": "组长未同意", "reopen": "已重新办理"}
 
 
 def action_day(action: dict[str, Any]) -> date:
@@ -295,8 +295,9 @@ def _reject(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office:
 def _reply(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
     r.stop_all(day)
     r.state["reply"] = {"method": d["method"], "date": d["date"], "officer": a["actor"], "unit": a["unit"]}
-    r.open_later_clock("archive", day)
-    r.open_later_clock("followup", day)
+    delivered = date.fromisoformat(d["date"])  # counted from the delivery, not the day it was recorded
+    r.open_later_clock("archive", delivered)
+    r.open_later_clock("followup", delivered)
 
 
 def _object(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
@@ -323,6 +324,11 @@ def _reopen(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office:
     r.state["reopened"].append({"date": day.isoformat(), "reason": d["reason"], "decision": r.state["decision"],
                                 "reply": r.state["reply"]})
     r.state["decision"], r.state["reply"] = None, None
+    # a new round: its 联席会议 and 书面意见 are its own (the earlier ones stay on record)
+    r.state.setdefault("earlier_meetings", []).extend(r.state["meetings"])
+    r.state["meetings"] = []
+    r.state["earlier_opinions"] += [{"unit": u, **o} for u, o in r.state["opinions"].items() if o["submitted"]]
+    r.state["opinions"] = {}
     if r.config.units[r.state["unit"]].kind in ("office", "platform"):
         r.state["unit"] = office
         r.state["status"] = "coordinating"
@@ -430,8 +436,12 @@ def _latest_notices(state: dict[str, Any]) -> list[dict[str, Any]]:
 def case_facts(case: dict[str, Any], state: dict[str, Any], calendar: WorkCalendar) -> dict[str, Any]:
     """The few per-case figures statistics need, so they can be kept as index columns."""
     registered = action_day(case["actions"][0])
-    closed = next((action_day(a) for a in case["actions"] if a["action"] in CLOSING_ACTIONS), None)
-    reply = next((action_day(a) for a in case["actions"] if a["action"] == "reply"), None)
+    # the last closing and the last reply: a case reopened after a 不满意 回访 is open until replied again
+    closing = [action_day(a) for a in case["actions"] if a["action"] in CLOSING_ACTIONS]
+    replies = [action_day(a) for a in case["actions"] if a["action"] == "reply"]
+    reopened = state["status"] not in ("replied", "handed_over", "withdrawn", "archived")
+    closed = closing[-1] if closing and not reopened else None
+    reply = replies[-1] if replies and not reopened else None
     reg = case["registration"]
     followups = [a for a in case["actions"] if a["action"] == "followup"]
     decision = state.get("decision") or {}

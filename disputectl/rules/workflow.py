@@ -51,7 +51,7 @@ FOLLOWUP_METHODS = ("电话", "面谈", "短信")
 class Field:
     name: str
     label: str
-    kind: str = "text"  # text | date | unit | units | int | choice
+    kind: str = "text"  # text | date | unit | units | int | choice | flag
     required: bool = True
     choices: tuple[str, ...] = ()
 
@@ -69,7 +69,7 @@ def _f(name: str, label: str, kind: str = "text", required: bool = True, choices
 
 
 # 首问到底: a colleague routes for an absent 首问责任人 (whose id this records), with the reason
-ON_BEHALF = _f("on_behalf", "代首问责任人办理", required=False)
+ON_BEHALF = _f("on_behalf", "首问责任人不在岗，代为办理（须写明原因）", "flag", required=False)
 ROUTING = ("route_self", "route_transfer", "route_office")
 
 ACTIONS: dict[str, ActionSpec] = {
@@ -108,7 +108,8 @@ ACTIONS: dict[str, ActionSpec] = {
                                      _f("method", "回访方式", "choice", choices=FOLLOWUP_METHODS),
                                      _f("note", "回访情况", required=False))),
         ActionSpec("reopen", "重新办理（回访不满意）", (_f("reason", "重新办理的理由"),)),
-        ActionSpec("hand_over", "移交", (_f("authority", "移交机关"), _f("reason", "移交理由")), notice="handover"),
+        ActionSpec("hand_over", "移交", (_f("authority", "移交机关"), _f("reason", "移交理由"), ON_BEHALF),
+                   notice="handover"),
         ActionSpec("withdraw", "缴费人撤回", (_f("reason", "撤回理由"), _f("date", "撤回日期", "date"))),
         ActionSpec("supervise", "督办/催办", (_f("kind", "类型", "choice", choices=SUPERVISION_KINDS), _f("body", "内容"))),
         ActionSpec("note", "备注", (_f("body", "内容"),)),

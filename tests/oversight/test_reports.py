@@ -199,8 +199,8 @@ def test_stats_for_november(generated: tuple[Path, dict[str, str]], loaded: tupl
         "received": 16, "closed": 6, "closed_on_time": 4, "closed_late": 2, "open": 11, "overdue_now": 5,
         "objections": 1, "replied": 4, "avg_reply_workdays": 10.5, "median_reply_workdays": 7.5,
         "on_time_rate": 0.6667, "followed_up": 0, "satisfied": 0, "followup_rate": 0.0, "satisfaction_rate": None,
-        # E, F, G and Q concluded by the unit that took them in; H withdrawn, L handed over
-        "local": 4, "local_rate": 0.6667,
+        # E, F, G and Q concluded and replied to by the unit that took them in (H withdrawn, L handed over: not counted)
+        "local": 4, "local_rate": 1.0,
     }
     region = {r["code"]: r for r in result["groups"]["region"]}
     assert set(region) == {"SBJ", "DQ", "XQ", "NX"}
