@@ -78,6 +78,10 @@ def check_officer(transition: Transition, officer: Officer, case: dict[str, Any]
     for role, rule in transition.who:
         if officer.has_role(role) and unit_rule_holds(rule, officer, case, state, config):
             return
+    submitted = state["opinions"].get(officer.unit, {}).get("submitted") if transition.action == "submit_opinion" else None
+    if submitted and officer.has_role("handler"):
+        raise NotAllowed(f"{config.unit_label(officer.unit)}已于 {submitted} 提交书面意见，不能重复提交；"
+                         "需要修改的，请领导组办公室再次征求贵单位意见（request-opinions），届时提交新的意见（原意见仍留在记录中）。")
     roles = "、".join(ROLES[r] for r in sorted(officer.roles))
     raise PermissionDenied(
         f"{officer.name}（{config.unit_label(officer.unit)}，{roles}）无权{ACTIONS[transition.action].label}："
