@@ -487,3 +487,13 @@ def test_extension_must_be_asked_before_the_handling_limit_ends(walk):
     assert result.exit_code == 0, result.output
     v = w.show()
     assert (v["extended"], open_clocks(v)) == (True, {"handle": "2026-12-24"})
+
+
+def test_units_involved_in_a_case_may_add_notes_others_may_not(walk):
+    w = walk()
+    w.do("route", "--to", "RS", "--reason", "转人社", as_="sw-registrar")
+    w.do("note", "--body", "已电话告知缴费人转办情况", as_="sw-registrar")  # the unit that took it in
+    v = w.do("note", "--body", "已收到，正在核对", as_="rs-handler")  # the unit holding it
+    assert [n["body"] for n in v["notes"]] == ["已电话告知缴费人转办情况", "已收到，正在核对"]
+    msg = w.refused("note", "--body", "x", as_="yb-handler", code=3)  # never involved
+    assert "经手本案的单位" in msg

@@ -35,7 +35,18 @@ def unit_rule_holds(rule: str, officer: Officer, case: dict[str, Any], state: di
         return officer.unit in pending_opinions(state)
     if rule == "holder_or_office":
         return officer.unit in (state["unit"], config.office_unit)
+    if rule == "involved":
+        return officer.unit in involved_units(case, state, config)
     raise ValueError(rule)
+
+
+def involved_units(case: dict[str, Any], state: dict[str, Any], config: Config) -> set[str]:
+    """The units a case has passed through: the one that took it in, each that held or acted on
+    it, each asked for an opinion, and the office."""
+    units = {case["registration"]["first_unit"], state["unit"], config.office_unit, *state["opinions"]}
+    units |= {a["unit"] for a in case["actions"]}
+    units |= {o["unit"] for o in state.get("earlier_opinions", [])}
+    return units
 
 
 def check_settle(officer: Officer, case: dict[str, Any], state: dict[str, Any], data: dict[str, Any],

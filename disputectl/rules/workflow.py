@@ -33,6 +33,7 @@ UNIT_RULES: dict[str, str] = {
     "office": "领导组办公室",
     "opinion_unit": "被征求意见的单位",
     "holder_or_office": "当前承办单位或领导组办公室",
+    "involved": "经手本案的单位",
 }
 
 DELIVERY_METHODS = ("直接送达", "邮寄", "电子送达")
@@ -186,7 +187,9 @@ _ROWS: list[Transition] = [
     Transition("withdrawn", "archive", "archived", (("archivist", "holder_or_office"),)),
 ]
 _ROWS += [Transition(s, "supervise", None, OFFICE) for s in OPEN_FOR_NOTES]
-_ROWS += [Transition(s, "note", None, OFFICE) for s in OPEN_FOR_NOTES]
+# notes: the office, and the units involved in the case (it took it in, held it, acted or was asked)
+NOTE_TAKERS = OFFICE + (("handler", "involved"), ("registrar", "involved"))
+_ROWS += [Transition(s, "note", None, NOTE_TAKERS) for s in OPEN_FOR_NOTES]
 _ROWS += [Transition(s, "issue_notice", None, NOTICE_ISSUERS, "notice_kind") for s in OPEN_FOR_NOTES]
 
 TABLE: tuple[Transition, ...] = tuple(_ROWS)

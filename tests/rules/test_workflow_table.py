@@ -200,6 +200,7 @@ def rule_units(rule: str, case: dict[str, Any], state: dict[str, Any], config: C
         "office": [config.office_unit],
         "opinion_unit": pending_opinions(state) or ["RS"],
         "holder_or_office": [state["unit"], config.office_unit],
+        "involved": [case["registration"]["first_unit"], state["unit"]],
     }[rule]
 
 
