@@ -36,7 +36,12 @@ from disputectl.record.store_files import (
 from disputectl.rules.config import CONFIG_FILE, Officer, default_config, parse_config
 from disputectl.rules.derive import derive_state
 from disputectl.rules.numbering import next_case_id
-from disputectl.rules.workflow import ACTIONS, SUPPLEMENT_ACTIONS, produced_notices
+from disputectl.rules.workflow import (
+    ACTIONS,
+    ATTACHING_ACTIONS,
+    SUPPLEMENT_ACTIONS,
+    produced_notices,
+)
 from disputectl.trust.signatures import ALLOWED_SIGNERS_FILE, signers_of
 
 if TYPE_CHECKING:
@@ -274,6 +279,19 @@ def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment
     return commit_signed(s, officer, build)
 
 
+def _attach(s: Session, case_id: str, entry: dict[str, Any], attachments: list[Attachment]) -> dict[str, bytes | None]:
+    """The action's files under the case's 附件 folder (prefixed with the action's id: never two of
+    the same name), recorded with their checksums on the action."""
+    files: dict[str, bytes | None] = {}
+    entry["attachments"] = []
+    for att in attachments:
+        name = f"{entry['id']}-" + (_stored_name(att.name) if s.keyring is not None else att.name)
+        rel = f"{case_files_dir(case_id)}/附件/{name}"
+        files[rel] = att.content
+        entry["attachments"].append({"name": name, "sha256": att.sha256, "size": len(att.content), "path": rel})
+    return files
+
+
 def _stored_name(name: str) -> str:
     """An attachment's name as stored: a scan named after the ID number it shows (张三身份证
     330106….pdf) keeps only the masked number in the name (the name is a path every clone has)."""
@@ -297,8 +315,10 @@ def repeated_cases(s: Session, token: str) -> list[tuple[str, str]]:
             if status not in CLOSED_STATUSES or (closed or "") >= since]
 
 
-def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any], *, occurred: date | None = None) -> Outcome:
-    """Do one workflow action on one case as the session's officer: one commit or nothing."""
+def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any], *, occurred: date | None = None,
+            attachments: list[Attachment] | None = None) -> Outcome:
+    """Do one workflow action on one case as the session's officer: one commit or nothing.
+    ``attachments``: the document the action records (a scan, a file), kept beside the case."""
     from disputectl.rules.authorize import (
         authorize,  # only writers need the checks (and the ID validators)
     )
@@ -306,6 +326,9 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any], *, o
     officer = s.officer()
     if action not in ACTIONS or action == "register":
         raise NotFound(f"没有“{action}”这项操作。")
+    if attachments and action not in ATTACHING_ACTIONS:
+        raise ValidationError(f"“{ACTIONS[action].label}”不附材料；可附材料的是："
+                              + "、".join(ACTIONS[a].label for a in ATTACHING_ACTIONS) + "。")
 
     def build(head: str | None) -> tuple[dict[str, bytes | None], str, Outcome]:
         case = load_case(s, case_id, head)
@@ -326,6 +349,8 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any], *, o
         case["actions"].append(entry)
         case["state"] = derive_state(case, s.config, s.calendar)
         files: dict[str, bytes | None] = {}
+        if attachments:
+            files.update(_attach(s, case["id"], entry, attachments))
         wanted = _wanted_notices(s, case, action, clean)
         if wanted:
             files.update(_issue_notices(s, case, entry, wanted, head))

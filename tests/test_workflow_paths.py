@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -497,3 +498,40 @@ def test_units_involved_in_a_case_may_add_notes_others_may_not(walk):
     assert [n["body"] for n in v["notes"]] == ["已电话告知缴费人转办情况", "已收到，正在核对"]
     msg = w.refused("note", "--body", "x", as_="yb-handler", code=3)  # never involved
     assert "经手本案的单位" in msg
+
+
+def test_actions_that_record_a_document_take_its_file(walk, tmp_path):
+    import hashlib
+
+    import yaml
+
+    from disputectl.documents.notices import docx_lines
+    from disputectl.record.store_files import case_path
+
+    scan = tmp_path / "送达回证.pdf"
+    scan.write_bytes(b"%PDF-1.4 receipt of delivery")
+    w = walk()
+    w.do("route", "--self", as_="sw-registrar")
+    w.do("conclude", *DECISION, as_="sw-handler")
+    bad = tmp_path / "tool.exe"
+    bad.write_bytes(b"MZ")
+    msg = w.refused("reply", "--method", "邮寄", "--date", "2026-11-26", "--attach", str(bad), as_="sw-handler", code=2)
+    assert "类型不能作为材料保存" in msg
+    w.do("reply", "--method", "邮寄", "--date", "2026-11-26", "--attach", str(scan), as_="sw-handler")
+    record = yaml.safe_load(git(w.store, "show", f"HEAD:{case_path(w.case)}"))
+    [attachment] = record["actions"][-1]["attachments"]
+    assert attachment["name"].endswith("-送达回证.pdf") and attachment["size"] == len(scan.read_bytes())
+    stored = subprocess.run(["git", "-C", str(w.store), "show", f"HEAD:{attachment['path']}"], capture_output=True,
+                            check=True).stdout
+    assert stored == scan.read_bytes() and attachment["sha256"] == hashlib.sha256(stored).hexdigest()
+    w.do("archive", as_="sw-archivist")
+    record = yaml.safe_load(git(w.store, "show", f"HEAD:{case_path(w.case)}"))
+    index = next(n for n in record["actions"][-1]["notices"] if n["kind"] == "archive_index")
+    lines = docx_lines(subprocess.run(["git", "-C", str(w.store), "show", f"HEAD:{index['path']}"],
+                                      capture_output=True, check=True).stdout)
+    assert any("书面回复缴费人材料：送达回证.pdf" in line for line in lines)
+    manifest = next(n for n in record["actions"][-1]["notices"] if n["kind"] == "manifest")
+    assert attachment["sha256"] in git(w.store, "show", f"HEAD:{manifest['path']}")
+    assert w.cli("verify").exit_code == 0
+    no_files = w.cli("sign", w.case, "--attach", str(scan), as_="sw-handler")
+    assert no_files.exit_code == 2 and "--attach" in no_files.output

@@ -32,13 +32,18 @@ _COMMAND_NAMES = {"convene": "meeting", "submit_opinion": "opinion", "request_op
 
 
 def perform_and_report(store: Path, officer: str | None, case_id: str, action: str, data: dict[str, Any],
-                       occurred: str | None = None) -> None:
+                       occurred: str | None = None, attach: list[Path] | None = None) -> None:
     from disputectl.rules.derive import waiting_for
     from disputectl.rules.workflow import STATUSES
     from disputectl.services import perform
 
+    attachments = None
+    if attach:
+        from disputectl.rules.registration import read_attachments
+
+        attachments = read_attachments(list(attach), documents_only=True)
     s = session(store, officer)
-    outcome = perform(s, case_id, action, data, occurred=parse_occurred(occurred))
+    outcome = perform(s, case_id, action, data, occurred=parse_occurred(occurred), attachments=attachments)
     for line in s.recovered:
         warn(line)
     state = outcome.case["state"]
@@ -50,6 +55,8 @@ def perform_and_report(store: Path, officer: str | None, case_id: str, action: s
 
             say(f"期限：{clock_label(clock['name'], s.config)} {clock['due']}")
     report_notices(outcome.case["id"], outcome.action.get("notices", []))
+    for att in outcome.action.get("attachments", []):
+        say(f"已附材料：{att['path']}（{att['size']} 字节，SHA-256 {att['sha256'][:12]}…）")
 
 
 def report_notices(case_id: str, notices: list[dict[str, Any]]) -> None:
@@ -81,10 +88,15 @@ def _option_for(field: Field) -> tuple[Any, Any]:
     return Annotated[str | None, typer.Option(f"--{field.name.replace('_', '-')}", help=help_text)], None
 
 
+AttachOpt = Annotated[list[Path] | None, typer.Option(
+    "--attach", help="附上本次办理的材料（扫描件、文件），可多次使用；每个不超过 50 MB，限文档、图片和录音。")]
+
+
 def _make_command(spec: ActionSpec) -> Any:
-    def command(case_id: str, store: Path, officer: str | None, occurred: str | None = None, **fields: Any) -> None:
+    def command(case_id: str, store: Path, officer: str | None, occurred: str | None = None,
+                attach: list[Path] | None = None, **fields: Any) -> None:
         data = {k: v for k, v in fields.items() if v is not None and v is not False}
-        perform_and_report(store, officer, case_id, spec.code, data, occurred)
+        perform_and_report(store, officer, case_id, spec.code, data, occurred, attach)
 
     params = [
         inspect.Parameter("case_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=CaseArg),
@@ -92,6 +104,10 @@ def _make_command(spec: ActionSpec) -> Any:
         inspect.Parameter("officer", inspect.Parameter.KEYWORD_ONLY, annotation=AsOpt, default=None),
         inspect.Parameter("occurred", inspect.Parameter.KEYWORD_ONLY, annotation=OccurredOpt, default=None),
     ]
+    from disputectl.rules.workflow import ATTACHING_ACTIONS
+
+    if spec.code in ATTACHING_ACTIONS:
+        params.append(inspect.Parameter("attach", inspect.Parameter.KEYWORD_ONLY, annotation=AttachOpt, default=None))
     for field in spec.fields:
         annotation, default = _option_for(field)
         params.append(inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default))

@@ -10,6 +10,7 @@ from disputectl.documents.notices import KINDS, format_date_cn, render_docx
 from disputectl.errors import StoreError
 from disputectl.record.gitstore import iter_tree_files
 from disputectl.record.store_files import case_files_dir, recorded_files
+from disputectl.rules.workflow import ACTIONS
 
 if TYPE_CHECKING:
     from disputectl.record.session import Session
@@ -39,6 +40,13 @@ def _index_rows(s: Session, case: dict[str, Any]) -> list[dict[str, str]]:
         rows.append({"seq": str(len(rows) + 1), "doc_number": "", "author": case["registration"]["payer"]["name"],
                      "title": f"缴费人提交材料：{att['name']}", "date": format_date_cn(date.fromisoformat(case["actions"][0]["at"][:10])),
                      "pages": "1", "remark": "附件"})
+    for action in case["actions"]:
+        for att in action.get("attachments", []):
+            label = ACTIONS[action["action"]].label if action["action"] in ACTIONS else action["action"]
+            rows.append({"seq": str(len(rows) + 1), "doc_number": "",
+                         "author": s.config.units[action["unit"]].name if action["unit"] in s.config.units else action["unit"],
+                         "title": f"{label}材料：{att['name'].split('-', 2)[-1]}",
+                         "date": format_date_cn(date.fromisoformat(action["at"][:10])), "pages": "1", "remark": "附件"})
     return rows
 
 

@@ -1,6 +1,6 @@
 # Generated from schemas/case.schema.json by `python -m disputectl.rules.schema` (fastjsonschema).
 # Do not edit: change the schema and generate again (tests/test_schema_check.py checks).
-# schema sha256: d04dad387d43667db1555e7d32fab54d855983d22b2931fa54374fa4f244f717
+# schema sha256: 772c1443039da16fcd037ead3a94325bfe8d9a4e07cb867b64111c587d8f907a
 # ruff: noqa
 # mypy: ignore-errors
 from decimal import Decimal
@@ -255,6 +255,16 @@ def validate(data, custom_formats={}, name_prefix=None):
                             data__actions_item_keys.remove("sealed")
                             data__actions_item__sealed = data__actions_item["sealed"]
                             validate____defs_sealed(data__actions_item__sealed, custom_formats, (name_prefix or "data") + ".actions[{data__actions_x}].sealed".format(**locals()))
+                        if "attachments" in data__actions_item_keys:
+                            data__actions_item_keys.remove("attachments")
+                            data__actions_item__attachments = data__actions_item["attachments"]
+                            if not isinstance(data__actions_item__attachments, (list, tuple)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".actions[{data__actions_x}].attachments".format(**locals()) + " must be array")
+                            data__actions_item__attachments_is_list = isinstance(data__actions_item__attachments, (list, tuple))
+                            if data__actions_item__attachments_is_list:
+                                data__actions_item__attachments_len = len(data__actions_item__attachments)
+                                for data__actions_item__attachments_x, data__actions_item__attachments_item in enumerate(data__actions_item__attachments):
+                                    validate____defs_file(data__actions_item__attachments_item, custom_formats, (name_prefix or "data") + ".actions[{data__actions_x}].attachments[{data__actions_item__attachments_x}]".format(**locals()))
                         if "notices" in data__actions_item_keys:
                             data__actions_item_keys.remove("notices")
                             data__actions_item__notices = data__actions_item["notices"]

@@ -42,6 +42,9 @@ REGISTRATION_FIELDS: dict[str, str] = {
     "region": "属地区域代码",
 }
 MAX_ATTACHMENT_BYTES = 50_000_000
+# what an office scans or receives: documents and images; never programs or archives of files
+ATTACHMENT_TYPES = (".pdf", ".ofd", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".doc", ".docx", ".wps", ".xls", ".xlsx",
+                    ".et", ".txt", ".rtf", ".odt", ".ods", ".mp3", ".m4a", ".wav", ".amr")
 _KIND_ALIASES = {"employer": "employer", "用人单位": "employer", "单位": "employer",
                  "individual": "individual", "个人": "individual"}
 
@@ -61,7 +64,9 @@ def missing_fields(fields: Mapping[str, Any]) -> list[str]:
     return [k for k in REGISTRATION_FIELDS if k not in optional and not str(fields.get(k) or "").strip()]
 
 
-def read_attachments(paths: list[Path]) -> list[Attachment]:
+def read_attachments(paths: list[Path], *, documents_only: bool = False) -> list[Attachment]:
+    """The files to attach; ``documents_only`` (the files an action records): documents, images
+    and recordings only (``ATTACHMENT_TYPES``)."""
     problems: list[str] = []
     out: list[Attachment] = []
     for path in paths:
@@ -69,6 +74,9 @@ def read_attachments(paths: list[Path]) -> list[Attachment]:
         problem = _attachment_name_problem(name)
         if problem:
             problems.append(problem)
+            continue
+        if documents_only and not name.lower().endswith(ATTACHMENT_TYPES):
+            problems.append(f"附件“{name[:60]}”的类型不能作为材料保存，可用：" + "、".join(t[1:] for t in ATTACHMENT_TYPES))
             continue
         try:
             if path.stat().st_size > MAX_ATTACHMENT_BYTES:

@@ -40,6 +40,10 @@ DELIVERY_METHODS = ("直接送达", "邮寄", "电子送达")
 OBJECTION_CHANNELS = ("调解", "行政复议", "仲裁", "行政诉讼")
 # what ends each kind of objection, and the channel it ends
 OUTCOME_KINDS = {"调解结果": "调解", "复议决定": "行政复议", "仲裁裁决": "仲裁", "判决": "行政诉讼"}
+# actions that record a document, which may come with its scan or file (--attach): a 书面意见, the
+# meeting's sign-in sheet, the 送达回证, the platform's result, an objection, a hand-over, a note
+ATTACHING_ACTIONS = ("submit_opinion", "convene", "reply", "platform_result", "object", "outcome", "hand_over", "note",
+                     "followup", "conclude", "consolidate")
 # recorded also after archiving, as 补充归档 entries (the archive gains a supplement)
 SUPPLEMENT_ACTIONS = ("object", "outcome")
 RETENTIONS = ("永久", "30年", "10年")

@@ -136,6 +136,12 @@ def seal_problems(case: dict[str, Any], suite: str, key_ids: Callable[[str], boo
         for attachment in reg.get("attachments") or []:
             if has_personal_data(str(attachment.get("name", ""))):
                 yield "附件名含有明文的证件号码或手机号"
+    for action in case.get("actions", []):
+        if new_records is not None and str(action.get("id")) not in new_records:
+            continue
+        for attachment in action.get("attachments") or []:
+            if has_personal_data(str(attachment.get("name", "")).split("-", 2)[-1]):
+                yield "附件名含有明文的证件号码或手机号"
     for _, record_id, name, entry in sealed_entries(case):
         if new_records is not None and record_id not in new_records:
             continue
