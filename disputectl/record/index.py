@@ -414,6 +414,7 @@ class CaseIndex:
             copied = True
 
         pool: ProcessPoolExecutor | None = None
+        before = set(multiprocessing.active_children())  # whatever else this process runs is not ours to stop
         try:
             try:  # the workers are forked at the first task
                 pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
@@ -446,7 +447,7 @@ class CaseIndex:
                              "请关闭其他程序后再运行 disputectl reindex。") from None
         finally:
             if pool is not None:
-                _stop(pool)
+                _stop(pool, before)
             history_file.unlink(missing_ok=True)
             self._remove_parts()
             _WORKER_SETTINGS = None
@@ -734,13 +735,18 @@ def _bounded(pool: Executor, work: Callable[[Any], Any], tasks: Iterable[Any], w
         yield pending.popleft().result()
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
+def _stop(pool: ProcessPoolExecutor, before: set[Any]) -> None:
     """The pool's workers gone now, not after the tasks they have (the history: ~20 s at
     100,000 cases), as on Ctrl-C or a failure nothing they write is wanted any more; and gone
     when this returns (none writes a chunk's file after the clean-up)."""
-    # the pool's own list, taken before shutdown() lets go of it (after a shutdown it is None)
+    # the pool's own list, taken before shutdown() lets go of it (after a shutdown it is None);
+    # a pool broken by a killed worker has let go of it already: then the children this process
+    # forked since the pool began (``before``: the ones it had then)
+    import multiprocessing
+
     processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
+    processes += [p for p in multiprocessing.active_children() if p not in before and p not in processes]
     for process in processes:
         if process.is_alive():
             process.terminate()
