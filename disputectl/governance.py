@@ -320,20 +320,17 @@ def reseal_store(s: Session, *, cipher: str | None = None) -> AdminOutcome:
     from disputectl.record.githistory import History
     from disputectl.record.store_files import CASES_DIR, parse_case, validate_case
     from disputectl.trust.case_sealing import opened, seal_action, seal_registration, strip_sealed
-    from disputectl.trust.keys import private_key_file
     from disputectl.trust.sealing import (
         KEYRING_FILE,
         Hasher,
-        Opener,
         Sealer,
         new_keys,
-        open_data_keys,
         recipients_for,
         suite_of,
         wrap,
     )
 
-    admin = require_admin(s)
+    require_admin(s)  # before any key is opened
     head = s.git.head()
     current = s.keyring
     if cipher is not None and current is not None:
@@ -344,8 +341,8 @@ def reseal_store(s: Session, *, cipher: str | None = None) -> AdminOutcome:
     previous: tuple[Any, ...] = ()
     data_recipients, search_recipients = recipients_for(s.config)
     if current is not None:
-        private = open_data_keys(current, private_key_file(admin.id, admin.key, admin.name), admin.id)
-        opener = Opener(current, private)
+        opener = s.opener()  # the admin's own key opens every data key of the keyring
+        private = opener.private
         # the earlier keys stay, wrapped for those entitled now: notices sealed under them still open
         previous = tuple(replace(key, wrapped=wrap(private[key.id], data_recipients)) for key in current.data_keys)
     suite = suite_of(cipher) if cipher is not None else current.suite

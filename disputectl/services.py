@@ -244,7 +244,7 @@ def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment
         except PermissionDenied as exc:  # a key in ssh-agent or under a passphrase: sealed, not hashed
             warnings.append(f"{exc.message}本案不能按证件号码、电话查找，也未做重复反映检查；系统管理员运行 "
                             "disputectl key rotate 时补上。")
-    token = s.lookup_token("id", registration["payer"]["id_number"], hasher) if sealer is None or hasher else None
+    token = s.lookup_token("id", registration["payer"]["id_number"]) if sealer is None or hasher else None
 
     from disputectl.record.sync import local_station
 

@@ -108,30 +108,37 @@ class Session:
 
         return private_key_file(officer.id, officer.key, officer.name)
 
-    def hasher(self) -> Any:
-        """The keyed hash of this store (opened with the officer's own key)."""
-        from disputectl.trust.sealing import Hasher, unwrap
+    _hasher: Any = None
+    _opener: Any = None
 
-        officer = self.officer()
-        ring = self.keyring
-        key = unwrap(ring.search, officer.id, self._private_key(officer), what="检索密钥")
-        return Hasher(ring.suite, ring.search.id, key)
+    def hasher(self) -> Any:
+        """The keyed hash of this store (opened with the officer's own key, once a session)."""
+        if self._hasher is None:
+            from disputectl.trust.sealing import Hasher, unwrap
+
+            officer = self.officer()
+            ring = self.keyring
+            key = unwrap(ring.search, officer.id, self._private_key(officer), what="检索密钥")
+            self._hasher = Hasher(ring.suite, ring.search.id, key)
+        return self._hasher
 
     def opener(self) -> Any:
-        """Opens sealed values: only for an officer the data key is wrapped for."""
-        from disputectl.trust.sealing import Opener, open_data_keys
+        """Opens sealed values: only for an officer the data key is wrapped for (opened once a session)."""
+        if self._opener is None:
+            from disputectl.trust.sealing import Opener, open_data_keys
 
-        officer = self.officer()
-        return Opener(self.keyring, open_data_keys(self.keyring, self._private_key(officer), officer.id))
+            officer = self.officer()
+            self._opener = Opener(self.keyring, open_data_keys(self.keyring, self._private_key(officer), officer.id))
+        return self._opener
 
-    def lookup_token(self, kind: str, value: str, hasher: Any = None) -> str:
+    def lookup_token(self, kind: str, value: str) -> str:
         """What the index holds for a payer's identifier or phone: a keyed hash, or in a store
         kept in clear the value itself."""
         from disputectl.trust.sealing import clear_token
 
         if self.keyring is None:
             return clear_token(kind, value)
-        return (hasher or self.hasher()).token(kind, value)
+        return self.hasher().token(kind, value)
 
     def identity(self, officer: Officer) -> Identity:
         return Identity(officer.name, officer.principal)
