@@ -70,6 +70,7 @@ def register_case(
             fields[key] = typer.prompt(REGISTRATION_FIELDS[key])
         if fields.get("payer_kind") in ("employer", "用人单位") and not fields.get("contact_person"):
             fields["contact_person"] = typer.prompt(REGISTRATION_FIELDS["contact_person"])
+        _ask_again(s, fields)
     attachments = read_attachments(list(attach or []))
     from disputectl.services import register
 
@@ -93,6 +94,22 @@ def register_case(
 
     report_notices(case["id"], outcome.action.get("notices", []))
     _warn_missing_years(s, case)
+
+
+def _ask_again(s: Any, fields: dict[str, Any]) -> None:
+    """Interactive registration: every problem is shown at once, then each wrong answer is asked
+    again (the others are kept), until the registration is complete and right."""
+    from disputectl.rules.personal import mask_valid_personal_data
+    from disputectl.rules.registration import REGISTRATION_FIELDS, check_fields
+
+    while True:
+        _, problems = check_fields(fields, s.config, now=s.now)
+        fixable = {key: message for key, message in problems if key}
+        if not fixable:
+            return  # right, or wrong in a way no answer fixes (then register lists it)
+        warn("以下登记项有误，请重新填写：\n" + "\n".join(f"  - {mask_valid_personal_data(m)}" for m in fixable.values()))
+        for key in fixable:
+            fields[key] = typer.prompt(REGISTRATION_FIELDS[key])
 
 
 def _read_fields_file(path: Path) -> dict[str, Any]:

@@ -40,10 +40,11 @@ class ChineseErrorsGroup(ChineseHelp, TyperGroup):
         try:
             rv = super().main(*args, **kwargs)
         except DisputeError as exc:
-            from disputectl.rules.personal import mask_personal_data
+            from disputectl.rules.personal import mask_valid_personal_data
 
-            # an identifier or mobile typed into the wrong field is quoted masked, like everywhere else
-            err.print(f"[red]错误：[/red]{_printable(mask_personal_data(str(exc)))}", markup=True)
+            # a valid identifier or mobile (typed into the wrong field) is quoted masked; a mistyped
+            # one as typed, so the officer sees the mistake
+            err.print(f"[red]错误：[/red]{_printable(mask_valid_personal_data(str(exc)))}", markup=True)
             sys.exit(exc.exit_code)
         except typer.Exit as exc:
             sys.exit(exc.exit_code)
