@@ -27,7 +27,7 @@ from disputectl.cli.common import (
 from disputectl.rules.workflow import ACTIONS, ActionSpec, Field
 
 # Actions with a command of their own elsewhere (register, route) or none.
-_OWN_COMMANDS = {"register", "route_self", "route_transfer", "route_office", "issue_notice"}
+_OWN_COMMANDS = {"register", "route_self", "route_transfer", "route_office", "issue_notice", "amend"}
 _COMMAND_NAMES = {"convene": "meeting", "submit_opinion": "opinion", "request_opinions": "request-opinions"}
 
 

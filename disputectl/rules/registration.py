@@ -153,7 +153,7 @@ def check_fields(fields: Mapping[str, Any], config: Config, *, now: datetime, pa
         problem = check_uscc(payer_id) if kind == "employer" else check_ric(payer_id) if kind == "individual" else None
         if problem:
             problems.append(("payer_id", problem))
-    if given("contact_person") or (partial and fields.get("payer_kind") is not None and kind == "employer"):
+    if given("contact_person"):
         text("contact_person", "联系人", required=(kind == "employer"), max_length=100, name=True)
     text("address", "地址", max_length=300)
     text("phone", "联系电话", max_length=30)
