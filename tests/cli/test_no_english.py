@@ -445,6 +445,19 @@ CATALOGUE = [
     *(R(f"explain {status}", "explain", f"{{{status}}}", exit=0) for status in CASES),
     *(R(f"explain {clock}", "explain", "{joint}" if clock == "opinion" else "{archived}", clock, exit=0)
       for clock in ("route", "handle", "reply", "followup", "opinion", "回访")),
+    # corrections (issue 21): every refusal in Chinese
+    R("amend without field", "amend", "{registered}", "--reason", "x", as_="sw-registrar", exit=2, says="请指明要更正的登记项"),
+    R("amend without reason", "amend", "{registered}", "--phone", "13987654321", as_="sw-registrar", exit=2,
+      says="请填写更正理由"),
+    R("amend bad values", "amend", "{registered}", "--phone", "1398765432a", "--category", "99", "--region", "XX",
+      "--reason", "x", as_="sw-registrar", exit=2, says="联系电话“1398765432a”无效"),
+    R("amend kind alone", "amend", "{registered}", "--payer-kind", "individual", "--reason", "x", as_="sw-registrar",
+      exit=2, says="须同时更正证件号码"),
+    R("amend by another unit", "amend", "{registered}", "--phone", "13987654321", "--reason", "x", as_="rs-registrar",
+      exit=3),
+    R("amend visit time", "amend", "{registered}", "--visit-time", "2026-11-25", exit=2, says="没有选项 --visit-time"),
+    R("amend opinion not given", "amend-opinion", "{registered}", "--body", "x", "--reason", "y", as_="sw-handler",
+      exit=4),
 ]
 
 
