@@ -112,10 +112,20 @@ def _attachment_name_problem(name: str) -> str | None:
 def build_registration(fields: Mapping[str, Any], config: Config, *, now: datetime, officer_id: str,
                        unit: str) -> dict[str, Any]:
     """Check every field and return the registration record; every problem is listed at once."""
-    problems: list[str] = []
+    record, problems = registration_problems(fields, config, now=now, officer_id=officer_id, unit=unit)
+    if record is None:
+        raise ValidationError("受理登记信息有误，请逐条修改：", details=[message for _, message in problems])
+    return record
+
+
+def registration_problems(fields: Mapping[str, Any], config: Config, *, now: datetime, officer_id: str,
+                          unit: str) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
+    """The registration record, or None and every problem as (field, message): the field a
+    problem is about (a key of ``REGISTRATION_FIELDS``), for an import naming the column."""
+    problems: list[tuple[str, str]] = []
     unknown = sorted(set(fields) - set(REGISTRATION_FIELDS) - {"attachments"})
     for key in unknown:
-        problems.append(f"不认识的登记项“{str(key)[:30]}”")
+        problems.append((str(key), f"不认识的登记项“{str(key)[:30]}”"))
 
     def text(key: str, label: str, *, required: bool = True, max_length: int = 2000, name: bool = False) -> str:
         value = fields.get(key)
@@ -124,25 +134,25 @@ def build_registration(fields: Mapping[str, Any], config: Config, *, now: dateti
         check = check_name if name else check_text
         problem = check(label, value, required=required, max_length=max_length)
         if problem:
-            problems.append(problem)
+            problems.append((key, problem))
             return ""
         return value.strip() if isinstance(value, str) else ""
 
     raw_kind = str(fields.get("payer_kind") or "").strip()
     kind = _KIND_ALIASES.get(raw_kind)
     if kind is None:
-        problems.append("缴费人类型应为 employer（用人单位）或 individual（个人）" if raw_kind else "请填写缴费人类型")
+        problems.append(("payer_kind", "缴费人类型应为 employer（用人单位）或 individual（个人）" if raw_kind else "请填写缴费人类型"))
     name = text("payer_name", "缴费人名称或姓名", max_length=200, name=True)
     # full-width characters from a Chinese IME (１１０…Ｘ) are the same identifier
     payer_id = unicodedata.normalize("NFKC", text("payer_id", "统一社会信用代码或居民身份证号码", max_length=40)).upper().replace(" ", "")
     if payer_id and kind == "employer":
         problem = check_uscc(payer_id)
         if problem:
-            problems.append(problem)
+            problems.append(("payer_id", problem))
     elif payer_id and kind == "individual":
         problem = check_ric(payer_id)
         if problem:
-            problems.append(problem)
+            problems.append(("payer_id", problem))
     contact = text("contact_person", "联系人", required=(kind == "employer"), max_length=100, name=True)
     address = text("address", "地址", max_length=300)
     phone = unicodedata.normalize("NFKC", text("phone", "联系电话", max_length=30)).replace(" ", "")
@@ -151,20 +161,20 @@ def build_registration(fields: Mapping[str, Any], config: Config, *, now: dateti
     if phone:
         problem = check_phone(phone)
         if problem:
-            problems.append(problem)
+            problems.append(("phone", problem))
     visit_value = fields.get("visit_time")
     visit = now
     if visit_value not in (None, ""):
         parsed = parse_datetime(visit_value)
         if parsed is None:
-            problems.append(f"来访时间“{str(visit_value)[:30]}”格式不对（应如 2026-11-26 09:30）")
+            problems.append(("visit_time", f"来访时间“{str(visit_value)[:30]}”格式不对（应如 2026-11-26 09:30）"))
         else:
             visit = parsed if parsed.tzinfo else parsed.replace(tzinfo=now.tzinfo)
             if visit > now:
-                problems.append("来访时间不能晚于现在")
+                problems.append(("visit_time", "来访时间不能晚于现在"))
     channel = str(fields.get("channel") or "来访").strip()
     if channel not in CHANNELS:
-        problems.append(f"来访方式“{channel[:20]}”无效，可选：{'、'.join(CHANNELS)}")
+        problems.append(("channel", f"来访方式“{channel[:20]}”无效，可选：{'、'.join(CHANNELS)}"))
     matter = text("matter", "反映主要事项", max_length=5000)
     request = text("request", "诉求", max_length=5000)
     category: int | None = None
@@ -173,18 +183,18 @@ def build_registration(fields: Mapping[str, Any], config: Config, *, now: dateti
     if category_text.isascii() and category_text.isdigit():  # not "1_0", "+3" or "٣"
         category = int(category_text)
     if category not in config.categories:
-        problems.append(
+        problems.append(("category",
             f"争议类别“{str(raw_category or '')[:10]}”无效，应为 1-10：" + "；".join(f"{c.code} {c.name}" for c in config.categories.values())
             if raw_category not in (None, "") else "请填写争议类别（1-10）"
-        )
+        ))
     region = str(fields.get("region") or "").strip().upper()
     if region not in config.regions:
-        problems.append(
+        problems.append(("region",
             f"属地区域“{region[:20]}”无效，可用：" + "、".join(f"{c}（{n}）" for c, n in config.regions.items())
             if region else "请填写属地区域"
-        )
+        ))
     if problems:
-        raise ValidationError("受理登记信息有误，请逐条修改：", details=problems)
+        return None, problems
     payer: dict[str, Any] = {"kind": kind, "name": name, "id_number": payer_id, "address": address}
     if contact:
         payer["contact_person"] = contact
@@ -200,7 +210,7 @@ def build_registration(fields: Mapping[str, Any], config: Config, *, now: dateti
         "first_officer": officer_id,
         "first_unit": unit,
         "attachments": [],
-    }
+    }, []
 
 
 def payer_kind_label(kind: str) -> str:
