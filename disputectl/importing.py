@@ -59,7 +59,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED_COLUMNS = ("payer_kind", "payer_name", "payer_id", "address", "phone", "visit_time", "matter", "request",
                     "category", "region")
-STAGE_FIELDS = ("stage", "unit", "since", "concluded", "reply_method", "reply_date", *DECISION_FIELDS)
+STAGE_FIELDS = ("stage", "unit", "since", "concluded", *DECISION_FIELDS, "reply_method", "reply_date")
 DATE_FIELDS = ("since", "concluded", "reply_date")
 SUFFIXES = (".xlsx", ".xlsm", ".csv")
 MAX_ROWS = 20_000

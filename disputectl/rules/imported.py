@@ -190,3 +190,26 @@ def replay_imported_stage(r: Any, a: dict[str, Any], d: dict[str, Any], imported
                           "unit": unit}
         r.open_later_clock("archive", delivered)
         r.open_later_clock("followup", delivered)
+
+
+def import_reasons(case: Mapping[str, Any], entry: Mapping[str, Any], config: Config) -> list[str]:
+    """What ``verify`` finds wrong with a case's register action as an import (none for a plain
+    registration): its stage (``stage_problems``, the import's day being the action's), its
+    visit date as the action's ``occurred``, and its key as the registration gives it."""
+    data = entry.get("data") or {}
+    record = data.get("imported")
+    if record is None:
+        extra = sorted(set(data))
+        return [f"受理登记的操作记录了不属于它的内容（{'、'.join(extra)}）"] if extra else []
+    reg = case["registration"]
+    visit = str(reg["visit_time"])[:10]
+    reasons = []
+    if entry.get("occurred") != visit:
+        reasons.append(f"导入的案件应按来访日期 {visit} 补录，操作记载的发生日期却是 {entry.get('occurred') or '（无）'}")
+    texts = {k: data[k] for k in DECISION_FIELDS if k in data}
+    problems = stage_problems(record, texts, first_unit=reg["first_unit"], visit_day=date.fromisoformat(visit),
+                              entry_day=date.fromisoformat(str(entry["at"])[:10]), config=config)
+    reasons += [f"导入的办理情况不成立：{message}" for _, message in problems]
+    if record.get("key") != import_key(reg):
+        reasons.append("导入标识与登记内容不符（导入标识由缴费人、来访时间、类别和反映事项算出）")
+    return reasons
