@@ -350,3 +350,24 @@ def test_earliest_import_date_is_three_years_back() -> None:
 
     assert earliest_import(date(2026, 11, 26)) == date(2023, 11, 26)
     assert earliest_import(date(2028, 2, 29)) == date(2025, 2, 28)
+
+
+def test_verify_refuses_a_forged_import(store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signed and schema-valid, but the stage cannot be: a unit that does not exist, a date after
+    the import, dates in the wrong order — written with the stage check switched off."""
+    rows = [row(1, 当前环节="单位办理中", 承办单位="XX", 承办起始日期="2026-08-03"),
+            row(2, 当前环节="单位办理中", 承办单位="RS", 承办起始日期="2026-12-01"),
+            row(3, **{**STAGES["replied"], "办结日期": "2026-07-15"})]
+    with monkeypatch.context() as m:
+        from disputectl import importing
+        from disputectl.rules import imported
+
+        m.setattr(importing, "stage_problems", lambda *a, **k: [])
+        m.setattr(imported, "stage_problems", lambda *a, **k: [])
+        forged = run_import(store, str(write_csv(tmp_path / "t.csv", rows)), "--apply")
+        assert forged.exit_code == 0, forged.output
+    result = invoke("verify", "--store", str(store))
+    assert result.exit_code != 0
+    assert "SW-20261126-001 导入的办理情况不成立：承办单位“XX”不存在" in result.output
+    assert "SW-20261126-002 导入的办理情况不成立：承办起始日期 2026-12-01 晚于导入之日（2026-11-26）" in result.output
+    assert "SW-20261126-003 导入的办理情况不成立：办结日期 2026-07-15 早于来访日期（2026-08-01）" in result.output
