@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import EMPLOYER, INDIVIDUAL, git, head, invoke
 from openpyxl import Workbook, load_workbook
-
-from tests.conftest import EMPLOYER, INDIVIDUAL, git, head, invoke
 
 HEADER = ["原编号", "缴费人类型", "缴费人名称或姓名", "统一社会信用代码或居民身份证号码", "联系人", "地址", "联系电话",
           "来访时间", "来访方式", "反映主要事项", "诉求", "争议类别", "属地区域", "当前环节", "承办单位", "承办起始日期",
@@ -117,9 +116,9 @@ def test_apply_imports_each_stage_with_its_clocks_once(store: Path, tmp_path: Pa
     replied = shown(store, by_payer["示例6号有限公司"]["id"])
     assert replied["reply"]["date"] == "2026-09-05" and replied["decision"]["decision"] == "维持原核定"
     assert [c["name"] for c in replied["clock_details"]] == ["reply", "archive", "followup"]
-    text = invoke("show", handling["id"], "--store", str(store)).stdout
+    text = invoke("show", handling["id"], "--store", str(store), env={"COLUMNS": "400"}).stdout
     assert "导入（补录）" in text and "来源 台账.xlsx 第 3 行（原编号 TZ-002）" in text
-    log = invoke("log", handling["id"], "--store", str(store)).stdout
+    log = invoke("log", handling["id"], "--store", str(store), env={"COLUMNS": "400"}).stdout
     assert "导入（补录，来访于 2026-08-01）" in log and "台账.xlsx 第 3 行" in log
 
     again = head(store)
@@ -371,3 +370,4 @@ def test_verify_refuses_a_forged_import(store: Path, tmp_path: Path, monkeypatch
     assert "SW-20261126-001 导入的办理情况不成立：承办单位“XX”不存在" in result.output
     assert "SW-20261126-002 导入的办理情况不成立：承办起始日期 2026-12-01 晚于导入之日（2026-11-26）" in result.output
     assert "SW-20261126-003 导入的办理情况不成立：办结日期 2026-07-15 早于来访日期（2026-08-01）" in result.output
+
