@@ -196,20 +196,36 @@ def _new_action(s: Session, officer: Officer, action: str, data: Mapping[str, An
 MAX_LATE_ENTRY_DAYS = 90  # how far back a paper form may be entered (补录)
 
 
-def check_occurred(s: Session, occurred: date | None, case: dict[str, Any] | None = None) -> date:
+def check_occurred(s: Session, occurred: date | None, case: dict[str, Any] | None = None, *,
+                   imported: bool = False) -> date:
     """The day an action took effect: today, or the day a paper form records (补录), which is
-    neither in the future nor before the case's previous action. Clocks count from it."""
+    neither in the future nor before the case's previous action. Clocks count from it.
+    ``imported``: a case brought in from a 台账 reaches further back (``earliest_import``)."""
     from disputectl.rules.derive import action_day
 
     if occurred is None:
         return s.today
     if occurred > s.today:
         raise ValidationError(f"补录日期 {occurred} 在今天（{s.today}）之后。")
-    if (s.today - occurred).days > MAX_LATE_ENTRY_DAYS:
+    if imported:
+        if occurred < earliest_import(s.today):
+            raise ValidationError(f"来访日期 {occurred} 早于 {earliest_import(s.today)}：台账只能导入三年以内受理的案件，"
+                                  "更早的请联系领导组办公室核处。")
+    elif (s.today - occurred).days > MAX_LATE_ENTRY_DAYS:
         raise ValidationError(f"补录日期 {occurred} 早于 {MAX_LATE_ENTRY_DAYS} 天前，请联系领导组办公室核处。")
     if case is not None and case["actions"] and occurred < action_day(case["actions"][-1]):
         raise ValidationError(f"补录日期 {occurred} 早于本案上一项操作的日期 {action_day(case['actions'][-1])}。")
     return occurred
+
+
+def earliest_import(today: date) -> date:
+    """The earliest visit date a 台账 import accepts: the same day three years ago."""
+    from disputectl.rules.imported import IMPORT_YEARS
+
+    try:
+        return today.replace(year=today.year - IMPORT_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - IMPORT_YEARS, day=28)
 
 
 def _late_mark(occurred: date | None) -> str:
@@ -227,14 +243,20 @@ class Outcome:
 
 
 def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment] | None = None, *,
-             receipt: bool = True, occurred: date | None = None) -> Outcome:
+             receipt: bool = True, occurred: date | None = None, imported: Mapping[str, Any] | None = None) -> Outcome:
+    """``imported``: a case brought in from a 台账 (``importing``): the import record and the
+    decision's texts (rules.imported), recorded on the register action; ``occurred`` is then the
+    original visit date, and a case already imported from the same row is refused."""
     from disputectl.rules.registration import build_registration
 
     officer = s.officer()
     if not officer.has_role("registrar"):
         raise PermissionDenied(f"{officer.name}不是受理人员，不能受理登记。")
     registration = build_registration(fields, s.config, now=s.now, officer_id=officer.id, unit=officer.unit)
-    check_occurred(s, occurred)
+    check_occurred(s, occurred, imported=imported is not None)
+    data: dict[str, Any] = {}
+    if imported is not None:
+        data = _import_data(s, registration, imported)
     sealer = s.sealer()
     s.signer(officer)  # the key is checked before it is used to open the search key
     warnings: list[str] = []
@@ -248,6 +270,11 @@ def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment
     def build(head: str | None) -> tuple[dict[str, bytes | None], str, Outcome]:
         folder = f"{CASES_DIR}/{s.today:%Y/%m/%d}"
         case_id = next_case_id(officer.unit, s.today, s.git.list_dir(head, folder), station)
+        if imported is not None:
+            s.index.refresh()
+            earlier = s.index.imported_as(data["imported"]["key"])
+            if earlier:
+                raise ValidationError(f"该行已导入为案件 {earlier[0]}，未重复导入。")
         duplicates = repeated_cases(s, token) if token else []  # 重复反映: read from the index, like the notice numbers
         files: dict[str, bytes | None] = {}
         reg = dict(registration)
@@ -257,11 +284,13 @@ def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment
             rel = f"{case_files_dir(case_id)}/附件/{name}"
             files[rel] = att.content
             reg["attachments"].append({"name": name, "sha256": att.sha256, "size": len(att.content), "path": rel})
-        action = _new_action(s, officer, "register", {}, occurred)
+        action = _new_action(s, officer, "register", data, occurred)
         if sealer is not None:
-            from disputectl.trust.case_sealing import seal_registration
+            from disputectl.trust.case_sealing import seal_action, seal_registration
 
             seal_registration(reg, case_id, sealer, hasher)
+            if _holds_personal_data(action["data"]):
+                seal_action(action, case_id, sealer)
         case: dict[str, Any] = {"schema_version": 1, "id": case_id, "registration": reg, "actions": [action]}
         case["state"] = derive_state(case, s.config, s.calendar)
         if receipt:
@@ -269,9 +298,30 @@ def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment
         files[case_path(case_id)] = serialize_case(case)
         category = s.config.categories[reg["category"]].name
         subject = f"{_late_mark(occurred)}受理登记 {case_id}：{reg['payer']['name'][:40]}（{category}）"
+        if imported is not None:
+            source = data["imported"]
+            subject = (f"导入（补录，来访于 {occurred}）{case_id}：{reg['payer']['name'][:40]}（{category}），"
+                       f"{source['source'][:60]} 第 {source['row']} 行")
         return files, commit_message(subject, action_trailers(case_id, action)), Outcome(case, action, duplicates, warnings)
 
     return commit_signed(s, officer, build)
+
+
+def _import_data(s: Session, registration: dict[str, Any], imported: Mapping[str, Any]) -> dict[str, Any]:
+    """The register action's data for a case from a 台账: the import record with its key, and the
+    decision's texts; the stage checked by the one check verify also runs (rules.imported)."""
+    from disputectl.rules.imported import DECISION_FIELDS, import_key, stage_problems
+
+    record = {k: v for k, v in imported.items() if k not in DECISION_FIELDS and v not in (None, "")}
+    record["source"] = _stored_name(str(record.get("source", "")))[:200]
+    record["key"] = import_key(registration)
+    texts = {k: str(imported[k]).strip() for k in DECISION_FIELDS if imported.get(k) not in (None, "")}
+    visit = datetime.fromisoformat(registration["visit_time"]).date()
+    problems = stage_problems(record, texts, first_unit=registration["first_unit"], visit_day=visit,
+                              entry_day=s.today, config=s.config)
+    if problems:
+        raise ValidationError("导入的办理情况有误：", details=[message for _, message in problems])
+    return {"imported": record, **texts}
 
 
 def _attach(s: Session, case_id: str, entry: dict[str, Any], attachments: list[Attachment]) -> dict[str, bytes | None]:

@@ -24,7 +24,7 @@ RANKS = {
     "disputectl.trust": 2,
     "disputectl.record": 3,
     "disputectl.documents": 4, "disputectl.oversight": 4,
-    "disputectl.services": 5, "disputectl.governance": 5,
+    "disputectl.services": 5, "disputectl.governance": 5, "disputectl.importing": 5,
     "disputectl.cli": 6, "disputectl.demo": 6, "disputectl.__main__": 6,
 }
 PEERS = {("disputectl.documents", "disputectl.oversight"), ("disputectl.oversight", "disputectl.documents")}

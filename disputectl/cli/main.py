@@ -221,6 +221,7 @@ def _register_commands() -> None:
     from disputectl.cli import (
         admin_cmds,
         cases,
+        import_cmds,
         index_cmds,
         report_cmds,
         store_cmds,
@@ -231,6 +232,7 @@ def _register_commands() -> None:
     store_cmds.register(app)
     admin_cmds.register(app)
     cases.register(app)
+    import_cmds.register(app)
     workflow_cmds.register(app)
     report_cmds.register(app)
     sync_cmds.register(app)

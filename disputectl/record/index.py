@@ -39,6 +39,7 @@ from disputectl.rules.amend import current_registration
 from disputectl.rules.calendar import WorkCalendar
 from disputectl.rules.config import CONFIG_FILE, Config
 from disputectl.rules.derive import case_facts, derive_state, due_facts
+from disputectl.rules.imported import imported_record
 from disputectl.rules.numbering import CASE_ID_RE, parse_doc_number
 from disputectl.rules.workflow import CLOSED_STATUSES as _CLOSED_STATUSES
 from disputectl.trust.case_sealing import lookup_tokens
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
 
 ProgressFn = Callable[[int, int], None]  # (case files done, of how many)
 
-INDEX_VERSION = "13"
+INDEX_VERSION = "14"
 INDEX_NAME = "disputectl-index.sqlite"
 # Each rebuild writes a new file, disputectl-index.<n>.sqlite; this file names the one in use.
 POINTER_NAME = "disputectl-index.current"
@@ -62,8 +63,9 @@ CREATE TABLE IF NOT EXISTS cases (
   unit TEXT NOT NULL, category INTEGER NOT NULL, region TEXT NOT NULL, first_unit TEXT NOT NULL,
   search TEXT NOT NULL, registered_on TEXT NOT NULL, closed_on TEXT, reply_on TEXT, late INTEGER NOT NULL,
   reply_days INTEGER, objections TEXT NOT NULL, lookup TEXT NOT NULL, followed_on TEXT, satisfied INTEGER,
-  local INTEGER NOT NULL);
+  local INTEGER NOT NULL, import_key TEXT);
 -- lookup: keyed hashes of the payer's identifier and phone (trust.case_sealing.lookup_tokens)
+-- import_key: of a case brought in from a 台账, the key of its row (rules.imported.import_key)
 -- the records themselves apart: scans of the narrow rows above (stats, filters) stay quick;
 -- due_json: derive.due_facts, all a due list needs of the record
 CREATE TABLE IF NOT EXISTS docs (case_id TEXT PRIMARY KEY, case_json TEXT NOT NULL, state_json TEXT NOT NULL,
@@ -89,6 +91,7 @@ _INDEXES = (
     # covers stats_cells: read in (category, unit, region) order, no table rows, no sort for GROUP BY
     "CREATE INDEX IF NOT EXISTS cases_cells ON cases(category, unit, region, registered_on, closed_on, reply_on, "
     "late, reply_days, objections, id)",
+    "CREATE INDEX IF NOT EXISTS cases_import ON cases(import_key) WHERE import_key IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS clocks_open ON clocks(stopped, due)",
     "CREATE INDEX IF NOT EXISTS clocks_case ON clocks(case_id)",
     # max_number: one seek for the highest number of a block, not a walk over a year's notices
@@ -652,6 +655,10 @@ class CaseIndex:
             "SELECT id, status, closed_on FROM cases WHERE instr(' ' || lookup || ' ', ?) > 0 ORDER BY registered_at",
             (f" {token} ",))]
 
+    def imported_as(self, key: str) -> list[str]:
+        """The cases brought in from a 台账 row with this key (``rules.imported.import_key``)."""
+        return [str(r[0]) for r in self._query("SELECT id FROM cases WHERE import_key = ? ORDER BY id", (key,))]
+
     def max_number(self, prefix: str, year: int, low: int = 1, high: int = 2**62) -> int:
         """The highest sequence number in ``low``..``high`` already used for ``prefix`` and ``year`` (0 if none)."""
         rows = self._query("SELECT coalesce(max(seq), 0) FROM numbers WHERE prefix = ? AND year = ? AND seq BETWEEN ? AND ?",
@@ -766,7 +773,7 @@ def _delete_rows(db: sqlite3.Connection, case_id: str) -> None:
 
 def _insert_rows(db: sqlite3.Connection, rows: _Rows) -> None:
     case_row, doc_row, clock_rows, number_rows = rows
-    db.execute("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", case_row)
+    db.execute("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", case_row)
     db.execute("INSERT INTO docs VALUES (?, ?, ?, ?)", doc_row)
     db.executemany("INSERT INTO clocks VALUES (?, ?, ?, ?, ?, ?)", clock_rows)
     db.executemany("INSERT INTO numbers VALUES (?, ?, ?, ?)", number_rows)
@@ -866,7 +873,8 @@ def _rows_for(path: str, case: dict[str, Any], config: Config, calendar: WorkCal
                 reg["region"], reg["first_unit"], search, facts["registered"].isoformat(), _iso(facts["closed"]),
                 _iso(facts["reply"]), int(facts["late"]), facts["reply_days"],
                 ",".join(d.isoformat() for d in facts["objections"]), " ".join(lookup_tokens(case)),
-                _iso(facts["followed"]), None if facts["satisfied"] is None else int(facts["satisfied"]), int(facts["local"]))
+                _iso(facts["followed"]), None if facts["satisfied"] is None else int(facts["satisfied"]), int(facts["local"]),
+                (imported_record(case) or {}).get("key"))
     doc_row = (case["id"], json.dumps(case, ensure_ascii=False), json.dumps(state, ensure_ascii=False),
                json.dumps(due_facts(case, state, config), ensure_ascii=False))
     clock_rows = [(case["id"], c["name"], c["start"], c["due"], c["stopped"], c["late"]) for c in state["clocks"]]

@@ -570,6 +570,9 @@ class Verifier:
         match = CASE_ID_RE.match(case_id)
         if match and (match.group("unit") != entry["unit"] or match.group("date") != entry["at"][:10].replace("-", "")):
             yield "案件编号中的单位或日期与受理登记不符"
+        from disputectl.rules.imported import import_reasons
+
+        yield from import_reasons(after, entry, config)  # a case brought in from a 台账
 
     def _settles(self, change: Change | None, path: str) -> bool:
         """An archived case takes one more kind of entry: the office settling a contradiction

@@ -1,6 +1,6 @@
 # Generated from schemas/case.schema.json by `python -m disputectl.rules.schema` (fastjsonschema).
 # Do not edit: change the schema and generate again (tests/test_schema_check.py checks).
-# schema sha256: 772c1443039da16fcd037ead3a94325bfe8d9a4e07cb867b64111c587d8f907a
+# schema sha256: c93fd39dbb20843deca537bbe55822454f24b0976aa1e5a7de7efe8f1fbfb7b1
 # ruff: noqa
 # mypy: ignore-errors
 from decimal import Decimal
@@ -13,6 +13,9 @@ class JsonSchemaValueException(ValueError):
         self.message = message
 
 
+JsonSchemaValuesException = JsonSchemaValueException  # caught where an if/then tries its condition
+
+
 
 REGEX_PATTERNS = {
     '^[A-Z]{2,6}-\\d{8}-\\d{3,6}$': re.compile('^[A-Z]{2,6}-\\d{8}-\\d{3,6}\\Z'),
@@ -20,6 +23,7 @@ REGEX_PATTERNS = {
     '^[0-9A-Za-z-]{6,64}$': re.compile('^[0-9A-Za-z-]{6,64}\\Z'),
     '^\\d{4}-\\d{2}-\\d{2}$': re.compile('^\\d{4}-\\d{2}-\\d{2}\\Z'),
     '^[a-z_]{2,40}$': re.compile('^[a-z_]{2,40}\\Z'),
+    '^[0-9a-f]{32}$': re.compile('^[0-9a-f]{32}\\Z'),
     '^[0-9a-f]{64}$': re.compile('^[0-9a-f]{64}\\Z'),
     '^[0-9a-f]{8}:[a-z]{2,10}:[0-9a-f]{32}$': re.compile('^[0-9a-f]{8}:[a-z]{2,10}:[0-9a-f]{32}\\Z'),
     '^[^/\\\\\\x00]+$': re.compile('^[^/\\\\\\x00]+\\Z'),
@@ -342,6 +346,28 @@ def validate(data, custom_formats={}, name_prefix=None):
                                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".actions[{data__actions_x}].notices[{data__actions_item__notices_x}]".format(**locals()) + " must not contain "+str(data__actions_item__notices_item_keys)+" properties")
                         if data__actions_item_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".actions[{data__actions_x}]".format(**locals()) + " must not contain "+str(data__actions_item_keys)+" properties")
+                    try:
+                        data__actions_item_is_dict = isinstance(data__actions_item, dict)
+                        if data__actions_item_is_dict:
+                            data__actions_item__missing_keys = set(['action']) - data__actions_item.keys()
+                            if data__actions_item__missing_keys:
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".actions[{data__actions_x}]".format(**locals()) + " must contain ")
+                            data__actions_item_keys = set(data__actions_item.keys())
+                            if "action" in data__actions_item_keys:
+                                data__actions_item_keys.remove("action")
+                                data__actions_item__action = data__actions_item["action"]
+                                if not (isinstance(data__actions_item__action, str) and data__actions_item__action == 'register'):
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".actions[{data__actions_x}].action".format(**locals()) + " must be one of ['register']")
+                    except (JsonSchemaValueException, JsonSchemaValuesException):
+                        pass
+                    else:
+                        data__actions_item_is_dict = isinstance(data__actions_item, dict)
+                        if data__actions_item_is_dict:
+                            data__actions_item_keys = set(data__actions_item.keys())
+                            if "data" in data__actions_item_keys:
+                                data__actions_item_keys.remove("data")
+                                data__actions_item__data = data__actions_item["data"]
+                                validate____defs_register_data(data__actions_item__data, custom_formats, (name_prefix or "data") + ".actions[{data__actions_x}].data".format(**locals()))
         if "state" in data_keys:
             data_keys.remove("state")
             data__state = data["state"]
@@ -368,6 +394,118 @@ def validate(data, custom_formats={}, name_prefix=None):
                     data__state__clocks = data__state["clocks"]
                     if not isinstance(data__state__clocks, (list, tuple)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".state.clocks must be array")
+        if data_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
+    return data
+
+def validate____defs_register_data(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data_keys = set(data.keys())
+        if "imported" in data_keys:
+            data_keys.remove("imported")
+            data__imported = data["imported"]
+            if not isinstance(data__imported, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported must be object")
+            data__imported_is_dict = isinstance(data__imported, dict)
+            if data__imported_is_dict:
+                data__imported__missing_keys = set(['source', 'row', 'key', 'stage']) - data__imported.keys()
+                if data__imported__missing_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported must contain ")
+                data__imported_keys = set(data__imported.keys())
+                if "source" in data__imported_keys:
+                    data__imported_keys.remove("source")
+                    data__imported__source = data__imported["source"]
+                    if not isinstance(data__imported__source, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported.source must be string")
+                    if isinstance(data__imported__source, str):
+                        data__imported__source_len = len(data__imported__source)
+                        if data__imported__source_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported.source must be longer than or equal to 1 characters")
+                        if data__imported__source_len > 200:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported.source must be shorter than or equal to 200 characters")
+                if "row" in data__imported_keys:
+                    data__imported_keys.remove("row")
+                    data__imported__row = data__imported["row"]
+                    if not isinstance(data__imported__row, (int)) and not (isinstance(data__imported__row, float) and data__imported__row.is_integer()) or isinstance(data__imported__row, bool):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported.row must be integer")
+                    if isinstance(data__imported__row, (int, float, Decimal)) and not isinstance(data__imported__row, bool):
+                        if data__imported__row < 2:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported.row must be bigger than or equal to 2")
+                if "key" in data__imported_keys:
+                    data__imported_keys.remove("key")
+                    data__imported__key = data__imported["key"]
+                    if not isinstance(data__imported__key, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported.key must be string")
+                    if isinstance(data__imported__key, str):
+                        if not REGEX_PATTERNS['^[0-9a-f]{32}$'].search(data__imported__key):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported.key must match pattern ^[0-9a-f]{32}$")
+                if "ref" in data__imported_keys:
+                    data__imported_keys.remove("ref")
+                    data__imported__ref = data__imported["ref"]
+                    if not isinstance(data__imported__ref, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported.ref must be string")
+                    if isinstance(data__imported__ref, str):
+                        data__imported__ref_len = len(data__imported__ref)
+                        if data__imported__ref_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported.ref must be longer than or equal to 1 characters")
+                        if data__imported__ref_len > 100:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported.ref must be shorter than or equal to 100 characters")
+                if "stage" in data__imported_keys:
+                    data__imported_keys.remove("stage")
+                    data__imported__stage = data__imported["stage"]
+                    if not (isinstance(data__imported__stage, str) and data__imported__stage == 'registered' or isinstance(data__imported__stage, str) and data__imported__stage == 'transferred' or isinstance(data__imported__stage, str) and data__imported__stage == 'handling' or isinstance(data__imported__stage, str) and data__imported__stage == 'coordinating' or isinstance(data__imported__stage, str) and data__imported__stage == 'concluded' or isinstance(data__imported__stage, str) and data__imported__stage == 'replied'):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported.stage must be one of ['registered', 'transferred', 'handling', 'coordinating', 'concluded', 'replied']")
+                if "unit" in data__imported_keys:
+                    data__imported_keys.remove("unit")
+                    data__imported__unit = data__imported["unit"]
+                    if not isinstance(data__imported__unit, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported.unit must be string")
+                    if isinstance(data__imported__unit, str):
+                        data__imported__unit_len = len(data__imported__unit)
+                        if data__imported__unit_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported.unit must be longer than or equal to 1 characters")
+                        if data__imported__unit_len > 20:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported.unit must be shorter than or equal to 20 characters")
+                if "since" in data__imported_keys:
+                    data__imported_keys.remove("since")
+                    data__imported__since = data__imported["since"]
+                    validate____defs_date(data__imported__since, custom_formats, (name_prefix or "data") + ".imported.since")
+                if "concluded" in data__imported_keys:
+                    data__imported_keys.remove("concluded")
+                    data__imported__concluded = data__imported["concluded"]
+                    validate____defs_date(data__imported__concluded, custom_formats, (name_prefix or "data") + ".imported.concluded")
+                if "reply_method" in data__imported_keys:
+                    data__imported_keys.remove("reply_method")
+                    data__imported__replymethod = data__imported["reply_method"]
+                    if not isinstance(data__imported__replymethod, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported.reply_method must be string")
+                    if isinstance(data__imported__replymethod, str):
+                        data__imported__replymethod_len = len(data__imported__replymethod)
+                        if data__imported__replymethod_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported.reply_method must be longer than or equal to 1 characters")
+                        if data__imported__replymethod_len > 20:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported.reply_method must be shorter than or equal to 20 characters")
+                if "reply_date" in data__imported_keys:
+                    data__imported_keys.remove("reply_date")
+                    data__imported__replydate = data__imported["reply_date"]
+                    validate____defs_date(data__imported__replydate, custom_formats, (name_prefix or "data") + ".imported.reply_date")
+                if data__imported_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".imported must not contain "+str(data__imported_keys)+" properties")
+        if "facts" in data_keys:
+            data_keys.remove("facts")
+            data__facts = data["facts"]
+            validate____defs_text(data__facts, custom_formats, (name_prefix or "data") + ".facts")
+        if "basis" in data_keys:
+            data_keys.remove("basis")
+            data__basis = data["basis"]
+            validate____defs_text(data__basis, custom_formats, (name_prefix or "data") + ".basis")
+        if "decision" in data_keys:
+            data_keys.remove("decision")
+            data__decision = data["decision"]
+            validate____defs_text(data__decision, custom_formats, (name_prefix or "data") + ".decision")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data

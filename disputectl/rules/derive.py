@@ -13,6 +13,7 @@ from typing import Any
 from disputectl.rules.amend import current_registration
 from disputectl.rules.calendar import WorkCalendar
 from disputectl.rules.config import Config
+from disputectl.rules.imported import replay_imported_stage
 from disputectl.rules.workflow import TRANSITIONS
 
 CLOCK_LABELS = {
@@ -195,7 +196,11 @@ def _competitor(replay: _Replay, code: str) -> str | None:
 
 def _register(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
     r.state["status"] = "registered"
-    r.open_clock_named("route", day)
+    imported = d.get("imported")
+    if not imported or imported.get("stage") == "registered" or imported.get("since"):
+        r.open_clock_named("route", day)
+    if imported:
+        replay_imported_stage(r, a, d, imported, office)
 
 
 def _route_self(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
@@ -448,8 +453,10 @@ def case_facts(case: dict[str, Any], state: dict[str, Any], calendar: WorkCalend
     """The few per-case figures statistics need, so they can be kept as index columns."""
     registered = action_day(case["actions"][0])
     # the last closing and the last reply: a case reopened after a 不满意 回访 is open until replied again
-    closing = [action_day(a) for a in case["actions"] if a["action"] in CLOSING_ACTIONS]
-    replies = [action_day(a) for a in case["actions"] if a["action"] == "reply"]
+    imported = (case["actions"][0].get("data") or {}).get("imported") or {}
+    replied_before = [date.fromisoformat(imported["reply_date"])] if imported.get("stage") == "replied" else []
+    closing = replied_before + [action_day(a) for a in case["actions"] if a["action"] in CLOSING_ACTIONS]
+    replies = replied_before + [action_day(a) for a in case["actions"] if a["action"] == "reply"]
     reopened = state["status"] not in ("replied", "handed_over", "withdrawn", "archived")
     closed = closing[-1] if closing and not reopened else None
     reply = replies[-1] if replies and not reopened else None

@@ -222,9 +222,19 @@ def region_code(raw: str, config: Config) -> str | None:
 def build_registration(fields: Mapping[str, Any], config: Config, *, now: datetime, officer_id: str,
                        unit: str) -> dict[str, Any]:
     """Check every field and return the registration record; every problem is listed at once."""
+    record, problems = registration_problems(fields, config, now=now, officer_id=officer_id, unit=unit)
+    if record is None:
+        raise ValidationError("受理登记信息有误，请逐条修改：", details=[message for _, message in problems])
+    return record
+
+
+def registration_problems(fields: Mapping[str, Any], config: Config, *, now: datetime, officer_id: str,
+                          unit: str) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
+    """The registration record, or None and every problem as (field, message): the field is a key
+    of ``REGISTRATION_FIELDS`` (an import names its column), "" for an unknown item."""
     values, problems = check_fields(fields, config, now=now)
     if problems:
-        raise ValidationError("受理登记信息有误，请逐条修改：", details=[message for _, message in problems])
+        return None, problems
     payer: dict[str, Any] = {"kind": values["payer_kind"], "name": values["payer_name"], "id_number": values["payer_id"],
                              "address": values["address"]}
     if values.get("contact_person"):
@@ -241,7 +251,7 @@ def build_registration(fields: Mapping[str, Any], config: Config, *, now: dateti
         "first_officer": officer_id,
         "first_unit": unit,
         "attachments": [],
-    }
+    }, []
 
 
 def payer_kind_label(kind: str) -> str:

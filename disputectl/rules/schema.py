@@ -104,6 +104,9 @@ class JsonSchemaValueException(ValueError):
     def __init__(self, message, *args, **kwargs):
         super().__init__(message)
         self.message = message
+
+
+JsonSchemaValuesException = JsonSchemaValueException  # caught where an if/then tries its condition
 """
 
 

@@ -148,12 +148,13 @@ def _officer_name(config: Config, officer_id: str) -> str:
 
 def timeline_entry(action: dict[str, Any], config: Config) -> dict[str, Any]:
     spec = ACTIONS.get(action["action"])
+    imported = action["action"] == "register" and isinstance(action.get("data", {}).get("imported"), dict)
     return {
         "id": action["id"],
         "at": action["at"],
         "occurred": action.get("occurred"),
         "action": action["action"],
-        "action_label": spec.label if spec else action["action"],
+        "action_label": "导入（补录）" if imported else spec.label if spec else action["action"],
         "actor": action["actor"],
         "actor_name": _officer_name(config, action["actor"]),
         "unit": action["unit"],
@@ -167,11 +168,27 @@ class UnitLabels(Protocol):
     def unit_label(self, code: str) -> str: ...
 
 
+def describe_import(record: dict[str, Any], config: UnitLabels) -> str:
+    """``来源 台账.xlsx 第 12 行（原编号 A-1）；导入时单位办理中：人社局，自 2026-08-03``."""
+    text = f"来源 {record.get('source')} 第 {record.get('row')} 行" + (f"（原编号 {record['ref']}）" if record.get("ref") else "")
+    text += f"；导入时{STATUSES.get(record.get('stage', ''), record.get('stage'))}"
+    if record.get("unit"):
+        text += f"：{config.unit_label(record['unit'])}"
+    dates = [f"{label} {record[name]}" for name, label in (("since", "自"), ("concluded", "办结于"), ("reply_date", "送达于"))
+             if record.get(name)]
+    if record.get("reply_method"):
+        dates[-1:] = [f"{dates[-1]}（{record['reply_method']}）"] if dates else []
+    return text + ("，" + "，".join(dates) if dates else "")
+
+
 def describe_data(data: dict[str, Any], config: UnitLabels) -> str:
     """One line for a timeline: the action's fields as an officer would read them."""
     if isinstance(data.get("fields"), dict) and isinstance(data.get("before"), dict):
         return describe_amendment(data)
     parts = []
+    if isinstance(data.get("imported"), dict):  # a case from a 台账: where from, then its decision's texts in order
+        parts.append(describe_import(data["imported"], config))
+        data = {k: data[k] for k in ("facts", "basis", "decision") if k in data}
     for key, value in data.items():
         if key in ("to_unit",):
             value = config.unit_label(value)

@@ -36,7 +36,7 @@ from disputectl.trust.sealing import SUITE_ALIASES
 PRODUCT_NAMES = frozenset({
     "git", "disputectl", "SSH", "ssh-ed25519", "ed25519", "ssh-keygen", "ssh-agent", "pipx", "LibreOffice",
     "SM4-GCM", "AES-256-GCM", "HMAC-SM3", "HMAC-SHA-256", "SHA-256", "SM3", "HTML", "JSON", "CSV", "YAML",
-    "Excel", "UTF-8", "SQLite", "bash", "zsh",
+    "Excel", "UTF-8", "GBK", "SQLite", "bash", "zsh",
     "pre-receive",  # git's name for the server-side hook verify --install-hook writes
     "MB",  # 兆字节: the unit symbol used as such in Chinese text
 })
