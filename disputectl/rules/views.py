@@ -45,6 +45,15 @@ def clock_view(clock: dict[str, Any], config: Config, calendar: WorkCalendar, to
     }
 
 
+def current_registration(case: dict[str, Any]) -> dict[str, Any]:
+    """The case's registration as it now stands: what the 受理登记表 shows and archives.
+
+    The one place that reads it for the form, so that corrections to the registration (amend)
+    reach the form by changing this function alone."""
+    registration: dict[str, Any] = case["registration"]
+    return registration
+
+
 def payer_view(case: dict[str, Any], *, reveal: bool) -> dict[str, Any]:
     payer = case["registration"]["payer"]
     return {
