@@ -7,6 +7,7 @@ are masked unless an officer allowed to reveal asks for them (the look recorded 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -14,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import EMPLOYER, INDIVIDUAL, field_args, git, head
 from docx import Document
 
 from disputectl.documents.notices import docx_lines
+from disputectl.record.store_files import case_files_dir, case_path
 from disputectl.rules.validation import mask_identifier, mask_phone
 
 FORM = "受理登记表"
@@ -161,3 +164,37 @@ def test_notice_registration_form_prints_the_same_form(cli, store: Path, tmp_pat
     refused = cli("notice", case, "registration_form", "--corrected", as_="sw-registrar")
     assert "受理登记表不编文号" in one_message(refused, 2)
     assert head(store) == before
+
+
+def test_the_archive_holds_the_form_behind_the_first_row_of_its_index(cli, store: Path) -> None:
+    case = registered(cli, INDIVIDUAL)
+    ok(cli("route", case, "--self", as_="sw-registrar"))
+    ok(cli("conclude", case, "--facts", "f", "--basis", "b", "--decision", "d", as_="sw-handler"))
+    ok(cli("reply", case, "--method", "邮寄", "--date", "2026-11-26", as_="sw-handler"))
+    archived = ok(cli("archive", case, as_="sw-archivist"))
+    folder = f"{case_files_dir(case)}/归档"
+    assert f"已出具受理登记表： {folder}/{FORM}.docx" in archived
+
+    form = git_bytes(store, f"HEAD:{folder}/{FORM}.docx")
+    table = rows(form)
+    assert table["案件编号"] == case and table["缴费人名称"] == INDIVIDUAL["payer_name"]
+    assert table["证件号码"] == mask_identifier(INDIVIDUAL["payer_id"]) + "（部分隐去）"
+    assert INDIVIDUAL["payer_id"] not in raw_text(form)  # every copy of the store holds the archive
+    digest = hashlib.sha256(form).hexdigest()
+    manifest = git(store, "show", f"HEAD:{folder}/校验清单.sha256")
+    assert f"{digest}  {case}/归档/{FORM}.docx" in manifest.splitlines()
+    record = yaml.safe_load(git(store, "show", f"HEAD:{case_path(case)}"))
+    assert record["actions"][-1]["notices"][0] == {"kind": "registration_form", "number": None,
+                                                   "path": f"{folder}/{FORM}.docx", "sha256": digest}
+
+    index = docx_lines(git_bytes(store, f"HEAD:{folder}/卷内文件目录.docx"))
+    first = next(line for line in index if line.startswith("1 | "))
+    assert first.split(" | ")[3] == FORM  # the row's 题名 is the file's name
+    assert "电子记录" not in first
+    assert "全部合规" in ok(cli("verify"))
+
+
+def git_bytes(store: Path, spec: str) -> bytes:
+    import subprocess
+
+    return subprocess.run(["git", "-C", str(store), "show", spec], capture_output=True, check=True).stdout
