@@ -319,6 +319,7 @@ def reseal_store(s: Session, *, cipher: str | None = None) -> AdminOutcome:
     what it held (clear values, or boxes under the old key)."""
     from disputectl.record.githistory import History
     from disputectl.record.store_files import CASES_DIR, parse_case, validate_case
+    from disputectl.rules.amend import current_registration
     from disputectl.trust.case_sealing import opened, seal_action, seal_registration, strip_sealed
     from disputectl.trust.sealing import (
         KEYRING_FILE,
@@ -361,7 +362,7 @@ def reseal_store(s: Session, *, cipher: str | None = None) -> AdminOutcome:
                 case = strip_sealed(opened(case, opener))
             seal_registration(case["registration"], case["id"], sealer, hasher)
             for entry in case["actions"]:
-                seal_action(entry, case["id"], sealer)
+                seal_action(entry, case["id"], sealer, hasher, current_registration(case, upto=entry["id"]))
             validate_case(case, source=path)
             files[path] = dump_yaml(case, case=True)  # its stored state as it was: only the sealing changes
     count = len(files) - 1

@@ -237,13 +237,8 @@ def register(s: Session, fields: Mapping[str, Any], attachments: list[Attachment
     check_occurred(s, occurred)
     sealer = s.sealer()
     s.signer(officer)  # the key is checked before it is used to open the search key
-    hasher, warnings = None, []
-    if sealer is not None:
-        try:
-            hasher = s.hasher()
-        except PermissionDenied as exc:  # a key in ssh-agent or under a passphrase: sealed, not hashed
-            warnings.append(f"{exc.message}本案不能按证件号码、电话查找，也未做重复反映检查；系统管理员运行 "
-                            "disputectl key rotate 时补上。")
+    warnings: list[str] = []
+    hasher = _hasher_or_warning(s, warnings) if sealer is not None else None
     token = s.lookup_token("id", registration["payer"]["id_number"]) if sealer is None or hasher else None
 
     from disputectl.record.sync import local_station
@@ -330,7 +325,10 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any], *, o
         raise ValidationError(f"“{ACTIONS[action].label}”不附材料；可附材料的是："
                               + "、".join(ACTIONS[a].label for a in ATTACHING_ACTIONS) + "。")
 
+    warnings: list[str] = []
+
     def build(head: str | None) -> tuple[dict[str, bytes | None], str, Outcome]:
+        warnings.clear()
         case = load_case(s, case_id, head)
         state = derive_state(case, s.config, s.calendar)
         last = datetime.fromisoformat(case["actions"][-1]["at"])
@@ -338,14 +336,29 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any], *, o
             raise ValidationError(f"本机时间 {s.now:%Y-%m-%d %H:%M} 早于本案上一项操作的时间（{last:%Y-%m-%d %H:%M}），"
                                   "未做改动：请核对本机时钟；纸质材料晚录入的请用 --occurred 补录。")
         day = check_occurred(s, occurred, case)
-        _, clean = authorize(action, officer, case, state, dict(data), s.config, s.calendar, day)
+        if action == "amend":  # the corrected fields, checked as at registration, and what they replace
+            from disputectl.rules.amend import amend_data
+
+            def same(kind: str, value: str, token: str) -> bool:
+                try:
+                    return s.lookup_token(kind, value) == token
+                except PermissionDenied:
+                    return False  # no search key at hand: not compared
+
+            data_ = amend_data(case, data.get("fields") or {}, data.get("reason"), s.config, s.now, same)
+        else:
+            data_ = dict(data)
+        _, clean = authorize(action, officer, case, state, data_, s.config, s.calendar, day)
         if action == "archive":
             clean = _archive_data(s, case, state, clean, head)
         entry = _new_action(s, officer, action, clean, occurred)
-        if _holds_personal_data(entry["data"]) and (sealer := s.sealer()) is not None:
+        if (action == "amend" or _holds_personal_data(entry["data"])) and (sealer := s.sealer()) is not None:
+            from disputectl.rules.amend import current_registration
             from disputectl.trust.case_sealing import seal_action
 
-            seal_action(entry, case["id"], sealer)
+            after = current_registration({**case, "actions": [*case["actions"], entry]})
+            hasher = _hasher_or_warning(s, warnings) if action == "amend" else None
+            seal_action(entry, case["id"], sealer, hasher, after)
         case["actions"].append(entry)
         case["state"] = derive_state(case, s.config, s.calendar)
         files: dict[str, bytes | None] = {}
@@ -362,9 +375,21 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any], *, o
             files.update(supplement_package(s, case, head))  # 补充归档
         files[case_path(case["id"])] = serialize_case(case)
         subject = f"{_late_mark(occurred)}{ACTIONS[action].label} {case['id']}：{_summary(s, action, clean)}"
-        return files, commit_message(subject, action_trailers(case["id"], entry)), Outcome(case, entry)
+        return files, commit_message(subject, action_trailers(case["id"], entry)), Outcome(case, entry, warnings=warnings)
 
     return commit_signed(s, officer, build)
+
+
+def _hasher_or_warning(s: Session, warnings: list[str]) -> Any:
+    """The search key, to hash a new identifier or phone; an officer whose key is in ssh-agent or
+    under a passphrase seals without it (the case is then not found by that value until the
+    admin runs ``key rotate``)."""
+    try:
+        return s.hasher()
+    except PermissionDenied as exc:
+        warnings.append(f"{exc.message}本案不能按证件号码、电话查找，也未做重复反映检查；系统管理员运行 "
+                        "disputectl key rotate 时补上。")
+        return None
 
 
 def _holds_personal_data(data: Mapping[str, Any]) -> bool:
@@ -440,14 +465,18 @@ def _full_personal_data(s: Session, case: dict[str, Any],
     if not asking:
         return None, set()
     if s.keyring is None:
-        return case["registration"], set()  # a store kept in clear
+        from disputectl.rules.amend import current_registration
+
+        return current_registration(case), set()  # a store kept in clear
     from disputectl.trust.case_sealing import opened
 
     try:
         opener = s.opener()
     except PermissionDenied:
         return None, set()  # masked, and the notice says so
-    return opened(case, opener)["registration"], asking
+    from disputectl.rules.amend import current_registration
+
+    return current_registration(opened(case, opener)), asking
 
 
 def _sealed_notice(s: Session, case_id: str, notice: Any) -> Any:
@@ -615,6 +644,10 @@ def _summary(s: Session, action: str, data: Mapping[str, Any]) -> str:
         return f"{who}转{s.config.unit_label(data['to_unit'])}"
     if "units" in data:
         return f"{who}（{'、'.join(s.config.unit_label(u) for u in data['units'])}）"
+    if action == "amend":
+        from disputectl.rules.amend import summary
+
+        return f"{who}更正{summary(data)}"
     return who
 
 

@@ -49,7 +49,13 @@ def officer_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, officer_keys: Path) -> Path:
-    home = tmp_path / "home"
+    return isolate(monkeypatch, tmp_path, officer_keys)
+
+
+def isolate(monkeypatch: pytest.MonkeyPatch, folder: Path, officer_keys: Path) -> Path:
+    """Run in ``folder`` with a HOME of its own there, no git or disputectl settings from outside, the
+    sample officers' keys and the clock fixed; the HOME. (Also for fixtures wider than a test.)"""
+    home = folder / "home"
     home.mkdir()
     for key in list(os.environ):
         if key.startswith(("DISPUTECTL_", "GIT_", "XDG_", "SSH_AUTH_SOCK")):
@@ -58,7 +64,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, officer_keys: 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(officer_keys))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("DISPUTECTL_NOW", NOW)
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(folder)
     return home
 
 

@@ -235,7 +235,7 @@ def test_general_matter_meeting_two_opinions_consolidate_reply_object_archive(wa
     msg = w.refused("consolidate", *DECISION, as_="bgs-office", code=4)
     assert "一般事项联办中" in msg and "医保局" in msg
     again = w.refused("opinion", "--body", "再提交", as_="rs-handler", code=4)  # already in: said so, and what to do
-    assert "已于 2026-11-26 提交书面意见，不能重复提交" in again and "request-opinions" in again
+    assert "已于 2026-11-26 提交书面意见，不能重复提交" in again and "amend-opinion" in again
 
     v = w.do("opinion", "--body", "医保局意见：同意", as_="yb-handler")
     assert (v["status"], v["pending_opinions"]) == ("joint", [])

@@ -70,6 +70,7 @@ def register_case(
             fields[key] = typer.prompt(REGISTRATION_FIELDS[key])
         if fields.get("payer_kind") in ("employer", "用人单位") and not fields.get("contact_person"):
             fields["contact_person"] = typer.prompt(REGISTRATION_FIELDS["contact_person"])
+        _ask_again(s, fields)
     attachments = read_attachments(list(attach or []))
     from disputectl.services import register
 
@@ -93,6 +94,63 @@ def register_case(
 
     report_notices(case["id"], outcome.action.get("notices", []))
     _warn_missing_years(s, case)
+
+
+def _ask_again(s: Any, fields: dict[str, Any]) -> None:
+    """Interactive registration: every problem is shown at once, then each wrong answer is asked
+    again (the others are kept), until the registration is complete and right."""
+    from disputectl.rules.personal import mask_valid_personal_data
+    from disputectl.rules.registration import REGISTRATION_FIELDS, check_fields
+
+    while True:
+        _, problems = check_fields(fields, s.config, now=s.now)
+        fixable = {key: message for key, message in problems if key}
+        if not fixable:
+            return  # right, or wrong in a way no answer fixes (then register lists it)
+        warn("以下登记项有误，请重新填写：\n" + "\n".join(f"  - {mask_valid_personal_data(m)}" for m in fixable.values()))
+        for key in fixable:
+            fields[key] = typer.prompt(REGISTRATION_FIELDS[key])
+
+
+def amend(
+    case_id: CaseArg,
+    store: StoreOpt = DEFAULT_STORE,
+    officer: AsOpt = None,
+    reason: Annotated[str | None, typer.Option(help="更正理由（如 缴费人来电告知电话有误）。")] = None,
+    payer_kind: Annotated[str | None, typer.Option(help="缴费人类型：employer（用人单位）或 individual（个人）；须同时更正证件号码。")] = None,
+    payer_name: Annotated[str | None, typer.Option(help="用人单位名称或个人姓名。")] = None,
+    payer_id: Annotated[str | None, typer.Option(help="统一社会信用代码或居民身份证号码。")] = None,
+    contact_person: Annotated[str | None, typer.Option(help="联系人。")] = None,
+    address: Annotated[str | None, typer.Option(help="地址。")] = None,
+    phone: Annotated[str | None, typer.Option(help="联系电话。")] = None,
+    channel: Annotated[str | None, typer.Option(help="来访方式：来访、来电、来信、网上、其他部门转来。")] = None,
+    matter: Annotated[str | None, typer.Option(help="反映主要事项。")] = None,
+    request: Annotated[str | None, typer.Option(help="缴费人诉求。")] = None,
+    category: Annotated[str | None, typer.Option(help="争议类别 1-10 或类别名称。")] = None,
+    region: Annotated[str | None, typer.Option(help="属地区域代码或名称。")] = None,
+) -> None:
+    """更正登记信息（首问单位受理人员或领导组办公室）：记为一项操作，载明原值和新值；已出具的文书保持原文。
+
+    首问责任人和来访时间不能更正。
+    """
+    from disputectl.rules.amend import describe_amendment, issued_before
+    from disputectl.services import perform
+
+    given = {"payer_kind": payer_kind, "payer_name": payer_name, "payer_id": payer_id, "contact_person": contact_person,
+             "address": address, "phone": phone, "channel": channel, "matter": matter, "request": request,
+             "category": category, "region": region}
+    s = session(store, officer)
+    outcome = perform(s, case_id, "amend", {"reason": reason, "fields": {k: v for k, v in given.items() if v is not None}})
+    for line in s.recovered:
+        warn(line)
+    ok(f"已更正登记信息：{outcome.case['id']}")
+    say(describe_amendment(outcome.action["data"]))
+    for line in outcome.warnings:
+        warn(line)
+    earlier = issued_before(outcome.case)
+    if earlier:
+        warn("此前出具的文书保持原文（按更正前的登记信息）：" + "、".join(n.get("number") or n["path"] for n in earlier)
+             + f"；需要按更正后的内容重新出具的，用 disputectl notice {outcome.case['id']} 文书种类 --corrected。")
 
 
 def _read_fields_file(path: Path) -> dict[str, Any]:
@@ -250,6 +308,9 @@ def render_case(view: dict[str, Any]) -> None:
             notices.add_row(f"{number}\n{notice_title(n['kind'])}" if number else notice_title(n["kind"]),
                             n.get("date", ""), n["path"].rsplit("/", 1)[-1], n["sha256"][:12] + "…")
         print_table(notices)
+    if view.get("issued_before_amendment"):
+        warn("登记信息已更正；以下文书出具在更正之前，载有更正前的内容：" + "、".join(view["issued_before_amendment"])
+             + f"。需要的，用 disputectl notice {view['id']} 文书种类 --corrected 按更正后的内容另出具。")
 
 
 class _ConfigLabels:
@@ -334,6 +395,7 @@ def log(case_id: CaseArg, store: StoreOpt = DEFAULT_STORE, officer: AsOpt = None
 
 def register(app: typer.Typer) -> None:
     app.command("register")(register_case)
+    app.command("amend")(amend)
     app.command("route")(route)
     app.command("show")(show)
     app.command("list")(list_cases)

@@ -20,17 +20,19 @@ _HELP_WORDS = (
     (r"^Arguments:$", "参数："),
     (r"^Commands:$", "命令："),
     (r"Show this message and exit\.", "显示本帮助并退出。"),
-    (r"Install completion for the current shell\.", "为当前的 shell（bash、zsh 等）安装命令补全。"),
+    (r"Install completion for the current shell\.", "为当前的命令行程序（bash、zsh 等）安装命令补全。"),
     (r"Show completion for the current shell, to copy it or\s+customize the installation\.",
-     "显示当前 shell 的命令补全脚本（可复制后自行安装）。"),
+     "显示当前命令行程序的命令补全脚本（可复制后自行安装）。"),
+    # click joins what it adds after a help text into one bracket: [env var: X; default: Y; required]
     (r"\[env\s+var:(\s+)", lambda m: "[环境变量：" + _kept_break(m[1])),
-    (r"\[default:(\s+)", lambda m: "[默认：" + _kept_break(m[1])),
-    (r"\[required\]", "[必填]"),
+    (r"(\[|;\s+)default:(\s+)", lambda m: ("[" if m[1] == "[" else "；") + "默认：" + _kept_break(m[2])),
+    (r"(\[|;\s+)required\]", lambda m: ("[" if m[1] == "[" else "；") + "必填]"),
     (r"<(?:str|text)>", "<文字>"),
     (r"<path>", "<路径>"),
     (r"<(?:integer|int)>", "<整数>"),
     (r"<float>", "<数>"),
-    (r"\{([a-z_]+)\}", lambda m: ARGUMENT_NAMES.get(m[1], m[1])),
+    (r"\{([a-z_]+)\}", lambda m: ARGUMENT_NAMES.get(m[1], m[1])),  # a required argument in the usage line
+    (r"^(用法：.*) \[([a-z_]+)\]", lambda m: f"{m[1]} [{ARGUMENT_NAMES.get(m[2], m[2])}]"),  # an optional one
 )
 
 

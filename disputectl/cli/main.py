@@ -40,10 +40,11 @@ class ChineseErrorsGroup(ChineseHelp, TyperGroup):
         try:
             rv = super().main(*args, **kwargs)
         except DisputeError as exc:
-            from disputectl.rules.personal import mask_personal_data
+            from disputectl.rules.personal import mask_valid_personal_data
 
-            # an identifier or mobile typed into the wrong field is quoted masked, like everywhere else
-            err.print(f"[red]错误：[/red]{_printable(mask_personal_data(str(exc)))}", markup=True)
+            # a valid identifier or mobile (typed into the wrong field) is quoted masked; a mistyped
+            # one as typed, so the officer sees the mistake
+            err.print(f"[red]错误：[/red]{_printable(mask_valid_personal_data(str(exc)))}", markup=True)
             sys.exit(exc.exit_code)
         except typer.Exit as exc:
             sys.exit(exc.exit_code)
@@ -93,14 +94,17 @@ def _usage_message(exc: Exception) -> str:
     if name == "NoSuchOption":
         return f"没有选项 {option}"
     if name == "MissingParameter":
-        from disputectl.cli.chinese_help import ARGUMENT_NAMES
-
-        param = getattr(exc, "param", None)
-        label = ARGUMENT_NAMES.get(getattr(param, "name", "") or "", None) if param is not None else None
-        opts = getattr(param, "opts", None) if param is not None and getattr(param, "param_type_name", "") == "option" else None
-        return f"缺少{label or (opts[0] if opts else '') or (hint if hint and hint != 'None' else '参数')}"
+        label = _param_label(exc, hint)
+        return f"缺少选项 {label}" if label.startswith("-") else f"缺少{label}"
     if name == "BadParameter":
-        return f"{hint or '参数'} 的值无效：{getattr(exc, 'message', exc)}"
+        # click's reason is English ("'abc' is not a valid int."): only the value is kept from it
+        from disputectl.rules.personal import mask_personal_data
+
+        given = re.match(r"'(.*)' is not a valid (\w+)", str(getattr(exc, "message", "")))
+        if given:
+            kind = {"int": "整数", "integer": "整数", "float": "数"}.get(given[2], "值")
+            return f"{_spaced(_param_label(exc, hint))}的值“{mask_personal_data(given[1][:20])}”不是有效的{kind}"
+        return f"{_spaced(_param_label(exc, hint))}的值无效"
     if name == "NoArgsIsHelpError":
         return "缺少子命令"
     message = getattr(exc, "message", str(exc))
@@ -112,6 +116,20 @@ def _usage_message(exc: Exception) -> str:
     if message.startswith("Got unexpected extra argument"):
         return "多余的参数：" + message.split("(")[-1].rstrip(")")
     return message
+
+
+def _param_label(exc: Exception, hint: str | None) -> str:
+    """The parameter a usage error is about, as the user knows it: ``--limit``, 案件编号."""
+    from disputectl.cli.chinese_help import ARGUMENT_NAMES
+
+    param = getattr(exc, "param", None)
+    label = ARGUMENT_NAMES.get(getattr(param, "name", "") or "", None) if param is not None else None
+    opts = getattr(param, "opts", None) if param is not None and getattr(param, "param_type_name", "") == "option" else None
+    return label or (opts[0] if opts else "") or (hint.strip("'\"") if hint and hint != "None" else "参数")
+
+
+def _spaced(label: str) -> str:
+    return label + " " if label[-1:].isascii() else label
 
 
 def _log_internal_error(argv: list[str]) -> Path:

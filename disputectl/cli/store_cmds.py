@@ -75,7 +75,7 @@ def officers(store: StoreOpt = DEFAULT_STORE, as_json: JsonOpt = False) -> None:
                      "已停用" if r["disabled"] else ("已登记" if r["key"] else "未登记（不能办理）"))
     print_table(grid)
     if any(r["sample"] for r in rows):
-        warn("名单中有样例人员（sample: true）：正式使用时由系统管理员用 disputectl officer add 登记本市真实人员，样例人员可 officer disable。")
+        warn("名单中有样例人员：正式使用时由系统管理员用 disputectl officer add 登记本市真实人员，样例人员可 officer disable。")
 
 
 def actions(store: StoreOpt = DEFAULT_STORE, officer: AsOpt = None, as_json: JsonOpt = False) -> None:

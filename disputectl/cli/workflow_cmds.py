@@ -29,7 +29,7 @@ from disputectl.errors import ValidationError
 from disputectl.rules.workflow import ACTIONS, ActionSpec, Field
 
 # Actions with a command of their own elsewhere (register, route) or none.
-_OWN_COMMANDS = {"register", "route_self", "route_transfer", "route_office", "issue_notice"}
+_OWN_COMMANDS = {"register", "route_self", "route_transfer", "route_office", "issue_notice", "amend"}
 _COMMAND_NAMES = {"convene": "meeting", "submit_opinion": "opinion", "request_opinions": "request-opinions"}
 
 

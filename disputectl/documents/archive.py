@@ -12,6 +12,7 @@ from disputectl.documents.registration_form import render_form
 from disputectl.errors import StoreError
 from disputectl.record.gitstore import iter_tree_files
 from disputectl.record.store_files import case_files_dir, recorded_files
+from disputectl.rules.amend import current_registration
 from disputectl.rules.workflow import ACTIONS
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def _index_rows(s: Session, case: dict[str, Any]) -> list[dict[str, str]]:
                 "pages": "1", "remark": "",
             })
     for att in case["registration"]["attachments"]:
-        rows.append({"seq": str(len(rows) + 1), "doc_number": "", "author": case["registration"]["payer"]["name"],
+        rows.append({"seq": str(len(rows) + 1), "doc_number": "", "author": current_registration(case)["payer"]["name"],
                      "title": f"缴费人提交材料：{att['name']}", "date": format_date_cn(date.fromisoformat(case["actions"][0]["at"][:10])),
                      "pages": "1", "remark": "附件"})
     for action in case["actions"]:
@@ -59,7 +60,7 @@ def archive_contexts(s: Session, case: dict[str, Any], state: dict[str, Any]) ->
     officer = s.config.officers.get(archive.get("archivist") or s.officer_id or "")
     name = officer.name if officer else "（立卷人）"
     rows = _index_rows(s, case)
-    reg = case["registration"]
+    reg = current_registration(case)
     summary = (f"本卷为{reg['payer']['name']}{s.config.categories[reg['category']].name}争议案件（{case['id']}）材料，"
                f"共{len(rows)}件，包括受理登记、流转、办理、回复等文书及案件办理记录；"
                f"案件记录及全部操作经过以电子形式随卷保存，并附SHA-256校验清单。")

@@ -23,6 +23,7 @@ from disputectl.documents.notices import (
 )
 from disputectl.errors import ValidationError
 from disputectl.record.store_files import case_files_dir
+from disputectl.rules.amend import current_registration
 from disputectl.rules.calendar import WorkCalendar
 from disputectl.rules.config import Config
 from disputectl.rules.personal import mask_address
@@ -79,15 +80,16 @@ class NoticeContext:
                  issued_on: date, issuer_unit: str, full: dict[str, Any] | None = None) -> None:
         self.case, self.state, self.config, self.calendar = case, state, config, calendar
         self.issued_on, self.issuer_unit = issued_on, issuer_unit
+        self.registration = current_registration(case)  # as corrected (rules.amend)
         self.full = full  # the registration in clear, for a template that asks for it (see asks_for_full)
         self.stated: dict[str, dict[str, Any]] = {}  # the clocks whose deadline the notice being built states
         self.replaces: dict[tuple[str, str | None], str] = {}  # (kind, unit) -> the number a correction replaces
 
     def personal(self) -> dict[str, str]:
-        return personal_values(self.case["registration"], self.full)
+        return personal_values(self.registration, self.full)
 
     def common(self, number: str | None) -> dict[str, Any]:
-        reg = self.case["registration"]
+        reg = self.registration
         return {
             **self.personal(),
             "doc_number": number or "",
@@ -118,7 +120,7 @@ class NoticeContext:
         return format_date_cn(date.fromisoformat(iso[:10]))
 
     def specific(self, kind: str, unit: str | None = None) -> dict[str, Any]:
-        reg = self.case["registration"]
+        reg = self.registration
         if kind == "receipt":
             visit = datetime.fromisoformat(reg["visit_time"])
             officer = self.config.officers.get(reg["first_officer"])

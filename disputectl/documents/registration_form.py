@@ -12,9 +12,9 @@ from typing import Any
 
 from disputectl.documents.issuing import personal_values
 from disputectl.documents.notices import KINDS, render_docx
+from disputectl.rules.amend import current_registration
 from disputectl.rules.config import Config
 from disputectl.rules.registration import payer_kind_label
-from disputectl.rules.views import current_registration
 
 KIND = "registration_form"
 TITLE = KINDS[KIND].title

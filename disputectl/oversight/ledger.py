@@ -22,6 +22,7 @@ from disputectl.oversight.common import (
 )
 from disputectl.oversight.due import category_name
 from disputectl.record.session import Session
+from disputectl.rules.amend import current_registration
 from disputectl.rules.derive import AFTERCARE_CLOCKS
 from disputectl.rules.registration import payer_kind_label
 from disputectl.rules.validation import mask_identifier, mask_phone
@@ -64,7 +65,8 @@ def ledger_rows(s: Session, today: date, *, start: date | None = None, end: date
 
 def _ledger_row(s: Session, case: dict[str, Any], state: dict[str, Any], today: date, registered: date,
                 reveal: bool) -> dict[str, Any]:
-    reg, payer = case["registration"], case["registration"]["payer"]
+    reg = current_registration(case)
+    payer = reg["payer"]
     routing = next((a for a in case["actions"] if a["action"] in ROUTING), None)
     route = ""
     if routing is not None:

@@ -35,6 +35,7 @@ from disputectl.record.gitcmd import is_ancestor
 from disputectl.record.githistory import History, iter_log
 from disputectl.record.gitstore import GitStore
 from disputectl.record.store_files import CASES_DIR, case_path, parse_case
+from disputectl.rules.amend import current_registration
 from disputectl.rules.calendar import WorkCalendar
 from disputectl.rules.config import CONFIG_FILE, Config
 from disputectl.rules.derive import case_facts, derive_state, due_facts
@@ -858,7 +859,7 @@ def _worker_part(task: tuple[str, list[tuple[str, str]]]) -> str:
 def _rows_for(path: str, case: dict[str, Any], config: Config, calendar: WorkCalendar) -> _Rows:
     case = {k: v for k, v in case.items() if k != "state"}
     state = derive_state(case, config, calendar)
-    reg = case["registration"]
+    reg = current_registration(case)
     search = " ".join([case["id"], reg["payer"]["name"], reg["matter"], reg["request"]]).lower()
     facts = case_facts(case, state, calendar)
     case_row = (case["id"], path, case["actions"][0]["at"], state["status"], state["unit"], reg["category"],

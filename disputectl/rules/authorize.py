@@ -37,6 +37,8 @@ def unit_rule_holds(rule: str, officer: Officer, case: dict[str, Any], state: di
         return officer.unit in (state["unit"], config.office_unit)
     if rule == "involved":
         return officer.unit in involved_units(case, state, config)
+    if rule == "opinion_given":
+        return bool(state["opinions"].get(officer.unit, {}).get("submitted"))
     raise ValueError(rule)
 
 
@@ -92,7 +94,8 @@ def check_officer(transition: Transition, officer: Officer, case: dict[str, Any]
     submitted = state["opinions"].get(officer.unit, {}).get("submitted") if transition.action == "submit_opinion" else None
     if submitted and officer.has_role("handler"):
         raise NotAllowed(f"{config.unit_label(officer.unit)}已于 {submitted} 提交书面意见，不能重复提交；"
-                         "需要修改的，请领导组办公室再次征求贵单位意见（request-opinions），届时提交新的意见（原意见仍留在记录中）。")
+                         f"需要修改的，在领导组办公室综合意见办结前用 disputectl amend-opinion {case['id']} --body … --reason … "
+                         "修改（原意见仍留在记录中）。")
     roles = "、".join(ROLES[r] for r in sorted(officer.roles))
     raise PermissionDenied(
         f"{officer.name}（{config.unit_label(officer.unit)}，{roles}）无权{ACTIONS[transition.action].label}："
@@ -119,6 +122,11 @@ def clean_data(action: str, data: dict[str, Any], config: Config) -> dict[str, A
             continue
         if field.kind == "flag":
             out[field.name] = value  # worked out where it applies (check_first_officer)
+        elif field.kind == "record":
+            if isinstance(value, dict):
+                out[field.name] = value  # checked by the action's guard
+            else:
+                problems.append(f"{field.label}不完整")
         elif field.kind == "text":
             problem = check_text(field.label, value)
             if problem:
@@ -270,6 +278,12 @@ def check_guard(transition: Transition, officer: Officer, case: dict[str, Any], 
             raise NotAllowed("只有回访结果为“不满意”的案件才能重新办理：请先用 disputectl followup 记录回访。")
     elif guard == "notice_kind":
         pass  # checked where notices are issued
+    elif guard == "amendment":
+        from disputectl.rules.amend import amendment_problems
+
+        problems = amendment_problems(case, data)
+        if problems:
+            raise ValidationError("更正登记信息有误：", details=problems)
     else:  # pragma: no cover - a table row naming an unknown guard is a programming error
         raise ValueError(guard)
 

@@ -116,8 +116,13 @@ def _parse_date(value: object, where: str, problems: list[str]) -> date | None:
             pass
         problems.append(f"{where}：日期不存在：{value}")
         return None
-    problems.append(f"{where}：应为日期，格式 YYYY-MM-DD，实际为 {value!r}")
+    problems.append(f"{where}：应为日期（如 2027-01-01），{_given(value)}")
     return None
+
+
+def _given(value: object) -> str:
+    """What the file holds, quoted as written (not as Python would show it)."""
+    return "未填写" if value is None or value == "" else f"实际为“{str(value)[:30]}”"
 
 
 def _parse_entries(
@@ -186,7 +191,7 @@ def parse_year_schedule(data: object, *, year: int | None = None) -> YearSchedul
         problems.append(f"未知字段 {'、'.join(unknown)}（只允许 year、holidays、workdays）")
     declared = data.get("year")
     if isinstance(declared, bool) or not isinstance(declared, int):
-        problems.append(f"year 应为四位年份，实际为 {declared!r}")
+        problems.append(f"year 应为四位年份，{_given(declared)}")
         schedule_year = year
     else:
         schedule_year = declared

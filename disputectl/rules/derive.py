@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from disputectl.rules.amend import current_registration
 from disputectl.rules.calendar import WorkCalendar
 from disputectl.rules.config import Config
 from disputectl.rules.workflow import TRANSITIONS
@@ -279,6 +280,15 @@ def _submit_opinion(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date,
         r.open_clock_named("consolidate", day)
 
 
+def _amend_opinion(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
+    """The unit's amended opinion replaces the one it submitted; that one stays on record."""
+    entry = r.state["opinions"].get(a["unit"])
+    if entry is None or not entry["submitted"]:
+        return
+    r.state["earlier_opinions"].append({"unit": a["unit"], **entry, "amended_by": a["id"]})
+    entry.update({"submitted": day.isoformat(), "officer": a["actor"], "action": a["id"]})
+
+
 def _approve(r: _Replay, a: dict[str, Any], d: dict[str, Any], day: date, office: str) -> None:
     r.stop_all(day)
     r.state["platform"] = {"sent_date": d["sent_date"], "ref": d["platform_ref"], "approved_by": a["actor"]}
@@ -377,6 +387,7 @@ _EFFECTS = {
     "convene": _convene,
     "request_opinions": _request_opinions,
     "submit_opinion": _submit_opinion,
+    "amend_opinion": _amend_opinion,
     "approve": _approve,
     "reject": _reject,
     "reply": _reply,
@@ -394,7 +405,7 @@ CLOSING_ACTIONS = ("reply", "hand_over", "withdraw", "archive")
 
 
 CASEWORK_ROLES = frozenset({"registrar", "handler", "office"})
-_NOT_CASEWORK = frozenset({"supervise", "note", "issue_notice"})
+_NOT_CASEWORK = frozenset({"supervise", "note", "issue_notice", "amend"})
 
 
 def due_facts(case: dict[str, Any], state: dict[str, Any], config: Config) -> dict[str, Any]:
@@ -405,7 +416,7 @@ def due_facts(case: dict[str, Any], state: dict[str, Any], config: Config) -> di
     last officer of a casework role who acted for it on the case (supervising, notes and
     reissued notices aside), the 责任人 of a clock that waits on that unit.
     """
-    reg = case["registration"]
+    reg = current_registration(case)
     acted: dict[str, str] = {}
     for action in case["actions"]:
         actor = config.officers.get(action["actor"])
@@ -442,7 +453,7 @@ def case_facts(case: dict[str, Any], state: dict[str, Any], calendar: WorkCalend
     reopened = state["status"] not in ("replied", "handed_over", "withdrawn", "archived")
     closed = closing[-1] if closing and not reopened else None
     reply = replies[-1] if replies and not reopened else None
-    reg = case["registration"]
+    reg = current_registration(case)
     followups = [a for a in case["actions"] if a["action"] == "followup"]
     decision = state.get("decision") or {}
     return {

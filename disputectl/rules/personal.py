@@ -14,7 +14,7 @@ import re
 import unicodedata
 from typing import Any
 
-from disputectl.rules.validation import mask_identifier, mask_phone
+from disputectl.rules.validation import is_valid_identifier, mask_identifier, mask_phone
 
 _ID_CHAR = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 _DIGIT = "0-9\uff10-\uff19"
@@ -59,6 +59,18 @@ def mask_personal_data(text: str) -> str:
         text = finder.sub(lambda m: mask_identifier(m.group()), text)
     text = MOBILE_RE.sub(lambda m: mask_phone(m.group()), text)
     return LANDLINE_RE.sub(lambda m: mask_phone(m.group()), text)
+
+
+def mask_valid_personal_data(text: str) -> str:
+    """``text`` (an error message) with every *valid* identifier and every mobile number in it
+    masked: what an officer mistyped is quoted as typed, so the mistake can be seen."""
+    def identifier(match: re.Match[str]) -> str:
+        compact = re.sub(r"[\s\-.]", "", unicodedata.normalize("NFKC", match.group())).upper()
+        return mask_identifier(match.group()) if is_valid_identifier(compact) else match.group()
+
+    for finder in (IDENTIFIER_RE, RIC_RE, OLD_RIC_RE):
+        text = finder.sub(identifier, text)
+    return MOBILE_RE.sub(lambda m: mask_phone(m.group()), text)
 
 
 def has_personal_data(text: str) -> bool:

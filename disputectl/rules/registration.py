@@ -109,94 +109,135 @@ def _attachment_name_problem(name: str) -> str | None:
     return None
 
 
-def build_registration(fields: Mapping[str, Any], config: Config, *, now: datetime, officer_id: str,
-                       unit: str) -> dict[str, Any]:
-    """Check every field and return the registration record; every problem is listed at once."""
-    problems: list[str] = []
+def check_fields(fields: Mapping[str, Any], config: Config, *, now: datetime, partial: bool = False,
+                 kind: str | None = None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The registration fields in ``fields``, checked and normalized, and every problem as
+    (field, message). ``partial`` (a correction): only the fields given are checked, ``kind`` is
+    the payer's kind when the correction does not change it."""
+    problems: list[tuple[str, str]] = []
+    values: dict[str, Any] = {}
     unknown = sorted(set(fields) - set(REGISTRATION_FIELDS) - {"attachments"})
     for key in unknown:
-        problems.append(f"不认识的登记项“{str(key)[:30]}”")
+        problems.append(("", f"不认识的登记项“{str(key)[:30]}”"))
 
-    def text(key: str, label: str, *, required: bool = True, max_length: int = 2000, name: bool = False) -> str:
+    def given(key: str) -> bool:
+        return not partial or fields.get(key) is not None
+
+    def text(key: str, label: str, *, required: bool = True, max_length: int = 2000, name: bool = False) -> None:
+        if not given(key):
+            return
         value = fields.get(key)
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
         check = check_name if name else check_text
         problem = check(label, value, required=required, max_length=max_length)
         if problem:
-            problems.append(problem)
-            return ""
-        return value.strip() if isinstance(value, str) else ""
+            problems.append((key, problem))
+        else:
+            values[key] = value.strip() if isinstance(value, str) else ""
 
-    raw_kind = str(fields.get("payer_kind") or "").strip()
-    kind = _KIND_ALIASES.get(raw_kind)
-    if kind is None:
-        problems.append("缴费人类型应为 employer（用人单位）或 individual（个人）" if raw_kind else "请填写缴费人类型")
-    name = text("payer_name", "缴费人名称或姓名", max_length=200, name=True)
-    # full-width characters from a Chinese IME (１１０…Ｘ) are the same identifier
-    payer_id = unicodedata.normalize("NFKC", text("payer_id", "统一社会信用代码或居民身份证号码", max_length=40)).upper().replace(" ", "")
-    if payer_id and kind == "employer":
-        problem = check_uscc(payer_id)
+    if given("payer_kind"):
+        raw_kind = str(fields.get("payer_kind") or "").strip()
+        kind = _KIND_ALIASES.get(raw_kind)
+        if kind is None:
+            problems.append(("payer_kind", f"缴费人类型“{raw_kind[:20]}”无效，应为 employer（用人单位）或 individual（个人）"
+                             if raw_kind else "请填写缴费人类型"))
+        else:
+            values["payer_kind"] = kind
+    text("payer_name", "缴费人名称或姓名", max_length=200, name=True)
+    text("payer_id", "统一社会信用代码或居民身份证号码", max_length=40)
+    if "payer_id" in values:
+        # full-width characters from a Chinese IME (１１０…Ｘ) are the same identifier
+        payer_id = unicodedata.normalize("NFKC", values["payer_id"]).upper().replace(" ", "")
+        values["payer_id"] = payer_id
+        problem = check_uscc(payer_id) if kind == "employer" else check_ric(payer_id) if kind == "individual" else None
         if problem:
-            problems.append(problem)
-    elif payer_id and kind == "individual":
-        problem = check_ric(payer_id)
-        if problem:
-            problems.append(problem)
-    contact = text("contact_person", "联系人", required=(kind == "employer"), max_length=100, name=True)
-    address = text("address", "地址", max_length=300)
-    phone = unicodedata.normalize("NFKC", text("phone", "联系电话", max_length=30)).replace(" ", "")
-    if MOBILE_RE.match(normalized("phone", phone)):
-        phone = normalized("phone", phone)  # +86 139-8888-7777 → 13988887777
-    if phone:
+            problems.append(("payer_id", problem))
+    if given("contact_person"):
+        text("contact_person", "联系人", required=(kind == "employer"), max_length=100, name=True)
+    text("address", "地址", max_length=300)
+    text("phone", "联系电话", max_length=30)
+    if "phone" in values:
+        phone = unicodedata.normalize("NFKC", values["phone"]).replace(" ", "")
+        if MOBILE_RE.match(normalized("phone", phone)):
+            phone = normalized("phone", phone)  # +86 139-8888-7777 → 13988887777
+        values["phone"] = phone
         problem = check_phone(phone)
         if problem:
-            problems.append(problem)
+            problems.append(("phone", problem))
     visit_value = fields.get("visit_time")
-    visit = now
-    if visit_value not in (None, ""):
-        parsed = parse_datetime(visit_value)
-        if parsed is None:
-            problems.append(f"来访时间“{str(visit_value)[:30]}”格式不对（应如 2026-11-26 09:30）")
-        else:
-            visit = parsed if parsed.tzinfo else parsed.replace(tzinfo=now.tzinfo)
-            if visit > now:
-                problems.append("来访时间不能晚于现在")
-    channel = str(fields.get("channel") or "来访").strip()
-    if channel not in CHANNELS:
-        problems.append(f"来访方式“{channel[:20]}”无效，可选：{'、'.join(CHANNELS)}")
-    matter = text("matter", "反映主要事项", max_length=5000)
-    request = text("request", "诉求", max_length=5000)
-    category: int | None = None
-    raw_category = fields.get("category")
-    category_text = unicodedata.normalize("NFKC", str(raw_category)).strip()
-    if category_text.isascii() and category_text.isdigit():  # not "1_0", "+3" or "٣"
-        category = int(category_text)
-    if category not in config.categories:
-        problems.append(
-            f"争议类别“{str(raw_category or '')[:10]}”无效，应为 1-10：" + "；".join(f"{c.code} {c.name}" for c in config.categories.values())
-            if raw_category not in (None, "") else "请填写争议类别（1-10）"
-        )
-    region = str(fields.get("region") or "").strip().upper()
-    if region not in config.regions:
-        problems.append(
-            f"属地区域“{region[:20]}”无效，可用：" + "、".join(f"{c}（{n}）" for c, n in config.regions.items())
-            if region else "请填写属地区域"
-        )
+    if not partial:
+        visit = now
+        if visit_value not in (None, ""):
+            parsed = parse_datetime(visit_value)
+            if parsed is None:
+                problems.append(("visit_time", f"来访时间“{str(visit_value)[:30]}”格式不对（应如 2026-11-26 09:30）"))
+            else:
+                visit = parsed if parsed.tzinfo else parsed.replace(tzinfo=now.tzinfo)
+                if visit > now:
+                    problems.append(("visit_time", "来访时间不能晚于现在"))
+        values["visit_time"] = visit.isoformat(timespec="seconds")
+    if given("channel"):
+        channel = str(fields.get("channel") or "来访").strip()
+        if channel not in CHANNELS:
+            problems.append(("channel", f"来访方式“{channel[:20]}”无效，可选：{'、'.join(CHANNELS)}"))
+        values["channel"] = channel
+    text("matter", "反映主要事项", max_length=5000)
+    text("request", "诉求", max_length=5000)
+    if given("category"):
+        raw_category = fields.get("category")
+        category = category_code(raw_category, config)
+        if category is None:
+            problems.append(("category",
+                             f"争议类别“{str(raw_category or '')[:10]}”无效，应为 1-10（或类别名称）："
+                             + "；".join(f"{c.code} {c.name}" for c in config.categories.values())
+                             if raw_category not in (None, "") else "请填写争议类别（1-10）"))
+        values["category"] = category
+    if given("region"):
+        raw_region = str(fields.get("region") or "").strip()
+        region = region_code(raw_region, config)
+        if region is None:
+            problems.append(("region", f"属地区域“{raw_region[:20]}”无效，可用：" + "、".join(f"{c}（{n}）" for c, n in config.regions.items())
+                             if raw_region else "请填写属地区域"))
+        values["region"] = region
+    return values, problems
+
+
+def category_code(raw: object, config: Config) -> int | None:
+    """A 争议类别 by its number or its name (as a 台账 or an officer may write it)."""
+    text = unicodedata.normalize("NFKC", str(raw if raw is not None else "")).strip()
+    if text.isascii() and text.isdigit():  # not "1_0", "+3" or "٣"
+        return int(text) if int(text) in config.categories else None
+    return next((c.code for c in config.categories.values() if text and c.name == text), None)
+
+
+def region_code(raw: str, config: Config) -> str | None:
+    """A 属地区域 by its code (any case) or its name."""
+    text = raw.strip()
+    if text.upper() in config.regions:
+        return text.upper()
+    return next((code for code, name in config.regions.items() if text and name == text), None)
+
+
+def build_registration(fields: Mapping[str, Any], config: Config, *, now: datetime, officer_id: str,
+                       unit: str) -> dict[str, Any]:
+    """Check every field and return the registration record; every problem is listed at once."""
+    values, problems = check_fields(fields, config, now=now)
     if problems:
-        raise ValidationError("受理登记信息有误，请逐条修改：", details=problems)
-    payer: dict[str, Any] = {"kind": kind, "name": name, "id_number": payer_id, "address": address}
-    if contact:
-        payer["contact_person"] = contact
+        raise ValidationError("受理登记信息有误，请逐条修改：", details=[message for _, message in problems])
+    payer: dict[str, Any] = {"kind": values["payer_kind"], "name": values["payer_name"], "id_number": values["payer_id"],
+                             "address": values["address"]}
+    if values.get("contact_person"):
+        payer["contact_person"] = values["contact_person"]
     return {
         "payer": payer,
-        "phone": phone,
-        "visit_time": visit.isoformat(timespec="seconds"),
-        "channel": channel,
-        "matter": matter,
-        "request": request,
-        "category": category,
-        "region": region,
+        "phone": values["phone"],
+        "visit_time": values["visit_time"],
+        "channel": values["channel"],
+        "matter": values["matter"],
+        "request": values["request"],
+        "category": values["category"],
+        "region": values["region"],
         "first_officer": officer_id,
         "first_unit": unit,
         "attachments": [],

@@ -36,7 +36,7 @@ def check_uscc(value: str) -> str | None:
     try:
         uscc.validate(value)
     except StdnumError:
-        return f"统一社会信用代码“{mask_identifier(value)}”无效（应为18位且校验位正确）"
+        return f"统一社会信用代码“{as_typed(value)}”无效（应为18位且校验位正确）"
     return None
 
 
@@ -47,7 +47,7 @@ def check_ric(value: str) -> str | None:
     try:
         ric.validate(value)
     except StdnumError:
-        return f"居民身份证号码“{mask_identifier(value)}”无效（应为18位且校验位、出生日期正确）"
+        return f"居民身份证号码“{as_typed(value)}”无效（应为18位且校验位、出生日期正确）"
     return None
 
 
@@ -55,7 +55,27 @@ def check_phone(value: str) -> str | None:
     compact = value.replace(" ", "")
     if MOBILE_RE.match(compact) or LANDLINE_RE.match(compact):
         return None
-    return f"联系电话“{mask_phone(value)}”无效（手机号11位，固定电话如 0571-88886666）"
+    return f"联系电话“{as_typed(value)}”无效（手机号11位，固定电话如 0571-88886666）"
+
+
+def is_valid_identifier(value: str) -> bool:
+    """A 统一社会信用代码 or 居民身份证号码 whose check digit (and, for a person, birth date) holds."""
+    from stdnum.cn import ric, uscc
+
+    return bool(uscc.is_valid(value) or ric.is_valid(value))
+
+
+def as_typed(value: str) -> str:
+    """A value the check refused, quoted as the officer typed it so the mistake can be seen: an
+    invalid number is nobody's personal data. One that is a valid identifier or mobile all the
+    same (a person's ID number typed as a company's code) stays masked."""
+    shown = CONTROL_RE.sub("?", SURROGATE_RE.sub("?", value.strip()))[:40]
+    compact = shown.replace(" ", "").upper()
+    if is_valid_identifier(compact):
+        return mask_identifier(compact)
+    if MOBILE_RE.match(compact):
+        return mask_phone(compact)
+    return shown
 
 
 def check_text(label: str, value: object, *, max_length: int = 2000, required: bool = True) -> str | None:

@@ -5,6 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Protocol
 
+from disputectl.rules.amend import (
+    amendments,
+    current_registration,
+    describe_amendment,
+    issued_before,
+)
 from disputectl.rules.calendar import CLOCK_STATE_LABELS, WorkCalendar
 from disputectl.rules.config import Config
 from disputectl.rules.derive import (
@@ -45,17 +51,8 @@ def clock_view(clock: dict[str, Any], config: Config, calendar: WorkCalendar, to
     }
 
 
-def current_registration(case: dict[str, Any]) -> dict[str, Any]:
-    """The case's registration as it now stands: what the 受理登记表 shows and archives.
-
-    The one place that reads it for the form, so that corrections to the registration (amend)
-    reach the form by changing this function alone."""
-    registration: dict[str, Any] = case["registration"]
-    return registration
-
-
 def payer_view(case: dict[str, Any], *, reveal: bool) -> dict[str, Any]:
-    payer = case["registration"]["payer"]
+    payer = current_registration(case)["payer"]
     return {
         "kind": payer["kind"],
         "kind_label": payer_kind_label(payer["kind"]),
@@ -68,7 +65,7 @@ def payer_view(case: dict[str, Any], *, reveal: bool) -> dict[str, Any]:
 
 def summary_view(case: dict[str, Any], state: dict[str, Any], config: Config, calendar: WorkCalendar,
                  today: date, *, reveal: bool = False) -> dict[str, Any]:
-    reg = case["registration"]
+    reg = current_registration(case)
     ends = state.get("clock_ends", {})
     clocks = [clock_view(c, config, calendar, today, ends.get(str(i))) for i, c in enumerate(state["clocks"])]
     open_clocks = [c for c in clocks if c["stopped"] is None]
@@ -107,7 +104,7 @@ def _urgency(open_clocks: list[dict[str, Any]]) -> str:
 def case_view(case: dict[str, Any], state: dict[str, Any], config: Config, calendar: WorkCalendar,
               today: date, *, reveal: bool = False) -> dict[str, Any]:
     view = summary_view(case, state, config, calendar, today, reveal=reveal)
-    reg = case["registration"]
+    reg = current_registration(case)
     view.update({
         "channel": reg["channel"],
         "request": reg["request"],
@@ -137,6 +134,9 @@ def case_view(case: dict[str, Any], state: dict[str, Any], config: Config, calen
         "clock_details": [clock_view(c, config, calendar, today, state.get("clock_ends", {}).get(str(i)))
                           for i, c in enumerate(state["clocks"])],
         "timeline": [timeline_entry(a, config) for a in case["actions"]],
+        # the registration as first recorded was corrected: these notices keep the earlier text
+        "amended": [a["id"] for a in amendments(case)],
+        "issued_before_amendment": [n.get("number") or n["path"] for n in issued_before(case)],
     })
     return view
 
@@ -169,6 +169,8 @@ class UnitLabels(Protocol):
 
 def describe_data(data: dict[str, Any], config: UnitLabels) -> str:
     """One line for a timeline: the action's fields as an officer would read them."""
+    if isinstance(data.get("fields"), dict) and isinstance(data.get("before"), dict):
+        return describe_amendment(data)
     parts = []
     for key, value in data.items():
         if key in ("to_unit",):

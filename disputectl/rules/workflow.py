@@ -34,6 +34,7 @@ UNIT_RULES: dict[str, str] = {
     "opinion_unit": "被征求意见的单位",
     "holder_or_office": "当前承办单位或领导组办公室",
     "involved": "经手本案的单位",
+    "opinion_given": "已提交书面意见的单位",
 }
 
 DELIVERY_METHODS = ("直接送达", "邮寄", "电子送达")
@@ -42,7 +43,7 @@ OBJECTION_CHANNELS = ("调解", "行政复议", "仲裁", "行政诉讼")
 OUTCOME_KINDS = {"调解结果": "调解", "复议决定": "行政复议", "仲裁裁决": "仲裁", "判决": "行政诉讼"}
 # actions that record a document, which may come with its scan or file (--attach): a 书面意见, the
 # meeting's sign-in sheet, the 送达回证, the platform's result, an objection, a hand-over, a note
-ATTACHING_ACTIONS = ("submit_opinion", "convene", "reply", "platform_result", "object", "outcome", "hand_over", "note",
+ATTACHING_ACTIONS = ("submit_opinion", "amend_opinion", "convene", "reply", "platform_result", "object", "outcome", "hand_over", "note",
                      "followup", "conclude", "consolidate")
 # recorded also after archiving, as 补充归档 entries (the archive gains a supplement)
 SUPPLEMENT_ACTIONS = ("object", "outcome")
@@ -56,7 +57,7 @@ FOLLOWUP_METHODS = ("电话", "面谈", "短信")
 class Field:
     name: str
     label: str
-    kind: str = "text"  # text | date | unit | units | int | choice | flag
+    kind: str = "text"  # text | date | unit | units | int | choice | flag | record (a mapping, checked by a guard)
     required: bool = True
     choices: tuple[str, ...] = ()
 
@@ -97,6 +98,7 @@ ACTIONS: dict[str, ActionSpec] = {
         ActionSpec("request_opinions", "征求书面意见", (_f("units", "联办单位", "units"), _f("question", "征求意见事项")),
                    notice="opinion_request"),
         ActionSpec("submit_opinion", "提交书面意见", (_f("body", "书面意见"),)),
+        ActionSpec("amend_opinion", "修改书面意见", (_f("body", "修改后的书面意见"), _f("reason", "修改理由"))),
         ActionSpec("consolidate", "综合意见办结", (_f("facts", "查明事实"), _f("basis", "处理依据"), _f("decision", "处理意见"))),
         ActionSpec("approve", "组长同意纳入平台", (_f("sent_date", "移送平台日期", "date"), _f("platform_ref", "平台受理编号")),
                    notice="referral"),
@@ -118,6 +120,9 @@ ACTIONS: dict[str, ActionSpec] = {
         ActionSpec("withdraw", "缴费人撤回", (_f("reason", "撤回理由"), _f("date", "撤回日期", "date"))),
         ActionSpec("supervise", "督办/催办", (_f("kind", "类型", "choice", choices=SUPERVISION_KINDS), _f("body", "内容"))),
         ActionSpec("note", "备注", (_f("body", "内容"),)),
+        # corrections to the registration: rules.amend (the registration itself is never rewritten)
+        ActionSpec("amend", "更正登记信息", (_f("reason", "更正理由"), _f("fields", "更正内容", "record"),
+                                          _f("before", "更正前的内容", "record"))),
         ActionSpec("issue_notice", "出具文书", (_f("kind", "文书种类"),)),
         # Outside the table: allowed in any status while two offices' actions contradict each other.
         ActionSpec("settle", "核处矛盾操作", (_f("keep", "保留的操作（操作编号）"), _f("reason", "核处理由"))),
@@ -168,6 +173,8 @@ _ROWS: list[Transition] = [
     Transition("joint", "convene", None, OFFICE, "member_units"),
     Transition("joint", "request_opinions", None, OFFICE, "requestable"),
     Transition("joint", "submit_opinion", None, (("handler", "opinion_unit"),)),
+    # a unit may amend its opinion until the office consolidates (the earlier one stays on record)
+    Transition("joint", "amend_opinion", None, (("handler", "opinion_given"),)),
     Transition("joint", "consolidate", "concluded", OFFICE, "opinions_complete"),
     Transition("joint", "hand_over", "handed_over", OFFICE),
     Transition("joint", "withdraw", "withdrawn", OFFICE),
@@ -195,6 +202,8 @@ _ROWS += [Transition(s, "supervise", None, OFFICE) for s in OPEN_FOR_NOTES]
 NOTE_TAKERS = OFFICE + (("handler", "involved"), ("registrar", "involved"))
 _ROWS += [Transition(s, "note", None, NOTE_TAKERS) for s in OPEN_FOR_NOTES]
 _ROWS += [Transition(s, "issue_notice", None, NOTICE_ISSUERS, "notice_kind") for s in OPEN_FOR_NOTES]
+# 更正登记信息: the first unit's registrar (首问) or the office, until the case is archived
+_ROWS += [Transition(s, "amend", None, REGISTRAR_FIRST + OFFICE, "amendment") for s in OPEN_FOR_NOTES]
 
 TABLE: tuple[Transition, ...] = tuple(_ROWS)
 TRANSITIONS: dict[tuple[str, str], Transition] = {(t.status, t.action): t for t in TABLE}

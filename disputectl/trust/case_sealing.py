@@ -12,6 +12,7 @@ import copy
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from disputectl.rules.amend import FIELDS_PREFIX, current_registration, flat
 from disputectl.rules.personal import (
     REGISTRATION_TEXT,
     action_text_fields,
@@ -56,9 +57,14 @@ def seal_registration(reg: dict[str, Any], case_id: str, sealer: Sealer, hasher:
         reg["sealed"] = sealed
 
 
-def seal_action(entry: dict[str, Any], case_id: str, sealer: Sealer) -> None:
-    """Free text of an action that holds an identifier or mobile number: masked, sealed beside."""
+def seal_action(entry: dict[str, Any], case_id: str, sealer: Sealer, hasher: Hasher | None = None,
+                registration: dict[str, Any] | None = None) -> None:
+    """Free text of an action that holds an identifier or mobile number: masked, sealed beside.
+    A correction of the registration (``amend``) seals its corrected personal values as the
+    registration's own, with their keyed hash; ``registration``: the one in effect after it."""
     sealed: dict[str, Any] = {}
+    if entry["action"] == "amend" and registration is not None:
+        sealed.update(_seal_amendment(entry, case_id, sealer, hasher, registration))
     for name in action_text_fields(entry["data"]):
         value = entry["data"][name]
         if has_personal_data(value):
@@ -66,6 +72,26 @@ def seal_action(entry: dict[str, Any], case_id: str, sealer: Sealer) -> None:
             entry["data"][name] = mask_personal_data(value)
     if sealed:
         entry["sealed"] = sealed
+
+
+def _seal_amendment(entry: dict[str, Any], case_id: str, sealer: Sealer, hasher: Hasher | None,
+                    registration: dict[str, Any]) -> dict[str, Any]:
+    sealed: dict[str, Any] = {}
+    personal = dict(personal_fields(registration))
+    for path, value in flat(entry["data"].get("fields") or {}).items():
+        name = FIELDS_PREFIX + path
+        if not isinstance(value, str) or not value:
+            continue
+        if path in personal:
+            box: dict[str, Any] = {"box": sealer.seal(value, aad_for(case_id, entry["id"], name))}
+            if personal[path] and hasher is not None:
+                box["hash"] = hasher.token(str(personal[path]), value)
+            sealed[name] = box
+            set_field(entry["data"], name, mask_field(path, value))
+        elif path in REGISTRATION_TEXT and has_personal_data(value):
+            sealed[name] = {"box": sealer.seal(value, aad_for(case_id, entry["id"], name))}
+            set_field(entry["data"], name, mask_personal_data(value))
+    return sealed
 
 
 def strip_sealed(case: dict[str, Any]) -> dict[str, Any]:
@@ -101,7 +127,7 @@ def opened(case: dict[str, Any], opener: Opener) -> dict[str, Any]:
 def lookup_tokens(case: dict[str, Any]) -> list[str]:
     """What ``list --payer-id/--phone`` and the 重复反映 check look for: the keyed hashes of a
     sealed case; of a case kept in clear, the normalized values."""
-    reg = case["registration"]
+    reg = current_registration(case)  # as corrected: a corrected ID is found by the corrected one
     sealed = reg.get("sealed") or {}
     out = []
     for name, kind in personal_fields(reg):
@@ -158,6 +184,27 @@ def seal_problems(case: dict[str, Any], suite: str, key_ids: Callable[[str], boo
         for name in action_text_fields(action.get("data") or {}):
             if has_personal_data(action["data"][name]):
                 yield f"操作记录的 {name} 含有明文的证件号码或手机号"
+        if action.get("action") == "amend":
+            yield from _amendment_seal_problems(case, action)
+
+
+def _amendment_seal_problems(case: dict[str, Any], action: dict[str, Any]) -> Iterator[str]:
+    data = action.get("data") or {}
+    sealed = action.get("sealed") or {}
+    personal = dict(personal_fields(current_registration(case, upto=str(action.get("id")))))
+    for path, value in flat(data.get("fields") or {}).items():
+        if not isinstance(value, str) or not value:
+            continue
+        name = FIELDS_PREFIX + path
+        if path in personal and name not in sealed:
+            yield f"更正登记信息的 {path} 是明文（本案件库的个人信息应加密保存）"
+        elif path in personal and value != _masked_shape(path, value):
+            yield f"更正登记信息的 {path} 不是遮蔽后的形式"
+        elif name not in sealed and has_personal_data(value):
+            yield f"更正登记信息的 {path} 含有明文的证件号码或手机号"
+    for path, value in flat(data.get("before") or {}).items():
+        if isinstance(value, str) and has_personal_data(value):
+            yield f"更正登记信息记录的原值 {path} 含有明文的证件号码或手机号"
 
 
 def masked(case: dict[str, Any], record_id: str, name: str, value: str) -> str:
@@ -165,6 +212,10 @@ def masked(case: dict[str, Any], record_id: str, name: str, value: str) -> str:
     keeps its first and last four), any other text with each ID and mobile in it masked."""
     if record_id == REGISTRATION and name in dict(personal_fields(case.get("registration", {}))):
         return mask_field(name, value)
+    if name.startswith(FIELDS_PREFIX):  # a corrected registration value: masked as the registration's
+        path = name.removeprefix(FIELDS_PREFIX)
+        if path in dict(personal_fields(current_registration(case, upto=record_id))):
+            return mask_field(path, value)
     return mask_personal_data(value)
 
 

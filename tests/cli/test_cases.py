@@ -127,8 +127,8 @@ def test_every_registration_problem_is_listed_at_once(cli, store):
     bad = {**EMPLOYER, "payer_id": "91110000600037341X", "phone": "12345", "category": "11", "region": "MARS"}
     result = cli("register", *field_args(bad), "--no-input", as_="sw-registrar")
     assert result.exit_code == 2
-    assert "统一社会信用代码“9111**********341X”无效" in result.output
-    assert "联系电话" in result.output and "无效" in result.output
+    assert "统一社会信用代码“91110000600037341X”无效" in result.output
+    assert "联系电话“12345”无效" in result.output
     assert "争议类别“11”无效" in result.output
     assert "属地区域“MARS”无效" in result.output
     assert "Traceback" not in result.output
@@ -284,3 +284,41 @@ def test_a_store_checked_out_in_full_keeps_its_index_in_step_too(cli, store, reg
     assert cli("route", case, "--self", as_="sw-registrar").exit_code == 0
     assert any(e.startswith("cases/2026/") for e in _index_entries(store))
     assert git(store, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_interactive_register_asks_again_for_each_wrong_answer(cli, store, monkeypatch):
+    """Two wrong answers: both are listed at once, each is asked again, the right ones are kept."""
+    monkeypatch.setattr("disputectl.cli.cases.interactive", lambda: True)
+    wrong = {**EMPLOYER, "phone": "1381234567a", "category": "99"}
+    before = head(store)
+    result = cli("register", *field_args(wrong), as_="sw-registrar", input="13812345678\n缴费基数申报\n")
+    assert result.exit_code == 0, result.output
+    listed = result.output[:result.output.index("联系电话:")]
+    assert "联系电话“1381234567a”无效" in listed and "争议类别“99”无效" in listed
+    assert head(store) != before
+    shown = json.loads(cli("show", "SW-20261126-001", "--json").output)
+    assert shown["category"] == 3 and shown["phone"] == "138****5678"
+    assert shown["matter"] == EMPLOYER["matter"]
+
+
+def test_errors_quote_what_was_typed_wrong_but_mask_a_valid_identifier(cli, store):
+    """An invalid value is nobody's personal data and is shown as typed; a valid ID number or
+    mobile typed into the wrong place is still masked."""
+    result = cli("register", *field_args({**EMPLOYER, "phone": "1381234567a", "payer_id": "91110000600037341X"}),
+                 "--no-input", as_="sw-registrar")
+    assert result.exit_code == 2
+    assert "联系电话“1381234567a”无效" in result.output
+    assert "统一社会信用代码“91110000600037341X”无效" in result.output
+    # a person's valid ID typed as a company's code: refused, and masked
+    result = cli("register", *field_args({**EMPLOYER, "payer_id": INDIVIDUAL["payer_id"]}), "--no-input",
+                 as_="sw-registrar")
+    assert result.exit_code == 2
+    assert INDIVIDUAL["payer_id"] not in result.output and "1101**********002X" in result.output
+
+
+def test_registration_takes_category_and_region_by_name(cli, store):
+    result = cli("register", *field_args({**EMPLOYER, "category": "缴费基数申报", "region": "东区"}), "--no-input",
+                 as_="sw-registrar")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(cli("show", "SW-20261126-001", "--json").output)
+    assert (shown["category"], shown["region"]) == (3, "DQ")

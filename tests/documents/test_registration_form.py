@@ -198,3 +198,15 @@ def git_bytes(store: Path, spec: str) -> bytes:
     import subprocess
 
     return subprocess.run(["git", "-C", str(store), "show", spec], capture_output=True, check=True).stdout
+
+
+def test_the_form_shows_the_registration_as_corrected(cli, store: Path, tmp_path: Path) -> None:
+    case = registered(cli, EMPLOYER)
+    ok(cli("amend", case, "--payer-name", "示例科技股份有限公司", "--phone", "13987654321", "--reason", "名称变更",
+           as_="sw-registrar"))
+    ok(cli("print", case, "--out", str(tmp_path)))
+    table = rows((tmp_path / f"{case} {FORM}.docx").read_bytes())
+    assert table["缴费人名称"] == "示例科技股份有限公司"
+    assert table["联系电话"] == mask_phone("13987654321") + "（部分隐去）"
+    ok(cli("print", case, "--reveal", "--out", str(tmp_path), as_="bgs-office"))
+    assert rows((tmp_path / f"{case} {FORM}.docx").read_bytes())["联系电话"] == "13987654321"

@@ -241,7 +241,7 @@ workdays:
         "2027.yaml：holidays 第1项：起始日 2027-05-05 晚于结束日 2027-05-01",
         "2027.yaml：holidays 第2项：日期 2028-01-01～2028-01-01 不在 2027 年内",
         "2027.yaml：holidays 第3项 date：日期不存在：2027-02-30",
-        "2027.yaml：workdays 第2项 date：应为日期，格式 YYYY-MM-DD，实际为 'tomorrow'",
+        "2027.yaml：workdays 第2项 date：应为日期（如 2027-01-01），实际为“tomorrow”",
         "2027.yaml：2027-10-02 同时列为放假日和调休上班日",
     ]
     assert err.exit_code == 2

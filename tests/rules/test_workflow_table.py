@@ -62,6 +62,8 @@ DATA: dict[str, dict[str, Any]] = {
     "convene": {"date": "2026-11-26", "place": "市政府会议室", "units": ["RS", "YB"], "minutes": "会议纪要"},
     "request_opinions": {"units": ["SF", "SP"], "question": "请提出书面意见"},
     "submit_opinion": {"body": "书面意见"},
+    "amend_opinion": {"body": "修改后的书面意见", "reason": "补充核实"},
+    "amend": {"reason": "缴费人来电更正", "fields": {"phone": "13987654321"}},
     "consolidate": DECISION,
     "approve": {"sent_date": "2026-11-26", "platform_ref": "YZS-2026-0001"},
     "reject": {"reason": "按一般事项办理"},
@@ -201,6 +203,7 @@ def rule_units(rule: str, case: dict[str, Any], state: dict[str, Any], config: C
         "opinion_unit": pending_opinions(state) or ["RS"],
         "holder_or_office": [state["unit"], config.office_unit],
         "involved": [case["registration"]["first_unit"], state["unit"]],
+        "opinion_given": [u for u, o in state["opinions"].items() if o["submitted"]] or ["RS"],
     }[rule]
 
 
