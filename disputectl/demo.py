@@ -222,8 +222,9 @@ def main(argv: list[str]) -> int:
     reports.mkdir(exist_ok=True)
     d.run("export", "--output", str(reports / "工作台账.xlsx"))
     d.run("report", "--html", str(reports / "统计报告.html"), "--from", "2026-11-01", "--to", "2026-11-30")
+    d.run("print", b, "--out", str(reports))
     print(f"\n演示完成。案件库在 {store}/，可用 `git -C {store} log` 查看审计记录；"
-          f"工作台账和统计报告在 {reports}/。")
+          f"工作台账、统计报告和一份受理登记表在 {reports}/。")
     return 0
 
 

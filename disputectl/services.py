@@ -457,6 +457,8 @@ def _wanted_notices(s: Session, case: dict[str, Any], action: str, data: dict[st
         kind, _, unit = str(data["kind"]).partition(":")
         if kind not in KINDS:
             raise ValidationError(f"没有“{kind[:20]}”这种文书，可用：" + "、".join(f"{k}（{v.title}）" for k, v in KINDS.items()))
+        if kind == "registration_form":
+            raise ValidationError(_FORM_NOT_ISSUED)
         return [(kind, unit.upper() or None)]
     return produced_notices(action, data)
 
@@ -584,6 +586,34 @@ def reprint_notice(s: Session, case_id: str, kind: str) -> Reprint | None:
     return Reprint(notice.get("number"), path, path != notice["path"])
 
 
+_FORM_NOT_ISSUED = "受理登记表不编文号、不记入案件：请用 disputectl print 案件编号 打印（按当前登记内容生成）。"
+
+
+@dataclass(frozen=True)
+class PrintedForm:
+    path: Path
+    revealed: bool  # with the payer's identifier, phone and address in full (the look recorded first)
+
+
+def print_registration_form(s: Session, case_id: str, folder: Path, *, reveal: bool = False) -> PrintedForm:
+    """The 受理登记表 written into ``folder`` for the payer to check and sign. Nothing is recorded
+    (it has no 文号 and states only the registration), except a look at the full personal data
+    when ``reveal`` is asked for by an officer allowed to."""
+    from disputectl.documents.registration_form import form_file_name, render_form
+    from disputectl.oversight.ledger import check_writable, write_bytes
+
+    if s.officer_id:
+        s.officer()  # an unknown officer is refused, not ignored
+    case = load_case(s, case_id)
+    target = folder.expanduser() / form_file_name(case["id"])
+    check_writable(target)  # before a look is recorded for a file that could not be saved
+    unseal = revealer(s, reveal, case_id=case["id"], purpose="打印受理登记表")
+    if unseal is not None:
+        case = unseal(case)
+    write_bytes(target, render_form(case, s.config, s.root, revealed=unseal is not None))
+    return PrintedForm(target, unseal is not None)
+
+
 def preview_notice(s: Session, case_id: str, kind: str) -> str:
     """The plain text a notice would have if issued now (nothing is written)."""
     from disputectl.documents.issuing import NoticeContext
@@ -594,6 +624,10 @@ def preview_notice(s: Session, case_id: str, kind: str) -> str:
     kind, _, unit = kind.partition(":")
     if kind not in KINDS:
         raise ValidationError(f"没有“{kind[:20]}”这种文书，可用：" + "、".join(f"{k}（{v.title}）" for k, v in KINDS.items()))
+    if kind == "registration_form":
+        from disputectl.documents.registration_form import form_context
+
+        return render_text(kind, form_context(case, s.config), s.root)
     if kind.startswith("archive"):
         if not state.get("archive"):
             raise ValidationError(f"{KINDS[kind].title}在案卷归档时生成，本案尚未归档。")

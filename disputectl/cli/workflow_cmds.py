@@ -2,6 +2,7 @@
 
 Each command takes the case number and one option per field of the action (``--reason``,
 ``--facts`` …); the checks, the commit and the notices all happen in ``services.perform``.
+``notice`` issues or re-prints a notice; ``print`` writes the 受理登记表 (no number, nothing recorded).
 """
 
 
@@ -24,6 +25,7 @@ from disputectl.cli.common import (
     session,
     warn,
 )
+from disputectl.errors import ValidationError
 from disputectl.rules.workflow import ACTIONS, ActionSpec, Field
 
 # Actions with a command of their own elsewhere (register, route) or none.
@@ -143,7 +145,8 @@ def notice(
     kind: Annotated[str, typer.Argument(help="文书种类：receipt 受理回执、transfer 转办单、meeting 联席会议通知、"
                                              "opinion_request 征求意见函、approval_request 重大疑难事项报批单、referral 移送函、"
                                              "extension 延期告知书、result 处理结果告知书、handover 移交告知书、"
-                                             "archive_index 卷内文件目录、archive_note 备考表。")],
+                                             "archive_index 卷内文件目录、archive_note 备考表、"
+                                             "registration_form 受理登记表（同 disputectl print，不编文号、不记录）。")],
     store: StoreOpt = DEFAULT_STORE,
     officer: AsOpt = None,
     unit: Annotated[str | None, typer.Option(help="征求意见函的收函单位代码。")] = None,
@@ -152,6 +155,11 @@ def notice(
 ) -> None:
     """出具文书（编号、存入案件库并在案件上记录校验值）；已出具过的重新打印原件（同一文号），--corrected 另出具更正的；--preview 预览。"""
     target = f"{kind}:{unit.upper()}" if unit else kind
+    if kind == "registration_form" and not preview:
+        if corrected:
+            raise ValidationError("受理登记表不编文号，无需更正：每次打印都按当前登记内容生成，请用 disputectl print 案件编号。")
+        _print_form_and_report(store, officer, case_id, Path("."), reveal=False)
+        return
     if preview:
         from disputectl.services import preview_notice
 
@@ -172,5 +180,33 @@ def notice(
     perform_and_report(store, officer, case_id, "issue_notice", {"kind": target})
 
 
+FormOutOpt = Annotated[Path, typer.Option("--out", "-o", help="保存到哪个文件夹（默认当前文件夹）。", show_default=False)]
+
+
+def print_form(
+    case_id: CaseArg,
+    store: StoreOpt = DEFAULT_STORE,
+    officer: AsOpt = None,
+    folder: FormOutOpt = Path("."),
+    reveal: Annotated[bool, typer.Option("--reveal", help="印完整的证件号码、电话和个人地址（仅限配置允许的角色，且留痕）。")] = False,
+) -> None:
+    """打印受理登记表（.docx，供缴费人核对签字）：按当前登记内容生成，不编文号、不记入案件。"""
+    _print_form_and_report(store, officer, case_id, folder, reveal=reveal)
+
+
+def _print_form_and_report(store: Path, officer: str | None, case_id: str, folder: Path, *,
+                                       reveal: bool) -> None:
+    from disputectl.services import print_registration_form
+
+    printed = print_registration_form(session(store, officer), case_id, folder, reveal=reveal)
+    if printed.revealed:
+        ok(f"已生成受理登记表（含完整个人信息，此次查看已记录）：{printed.path}")
+        say("该文件含完整的证件号码等个人信息，打印后请删除本机副本。")
+    else:
+        ok(f"已生成受理登记表（未编文号、未记录）：{printed.path}")
+        say("证件号码和电话已部分隐去；缴费人核对签字后随案保存纸质件。")
+
+
 def _register_notice(app: typer.Typer) -> None:
     app.command("notice")(notice)
+    app.command("print")(print_form)

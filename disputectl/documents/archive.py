@@ -7,6 +7,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from disputectl.documents.notices import KINDS, format_date_cn, render_docx
+from disputectl.documents.registration_form import TITLE as FORM_TITLE
+from disputectl.documents.registration_form import render_form
 from disputectl.errors import StoreError
 from disputectl.record.gitstore import iter_tree_files
 from disputectl.record.store_files import case_files_dir, recorded_files
@@ -19,13 +21,14 @@ if TYPE_CHECKING:
 ARCHIVE_FOLDER = "归档"
 MANIFEST = "校验清单.sha256"
 HISTORY = "案件经过.txt"
+FORM = f"{FORM_TITLE}.docx"  # the 受理登记表 the index's first row stands for
 
 
 def _index_rows(s: Session, case: dict[str, Any]) -> list[dict[str, str]]:
     rows = [{
         "seq": "1", "doc_number": "", "author": s.config.units[case["registration"]["first_unit"]].name,
-        "title": f"受理登记表（{case['id']}）", "date": format_date_cn(date.fromisoformat(case["actions"][0]["at"][:10])),
-        "pages": "1", "remark": "电子记录",
+        "title": FORM_TITLE, "date": format_date_cn(date.fromisoformat(case["actions"][0]["at"][:10])),
+        "pages": "1", "remark": "",
     }]
     for action in case["actions"]:
         for notice in action.get("notices", []):
@@ -135,6 +138,7 @@ def build_package(s: Session, case: dict[str, Any], head: str | None) -> dict[st
     folder = f"{case_files_dir(case['id'])}/{ARCHIVE_FOLDER}"
     contexts = archive_contexts(s, case, case["state"])
     files: dict[str, bytes] = {
+        f"{folder}/{FORM}": render_form(case, s.config, s.root),  # masked: the archive is in every copy
         f"{folder}/卷内文件目录.docx": render_docx("archive_index", contexts["archive_index"], s.root),
         f"{folder}/备考表.docx": render_docx("archive_note", contexts["archive_note"], s.root),
         f"{folder}/{HISTORY}": _history_text(s, case),
@@ -147,7 +151,8 @@ def build_package(s: Session, case: dict[str, Any], head: str | None) -> dict[st
     entry = case["actions"][-1]
     entry["notices"] = [
         {"kind": kind, "number": None, "path": path, "sha256": hashlib.sha256(files[path]).hexdigest()}
-        for kind, path in (("archive_index", f"{folder}/卷内文件目录.docx"), ("archive_note", f"{folder}/备考表.docx"),
+        for kind, path in (("registration_form", f"{folder}/{FORM}"),
+                           ("archive_index", f"{folder}/卷内文件目录.docx"), ("archive_note", f"{folder}/备考表.docx"),
                            ("history", f"{folder}/{HISTORY}"), ("manifest", f"{folder}/{MANIFEST}"))
     ]
     from disputectl.rules.derive import derive_state

@@ -56,6 +56,23 @@ class Issued:
         return out
 
 
+def personal_values(reg: dict[str, Any], full: dict[str, Any] | None) -> dict[str, str]:
+    """The payer's identifier and address masked, and in full where the officer could open them
+    (``full``: the registration in clear; otherwise masked too, and marked as such)."""
+    payer = reg["payer"]
+    individual = payer["kind"] == "individual"
+    out = {"payer_id": mask_identifier(payer["id_number"]),
+           "payer_address": mask_address(payer["address"]) if individual and "*" not in payer["address"]
+           else payer["address"]}
+    if full is not None:
+        clear = full["payer"]
+        return {**out, "payer_id_full": clear["id_number"], "payer_phone_full": full["phone"],
+                "payer_address_full": clear["address"]}
+    return {**out, "payer_id_full": out["payer_id"] + PARTLY_HIDDEN,
+            "payer_phone_full": mask_phone(reg["phone"]) + PARTLY_HIDDEN,
+            "payer_address_full": out["payer_address"] + (PARTLY_HIDDEN if individual else "")}
+
+
 class NoticeContext:
     """Builds template contexts from a case (after the action has been applied)."""
 
@@ -69,21 +86,7 @@ class NoticeContext:
         self.replaces: dict[tuple[str, str | None], str] = {}  # (kind, unit) -> the number a correction replaces
 
     def personal(self) -> dict[str, str]:
-        """The payer's identifier and address masked, and in full where the issuing officer could
-        open them (otherwise masked too, and marked as such on the notice)."""
-        reg = self.registration
-        payer = reg["payer"]
-        individual = payer["kind"] == "individual"
-        out = {"payer_id": mask_identifier(payer["id_number"]),
-               "payer_address": mask_address(payer["address"]) if individual and "*" not in payer["address"]
-               else payer["address"]}
-        if self.full is not None:
-            clear = self.full["payer"]
-            return {**out, "payer_id_full": clear["id_number"], "payer_phone_full": self.full["phone"],
-                    "payer_address_full": clear["address"]}
-        return {**out, "payer_id_full": out["payer_id"] + PARTLY_HIDDEN,
-                "payer_phone_full": mask_phone(reg["phone"]) + PARTLY_HIDDEN,
-                "payer_address_full": out["payer_address"] + (PARTLY_HIDDEN if individual else "")}
+        return personal_values(self.registration, self.full)
 
     def common(self, number: str | None) -> dict[str, Any]:
         reg = self.registration

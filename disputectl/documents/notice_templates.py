@@ -75,12 +75,16 @@ STYLES: dict[str, tuple[str, float, WD_ALIGN_PARAGRAPH, int, float | None]] = {
 # row ("label | value" in a two-column form; value "*FIELD" = its paragraphs, "@signature" = a
 # box for a handwritten signature; an optional third part is the row's minimum height in mm),
 # index (卷内文件目录 table), sign (落款 and 成文日期). $YOU, $PAYER, $MATTER, $CASE are macros.
+# grid and span build a form of four columns (see _grid): "grid label | value | label | value", or
+# "grid label | value [| height mm]" with the value across three columns; "span height | line | …"
+# is one cell across the width holding fixed lines ("" an empty line, ">…" set flush right).
 MACROS = {
     "$YOU": '{{ "你单位" if payer_kind == "用人单位" else "你" }}',
     "$PAYER": "{{ payer_name }}（{{ payer_kind }}）",
     "$MATTER": "反映“{{ matter|clause }}”一事",
     "$CASE": "（案件编号：{{ case_id }}；争议类别：{{ category_name }}）",
 }
+_SIGN_GAP = "　" * 8 + "日期：" + "　" * 3 + "年　　月　　日"
 _FORM_HEAD = """\
 row 案件编号 | {{ case_id }}
 row 缴费人 | $PAYER
@@ -186,6 +190,24 @@ row 备注 | {{ remark }}
 row 立卷人 | {{ archivist }}
 row 检查人 | {{ checked_by }}
 row 立卷时间 | {{ archived_date }}""",
+    "registration_form": f"""
+title 社会保险费征缴争议受理登记表
+grid 案件编号 | {{{{ case_id }}}}
+grid 受理单位 | {{{{ first_unit_name }}}}
+grid 首问责任人 | {{{{ first_officer }}}} | 来访方式 | {{{{ channel }}}}
+grid 来访时间 | {{{{ visit_time }}}}
+grid 缴费人类型 | {{{{ payer_kind }}}} | 属地区域 | {{{{ region_name }}}}
+grid 缴费人名称 | {{{{ payer_name }}}}
+grid 证件号码 | {{{{ payer_id_full }}}}
+grid 联系人 | {{{{ contact_person }}}}
+grid 联系电话 | {{{{ payer_phone_full }}}}
+grid 地址 | {{{{ payer_address_full }}}}
+grid 争议类别 | {{{{ category_name }}}}
+grid 反映主要事项 | *matter | 26
+grid 诉求 | *request | 20
+grid 附件 | *attachments | 14
+span 26 | 以上登记内容经本人核对无误。 | | >缴费人（签字）：{_SIGN_GAP}
+span 12 | >受理人（签字）：{_SIGN_GAP}""",
 }
 
 # 卷内文件目录 columns: (label, field, width mm, alignment)
@@ -345,15 +367,22 @@ def _expand(text: str) -> str:
 
 def _write_content(doc: DocumentObject, spec: str, numbered: bool) -> None:
     form: list[list[str]] = []
+    grid: list[tuple[str, list[str]]] = []
     for raw in [*spec.strip().splitlines(), "end"]:
         op, _, text = raw.partition(" ")
         text = _expand(text)
         if op == "row":
             form.append([part.strip() for part in text.split("|")])
             continue
+        if op in ("grid", "span"):
+            grid.append((op, [part.strip() for part in text.split("|")]))
+            continue
         if form:
             _form(doc, form)
             form = []
+        if grid:
+            _grid(doc, grid)
+            grid = []
         if op == "title":
             title = _paragraph(doc, "GW Title")
             for i, line in enumerate(text.split("|")):
@@ -428,18 +457,57 @@ def _form(doc: DocumentObject, rows: Sequence[Sequence[str]]) -> None:
         row.height = Mm(int(height[0]) if height else 13)
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         _cell_text(row.cells[0], "GW Label", label)
-        cell = row.cells[1]
-        if height:
+        _value_cell(row.cells[1], value, tall=bool(height))
+
+
+def _value_cell(cell: _Cell, value: str, *, tall: bool) -> None:
+    """A form's value: ``*FIELD`` its paragraphs, ``@signature`` a box to sign in, else the text."""
+    if tall:
+        cell.vertical_alignment = WD_ALIGN_VERTICAL.TOP
+    if value == "@signature":
+        cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM
+        _cell_text(cell, "GW Table", "签名：　　　　　　　　　　　年　　月　　日", _R)
+    elif value.startswith("*"):
+        _cell_text(cell, "GW Table", "{%p for x in " + value[1:] + "|paragraphs %}")
+        _paragraph(cell, "GW Table", "{{ x }}")
+        _paragraph(cell, "GW Table", "{%p endfor %}")
+    else:
+        _cell_text(cell, "GW Table", value)
+
+
+# 受理登记表 columns: label, value, label, value (mm)
+GRID_WIDTHS: tuple[float, ...] = (34, 44, 34, 44)
+
+
+def _grid(doc: DocumentObject, rows: Sequence[tuple[str, Sequence[str]]]) -> None:
+    """A form of four columns: two label–value pairs a row, or one label with its value across the
+    other three columns, or (span) one cell across the width holding fixed lines to sign on."""
+    table = _table(doc, len(rows), GRID_WIDTHS)
+    for row, (op, parts) in zip(table.rows, rows, strict=True):
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        if op == "span":
+            span_height, *lines = parts
+            row.height = Mm(int(span_height))
+            cell = row.cells[0].merge(row.cells[-1])
             cell.vertical_alignment = WD_ALIGN_VERTICAL.TOP
-        if value == "@signature":
-            cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM
-            _cell_text(cell, "GW Table", "签名：　　　　　　　　　　　年　　月　　日", _R)
-        elif value.startswith("*"):
-            _cell_text(cell, "GW Table", "{%p for x in " + value[1:] + "|paragraphs %}")
-            _paragraph(cell, "GW Table", "{{ x }}")
-            _paragraph(cell, "GW Table", "{%p endfor %}")
-        else:
-            _cell_text(cell, "GW Table", value)
+            for i, line in enumerate(lines):
+                paragraph = cell.paragraphs[0] if i == 0 else _paragraph(cell, "GW Table")
+                paragraph.style = "GW Table"
+                if line.startswith(">"):
+                    paragraph.alignment = _R
+                if line.lstrip(">"):
+                    _add_run(paragraph, line.lstrip(">"))
+            continue
+        row.height = Mm(8)
+        if len(parts) == 4:
+            for i, text in enumerate(parts):
+                _cell_text(row.cells[i], "GW Label" if i % 2 == 0 else "GW Table", text)
+            continue
+        label, value, *height = parts
+        if height:
+            row.height = Mm(int(height[0]))
+        _cell_text(row.cells[0], "GW Label", label)
+        _value_cell(row.cells[1].merge(row.cells[-1]), value, tall=bool(height))
 
 
 def _index(doc: DocumentObject) -> None:

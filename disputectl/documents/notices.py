@@ -21,6 +21,10 @@ needs :data:`COMMON_KEYS`; the kind-specific keys are listed in :data:`KINDS`:
   seq, doc_number, author, title, date, pages, remark; doc_number and remark may be empty)
 - archive_note 备考表 (no number): case_id, archive_code, case_summary, archivist,
   archived_date, checked_by; remark is optional (default 无)
+- registration_form 受理登记表 (no number, not issued: printed for the payer to check and sign,
+  and put in the archive): case_id, first_unit_name, first_officer, visit_time, channel,
+  payer_kind, payer_name, payer_id_full, contact_person, payer_phone_full, payer_address_full,
+  category_name, region_name, matter, request, attachments (list of lines)
 
 Jinja filters for templates: ``paragraphs`` (a text or list -> list of paragraphs), ``clause``
 (drop closing punctuation), ``heading_part`` / ``text_part`` (split ``（一）标题。正文``).
@@ -107,6 +111,10 @@ FIELD_LABELS: dict[str, str] = {
     "archivist": "立卷人",
     "archived_date": "立卷日期",
     "checked_by": "检查人",
+    "first_unit_name": "受理单位",
+    "region_name": "属地区域",
+    "contact_person": "联系人",
+    "attachments": "附件",
 }
 
 PAYER_KINDS = {"employer": "用人单位", "individual": "个人"}
@@ -154,6 +162,14 @@ KINDS: dict[str, NoticeKind] = {
             None,
             ("case_id", "archive_code", "case_summary", "archivist", "archived_date", "checked_by"),
             defaults=(("remark", "无"),),
+        ),
+        NoticeKind(
+            "registration_form",
+            "受理登记表",
+            None,
+            tuple("case_id first_unit_name first_officer visit_time channel payer_kind payer_name payer_id_full "
+                  "contact_person payer_phone_full payer_address_full category_name region_name matter request "
+                  "attachments".split()),
         ),
     )
 }
@@ -518,7 +534,7 @@ def _limit_memory() -> None:
 
 
 def _document_time(context: Mapping[str, object]) -> datetime:
-    for key in ("issue_date", "archived_date"):
+    for key in ("issue_date", "archived_date", "visit_time"):
         match = _CN_DATE.search(str(context.get(key, "")))
         if match:
             year, month, day = (int(g) for g in match.groups())
@@ -753,6 +769,25 @@ def sample_context(kind: str) -> dict[str, object]:
                 _index_row(5, "社争结〔2026〕5号", _OFFICE, "处理结果告知书", "20261215", "8"),
                 _index_row(6, "", _OFFICE, "案件登记及办理记录", "20261215", "10", "电子"),
             ],
+        }
+    if kind == "registration_form":
+        return {
+            "case_id": "SW-2026-000012",
+            "first_unit_name": _TAX,
+            "first_officer": "陈某某",
+            "visit_time": "2026年11月26日9时30分",
+            "channel": "来访",
+            "payer_kind": "用人单位",
+            "payer_name": "江州市恒达机械制造有限公司",
+            "payer_id_full": "9133************1X（部分隐去）",
+            "contact_person": "王某某",
+            "payer_phone_full": "138****5678（部分隐去）",
+            "payer_address_full": "江州市临江区滨江路88号",
+            "category_name": "缴费基数申报",
+            "region_name": "临江区",
+            "matter": "对2026年度社会保险费缴费基数核定结果有异议，认为不应将一次性补发的年终奖计入缴费基数",
+            "request": "重新核定2026年度缴费基数，退还多缴的社会保险费",
+            "attachments": ["1. 营业执照复印件.pdf", "2. 2025年度工资发放明细.xlsx"],
         }
     return {
         "case_id": "SW-2026-000012",

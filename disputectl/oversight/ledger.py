@@ -201,12 +201,7 @@ def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     path = path.expanduser()
     tmp: Path | None = None
     try:
-        if path.is_dir():
-            raise ValidationError(f"“{path}”是文件夹，请给出文件名。")
-        if not path.parent.is_dir():
-            if path.parent.exists():
-                raise ValidationError(f"“{path.parent}”不是文件夹，无法在其中保存“{path.name}”。")
-            raise ValidationError(f"文件夹“{path.parent}”不存在。")
+        _check_place(path)
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
         tmp = Path(name)
@@ -221,6 +216,28 @@ def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
+
+
+def _check_place(path: Path) -> None:
+    if path.is_dir():
+        raise ValidationError(f"“{path}”是文件夹，请给出文件名。")
+    if not path.parent.is_dir():
+        if path.parent.exists():
+            raise ValidationError(f"“{path.parent}”不是文件夹，无法在其中保存“{path.name}”。")
+        raise ValidationError(f"文件夹“{path.parent}”不存在。")
+
+
+def check_writable(path: Path) -> None:
+    """Refuse at once a file that could not be written there, before work that is recorded (a
+    look at full personal data) is done for it; the write itself still reports what goes wrong."""
+    path = path.expanduser()
+    _check_place(path)
+    try:  # a file made and removed: permissions, a read-only disk, a folder that takes no files
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        os.unlink(name)
+    except OSError as exc:
+        raise _write_error(path, exc) from None
 
 
 def _of_output(path: Path, filename: object) -> bool:
@@ -261,3 +278,8 @@ def _write_error(path: Path, exc: OSError) -> DisputeError:
 
 def write_text(path: Path, text: str) -> None:
     _atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_bytes(path: Path, content: bytes) -> None:
+    """``content`` written to ``path`` as a whole or not at all (readable by its owner only)."""
+    _atomic_write(path, lambda tmp: tmp.write_bytes(content))

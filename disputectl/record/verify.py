@@ -503,7 +503,8 @@ class Verifier:
         if entry["action"] == "settle" and clean["void"] != entry["data"].get("void"):
             yield "核处记录中搁置的操作与矛盾的操作不符"
 
-    ARCHIVE_KINDS = ("archive_index", "archive_note", "history", "manifest")
+    # registration_form: in packages made since the 受理登记表 was added to the archive
+    ARCHIVE_KINDS = ("registration_form", "archive_index", "archive_note", "history", "manifest")
 
     def notice_reasons(self, case_id: str, entry: dict[str, Any], config: Config) -> Iterator[str]:
         """An action records only the notices it issues: their kinds, numbers and folder."""

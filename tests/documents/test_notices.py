@@ -110,6 +110,7 @@ def test_kind_codes_and_prefixes() -> None:
         "handover": "社争交",
         "archive_index": None,
         "archive_note": None,
+        "registration_form": None,
     }
     for kind in KINDS.values():
         assert ("doc_number" in kind.required) == (kind.prefix is not None)
