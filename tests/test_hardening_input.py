@@ -565,17 +565,17 @@ def test_a_normalized_case_number_is_always_a_plain_name_inside_cases(text):
 
 def test_attachment_paths_that_climb_out_keep_only_their_name(cli, store, tmp_path):
     (tmp_path / "x" / "y").mkdir(parents=True)
-    (tmp_path / "evil").write_bytes(b"material")
-    (tmp_path / "x" / "y" / "..evil").write_bytes(b"dots")
+    (tmp_path / "evil.pdf").write_bytes(b"material")
+    (tmp_path / "x" / "y" / "..evil.pdf").write_bytes(b"dots")
     result = cli("register", *args_of(EMPLOYER), "--no-input", "--no-receipt",
-                 "--attach", str(tmp_path / "x" / "y" / ".." / ".." / "evil"),
-                 "--attach", "x/../x/y/..evil", as_="sw-registrar")
+                 "--attach", str(tmp_path / "x" / "y" / ".." / ".." / "evil.pdf"),
+                 "--attach", "x/../x/y/..evil.pdf", as_="sw-registrar")
     assert result.exit_code == 0, result.output
     case = re.search(r"案件编号\s*(\S+)", result.output).group(1)
     view = json.loads(cli("show", case, "--json").stdout)
     folder = f"{case_files_dir(case)}/附件/"
     assert [(a["name"], a["path"]) for a in view["attachments"]] == [
-        ("evil", folder + "evil"), ("..evil", folder + "..evil")]
+        ("evil.pdf", folder + "evil.pdf"), ("..evil.pdf", folder + "..evil.pdf")]
     changed = git(store, "diff-tree", "-r", "--name-only", "--no-commit-id", "HEAD").split("\n")
     assert all(p.startswith(case_files_dir(case)) for p in changed if p), changed
     assert git(store, "status", "--porcelain") == ""

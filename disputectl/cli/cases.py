@@ -45,7 +45,7 @@ def register_case(
     request: Annotated[str | None, typer.Option(help="缴费人诉求。")] = None,
     category: Annotated[str | None, typer.Option(help="争议类别 1-10（见方案“适用对象”）。")] = None,
     region: Annotated[str | None, typer.Option(help="属地区域代码。")] = None,
-    attach: Annotated[list[Path] | None, typer.Option(help="收到的材料（可多次使用）。")] = None,
+    attach: Annotated[list[Path] | None, typer.Option(help="收到的材料（可多次使用；每个不超过 50 MB，限文档、图片和录音）。")] = None,
     from_file: Annotated[Path | None, typer.Option(help="从 YAML 文件读取登记项（字段名同选项，用下划线）。")] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="缺项时不提问，直接报错（不加时，在终端上逐项提问缺少的内容）。")] = False,
     receipt: Annotated[bool, typer.Option("--receipt/--no-receipt", help="是否出具受理回执。")] = True,
@@ -71,7 +71,7 @@ def register_case(
         if fields.get("payer_kind") in ("employer", "用人单位") and not fields.get("contact_person"):
             fields["contact_person"] = typer.prompt(REGISTRATION_FIELDS["contact_person"])
         _ask_again(s, fields)
-    attachments = read_attachments(list(attach or []))
+    attachments = read_attachments(list(attach or []), documents_only=True)
     from disputectl.services import register
 
     outcome = register(s, fields, attachments, receipt=receipt, occurred=parse_occurred(occurred))

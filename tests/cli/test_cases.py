@@ -322,3 +322,13 @@ def test_registration_takes_category_and_region_by_name(cli, store):
     assert result.exit_code == 0, result.output
     shown = json.loads(cli("show", "SW-20261126-001", "--json").output)
     assert (shown["category"], shown["region"]) == (3, "DQ")
+
+
+def test_registration_materials_have_the_same_type_limits_as_an_actions(cli, store, tmp_path):
+    program = tmp_path / "材料.exe"
+    program.write_bytes(b"MZ")
+    before = head(store)
+    result = cli("register", *field_args(EMPLOYER), "--attach", str(program), "--no-input", as_="sw-registrar")
+    assert result.exit_code == 2
+    assert "附件“材料.exe”的类型不能作为材料保存" in result.output and "pdf" in result.output
+    assert head(store) == before
