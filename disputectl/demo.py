@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 EMPLOYER = ["--payer-kind", "employer", "--payer-name", "示例新材料科技有限公司", "--payer-id", "91110000600037341L",
@@ -55,6 +56,12 @@ class Demo:
 
 
 NEW_MOBILE = "13700001111"  # typed into a note: sealed like the fields
+# an office's existing 台账: two cases in progress and one row with a mistyped phone
+IMPORTED_LEDGER = """缴费人类型,缴费人名称或姓名,统一社会信用代码或居民身份证号码,联系人,地址,联系电话,来访时间,来访方式,反映主要事项,诉求,争议类别,属地区域,当前环节,承办单位,承办起始日期
+用人单位,示例新材料科技有限公司,91110000600037341L,王敏,示例市高新区创业路18号,13912345678,2026-10-12 09:00,来访,工伤保险费率浮动核定有异议,请求重新核定费率,4,SBJ,单位办理中,RS,2026-10-13
+个人,李建国,11010519491231002X,,示例市东区解放路8号,0571-88886666,2026/10/20,来电,养老保险缴费年限合并计算,请求合并计算缴费年限,1,DQ,已登记待流转,,
+用人单位,示例新材料科技有限公司,91110000600037341L,王敏,示例市高新区创业路18号,1391234567a,2026年10月21日,来信,失业保险费返还,请求返还,7,SBJ,已登记待流转,,
+"""
 
 
 def case_file(store: Path, case: str) -> str:
@@ -129,6 +136,8 @@ def main(argv: list[str]) -> int:
     d.run("request-opinions", c, "--units", "RS,SW", "--question", "请就应征金额复核情况提出书面意见", officer="bgs-office")
     d.at("2026-11-10T09:00:00+08:00").run("opinion", c, "--body", "经复核，应征金额计算无误", officer="rs-handler")
     d.at("2026-11-12T09:00:00+08:00").run("opinion", c, "--body", "已征数额与核定一致", officer="sw-handler")
+    d.at("2026-11-13T09:00:00+08:00").run("amend-opinion", c, "--body", "已征数额与核定一致，经核实无欠缴",
+                                          "--reason", "补充核实欠缴情况", officer="sw-handler")
     d.at("2026-11-16T10:00:00+08:00").run(
         "consolidate", c, "--facts", "应征金额经人社复核无误，税务已按核定征收", "--basis", "《社会保险法》第六十三条",
         "--decision", "维持原核定应征金额", officer="bgs-office")
@@ -171,6 +180,7 @@ def main(argv: list[str]) -> int:
     d.at("2026-11-25T10:00:00+08:00").run("supervise", h, "--kind", "催办", "--body", "请人社局尽快签收办理",
                                           officer="bgs-office")
     d.run("note", h, "--body", f"联系人王敏来电，留新手机号 {NEW_MOBILE}，请承办人回电", officer="bgs-office")
+    d.run("amend", h, "--phone", NEW_MOBILE, "--reason", "联系人来电告知原登记电话已停用", officer="sw-registrar")
 
     print("\n==== 回访：了解缴费人是否满意（满意率、就地解决率见统计） ====")
     d.at("2026-11-26T09:00:00+08:00")
@@ -212,6 +222,15 @@ def main(argv: list[str]) -> int:
     d.run("list", "--payer-id", "91110000600037341L", officer="sw-handler")
     d.run("show", b, "--reveal", officer="bgs-office")
     d.run("show", b, "--reveal", officer="sw-handler", check=False)
+
+    print("\n==== 导入各单位原有台账（先预览，再导入；同一行不重复导入） ====")
+    d.at("2026-11-26T09:30:00+08:00")
+    with tempfile.TemporaryDirectory() as folder:  # the 台账 holds personal data in clear: never kept
+        ledger = Path(folder) / "人社局台账.csv"
+        ledger.write_text(IMPORTED_LEDGER, encoding="utf-8-sig")
+        d.run("import", str(ledger), officer="rs-registrar", check=False)
+        d.run("import", str(ledger), "--apply", officer="rs-registrar", check=False)
+        d.run("import", str(ledger), "--apply", officer="rs-registrar", check=False)
 
     print("\n==== 文书、时限、统计、台账 ====")
     d.run("notice", a, "result", "--preview")
