@@ -100,5 +100,5 @@ def test_shell_completion() -> None:
     env = {**os.environ, "_DISPUTECTL_COMPLETE": "complete_bash", "COMP_WORDS": "disputectl offi", "COMP_CWORD": "1"}
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     assert done.returncode == 0 and sorted(done.stdout.split()) == ["officer", "officers"], done.stdout + done.stderr
-    shown = subprocess.run(command + ["--show-completion"], capture_output=True, text=True)
+    shown = subprocess.run(command + ["--show-completion", "bash"], capture_output=True, text=True)  # named: no shell to detect under a test runner
     assert shown.returncode == 0 and "_disputectl_completion" in shown.stdout, shown.stdout + shown.stderr
