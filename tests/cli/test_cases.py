@@ -332,3 +332,14 @@ def test_registration_materials_have_the_same_type_limits_as_an_actions(cli, sto
     assert result.exit_code == 2
     assert "附件“材料.exe”的类型不能作为材料保存" in result.output and "pdf" in result.output
     assert head(store) == before
+
+
+def test_a_real_id_number_under_a_district_code_newer_than_the_birth_year_is_accepted(cli, store):
+    """北京通州 110112 has existed since 1997: a person born there in 1980 holds a number under it
+    (the check digit and the birth date are what make a number valid)."""
+    person = {**INDIVIDUAL, "payer_id": "110112198001011231"}
+    result = cli("register", *field_args(person), "--no-input", "--no-receipt", as_="rs-registrar")
+    assert result.exit_code == 0, result.output
+    wrong_digit = {**INDIVIDUAL, "payer_id": "110112198001011232"}
+    result = cli("register", *field_args(wrong_digit), "--no-input", "--no-receipt", as_="rs-registrar")
+    assert result.exit_code == 2 and "居民身份证号码“110112198001011232”无效" in result.output
