@@ -186,7 +186,9 @@ def test_a_unit_amends_its_opinion_until_the_office_consolidates(cli, store, reg
     again = cli("opinion", case, "--body", "改为按申报核定", as_="sw-handler")
     assert again.exit_code == 4 and "amend-opinion" in again.output and "已于 2026-11-26 提交" in again.output
     refused = cli("amend-opinion", case, "--body", "x", "--reason", "y", as_="rs-handler")
-    assert refused.exit_code == 3  # RS has not submitted one
+    assert refused.exit_code == 4 and "尚未提交书面意见" in refused.output  # RS has not submitted one yet
+    outsider = cli("amend-opinion", case, "--body", "x", "--reason", "y", as_="yb-handler")
+    assert outsider.exit_code == 3  # YB was never asked
     ok(cli("amend-opinion", case, "--body", "改为按申报工资核定", "--reason", "补充核实了申报材料", as_="sw-handler"))
     view = shown(cli, case)
     [sw] = [o for o in view["opinions"] if o["unit"] == "SW"]
@@ -200,3 +202,37 @@ def test_a_unit_amends_its_opinion_until_the_office_consolidates(cli, store, reg
     late = cli("amend-opinion", case, "--body", "再改", "--reason", "y", as_="sw-handler")
     assert late.exit_code == 4
     assert "全部合规" in ok(cli("verify"))
+
+
+def test_the_timeline_names_kinds_categories_regions_and_units_not_their_codes(cli, register):
+    case = register()
+    ok(cli("amend", case, "--category", "滞纳金加收", "--region", "南县", "--reason", "登记有误", as_="sw-registrar"))
+    ok(cli("notice", case, "receipt", "--corrected", as_="sw-registrar"))
+    view = shown(cli, case)
+    amended = next(t for t in view["timeline"] if t["action"] == "amend")
+    assert amended["summary"] == "争议类别 3 缴费基数申报 → 6 滞纳金加收；属地区域 市本级 → 南县；理由：登记有误"
+    issued = next(t for t in view["timeline"] if t["action"] == "issue_notice")
+    assert "receipt" not in issued["summary"]
+    text = ok(cli("show", case, env={"COLUMNS": "300"}))
+    assert "receipt" not in text and "首问责任人：税务局受理员（样例）（税务局）" in text
+
+
+def test_show_lists_the_materials_of_every_action(cli, register, tmp_path):
+    case = register()
+    scan = tmp_path / "签收单.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    ok(cli("note", case, "--body", "收到缴费人补充材料", "--attach", str(scan), as_="bgs-office"))
+    view = shown(cli, case)
+    [note] = [t for t in view["timeline"] if t["action"] == "note"]
+    assert [a["name"].split("-", 2)[-1] for a in note["attachments"]] == ["签收单.pdf"]
+    text = ok(cli("show", case, env={"COLUMNS": "300"}))
+    assert "材料" in text and "签收单.pdf" in text
+
+
+def test_amending_an_opinion_not_yet_submitted_says_to_submit_it(cli, register):
+    case = register()
+    ok(cli("route", case, "--office", as_="sw-registrar"))
+    ok(cli("triage-general", case, "--reason", "需多部门办理", as_="bgs-office"))
+    ok(cli("request-opinions", case, "--units", "SW,RS", "--question", "口径", as_="bgs-office"))
+    result = cli("amend-opinion", case, "--body", "x", "--reason", "y", as_="rs-handler")
+    assert result.exit_code == 4 and "尚未提交书面意见" in result.output and "disputectl opinion" in result.output

@@ -231,8 +231,6 @@ def show(
 
 
 def render_case(view: dict[str, Any]) -> None:
-    from disputectl.rules.views import describe_data
-
     payer = view["payer"]
     out.print(f"[bold]案件 {view['id']}[/bold]  {view['status_label']}  承办：{view['unit_name']}")
     out.print(f"等待：{view['waiting_for']}", markup=False)
@@ -251,7 +249,7 @@ def render_case(view: dict[str, Any]) -> None:
     out.print(f"联系电话：{view['phone']}  地址：{payer['address']}", markup=False)
     out.print(f"来访：{view['visit_time'][:16].replace('T', ' ')} {view['channel']}  "
               f"类别：{view['category']} {view['category_name']}  区域：{view['region_name']}")
-    out.print(f"首问责任人：{view['first_officer_name']}（{view['first_unit']}）")
+    out.print(f"首问责任人：{view['first_officer_name']}（{view['first_unit_name']}）")
     out.print(f"反映事项：{view['matter']}", markup=False)
     out.print(f"诉求：{view['request']}", markup=False)
     if view["opinions"]:
@@ -284,10 +282,16 @@ def render_case(view: dict[str, Any]) -> None:
     timeline = table("时间", "事项", "人员", "单位", "内容", title="经过")
     for t in view["timeline"]:
         when = t["at"][:16].replace("T", " ") + (f"（补录，发生于 {t['occurred']}）" if t.get("occurred") else "")
-        timeline.add_row(when, t["action_label"], t["actor_name"], t["unit_name"],
-                         plain(describe_data(t["data"], _ConfigLabels(view))
-                              + (" " + "、".join(notice_title(n) for n in t["notices"]) if t["notices"] else "")))
+        content = "  ".join(part for part in (t["summary"], "、".join(notice_title(n) for n in t["notices"])) if part)
+        timeline.add_row(when, t["action_label"], t["actor_name"], t["unit_name"], plain(content))
     print_table(timeline)
+    materials = [(view["visit_time"][:10], "受理登记", a) for a in view["attachments"]] + [
+        (t["at"][:10], t["action_label"], a) for t in view["timeline"] for a in t.get("attachments", [])]
+    if materials:
+        files = table("日期", "随附于", "材料", "SHA-256", title="材料")
+        for day, label, att in materials:
+            files.add_row(day, label, att["path"].rsplit("/", 1)[-1], att["sha256"][:12] + "…")
+        print_table(files)
     for p in view.get("notice_date_problems", []):
         from disputectl.documents.issuing import notice_title
 
@@ -311,20 +315,6 @@ def render_case(view: dict[str, Any]) -> None:
     if view.get("issued_before_amendment"):
         warn("登记信息已更正；以下文书出具在更正之前，载有更正前的内容：" + "、".join(view["issued_before_amendment"])
              + f"。需要的，用 disputectl notice {view['id']} 文书种类 --corrected 按更正后的内容另出具。")
-
-
-class _ConfigLabels:
-    """Unit labels for describe_data without reloading the config (views carry names already)."""
-
-    def __init__(self, view: dict[str, Any]) -> None:
-        from types import SimpleNamespace
-
-        self._names = {t["unit"]: t["unit_name"] for t in view["timeline"]}
-        self._names[view["unit"]] = view["unit_name"]
-        self.officers = {t["actor"]: SimpleNamespace(name=t["actor_name"]) for t in view["timeline"]}
-
-    def unit_label(self, code: str) -> str:
-        return self._names.get(code, code)
 
 
 def list_cases(

@@ -67,7 +67,7 @@ def report_notices(case_id: str, notices: list[dict[str, Any]]) -> None:
     from disputectl.documents.issuing import notice_title
 
     for notice in notices:
-        say(f"已出具{notice_title(notice['kind'])}：{notice['number'] or ''} {notice['path']}")
+        say(f"已出具{notice_title(notice['kind'])}：" + " ".join(p for p in (notice["number"], notice["path"]) if p))
         if notice.get("replaces"):
             say(f"  （更正并替代 {notice['replaces']}）")
         if notice.get("assumed_years"):

@@ -176,8 +176,9 @@ def amendment_problems(case: dict[str, Any], data: Mapping[str, Any]) -> list[st
     return problems
 
 
-def describe_amendment(data: Mapping[str, Any]) -> str:
-    """``联系电话 138****1234 → 139****5678；理由：…`` (personal values masked, as on screen)."""
+def describe_amendment(data: Mapping[str, Any], config: Any = None) -> str:
+    """``联系电话 138****1234 → 139****5678；理由：…`` (personal values masked, as on screen; the
+    payer's kind, the category and the region by their names where ``config`` gives them)."""
     before = flat(data.get("before") or {})
     fields = flat(data.get("fields") or {})
     # an address is personal data only of an individual (one who is one, or becomes one here)
@@ -189,8 +190,22 @@ def describe_amendment(data: Mapping[str, Any]) -> str:
         new = value
         if isinstance(value, str) and "*" not in value:
             new = mask_field(path, value) if path in personal else mask_personal_data(value)
-        parts.append(f"{LABELS.get(path, path)} {_short(before.get(path))} → {_short(new)}")
+        parts.append(f"{LABELS.get(path, path)} {_short(_named(path, before.get(path), config))} → "
+                     f"{_short(_named(path, new, config))}")
     return "；".join(parts) + f"；理由：{_short(data.get('reason'))}"
+
+
+def _named(path: str, value: Any, config: Any) -> Any:
+    from disputectl.rules.validation import PAYER_KINDS
+
+    if path == "payer.kind":
+        return PAYER_KINDS.get(str(value), value)
+    categories, regions = getattr(config, "categories", {}), getattr(config, "regions", {})
+    if path == "category" and value in categories:
+        return f"{value} {categories[value].name}"
+    if path == "region" and value in regions:
+        return regions[value]
+    return value
 
 
 def _short(value: Any) -> str:

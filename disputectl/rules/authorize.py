@@ -96,6 +96,9 @@ def check_officer(transition: Transition, officer: Officer, case: dict[str, Any]
         raise NotAllowed(f"{config.unit_label(officer.unit)}已于 {submitted} 提交书面意见，不能重复提交；"
                          f"需要修改的，在领导组办公室综合意见办结前用 disputectl amend-opinion {case['id']} --body … --reason … "
                          "修改（原意见仍留在记录中）。")
+    if transition.action == "amend_opinion" and officer.has_role("handler") and officer.unit in state["opinions"]:
+        raise NotAllowed(f"{config.unit_label(officer.unit)}尚未提交书面意见，无可修改：请用 disputectl opinion "
+                         f"{case['id']} --body … 提交。")
     roles = "、".join(ROLES[r] for r in sorted(officer.roles))
     raise PermissionDenied(
         f"{officer.name}（{config.unit_label(officer.unit)}，{roles}）无权{ACTIONS[transition.action].label}："

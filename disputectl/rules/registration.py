@@ -28,7 +28,7 @@ from disputectl.rules.validation import (
 )
 
 REGISTRATION_FIELDS: dict[str, str] = {
-    "payer_kind": "缴费人类型（employer 用人单位 / individual 个人）",
+    "payer_kind": "缴费人类型（用人单位或个人）",
     "payer_name": "缴费人名称或姓名",
     "payer_id": "统一社会信用代码或居民身份证号码",
     "contact_person": "联系人（用人单位）",
@@ -38,8 +38,8 @@ REGISTRATION_FIELDS: dict[str, str] = {
     "channel": "来访方式（" + "/".join(CHANNELS) + "）",
     "matter": "反映主要事项",
     "request": "诉求",
-    "category": "争议类别（1-10）",
-    "region": "属地区域代码",
+    "category": "争议类别（1-10 或类别名称）",
+    "region": "属地区域（代码或名称）",
 }
 MAX_ATTACHMENT_BYTES = 50_000_000
 # what an office scans or receives: documents and images; never programs or archives of files

@@ -109,6 +109,7 @@ def case_view(case: dict[str, Any], state: dict[str, Any], config: Config, calen
         "channel": reg["channel"],
         "request": reg["request"],
         "first_officer_name": _officer_name(config, reg["first_officer"]),
+        "first_unit_name": config.unit_label(reg["first_unit"]),
         "attachments": reg["attachments"],
         "triage": state["triage"],
         "extended": state["extended"],
@@ -160,7 +161,9 @@ def timeline_entry(action: dict[str, Any], config: Config) -> dict[str, Any]:
         "unit": action["unit"],
         "unit_name": config.unit_label(action["unit"]),
         "data": action["data"],
+        "summary": describe_data(action["data"], config, action["action"]),
         "notices": [n["number"] or n["kind"] for n in action.get("notices", [])],
+        "attachments": action.get("attachments", []),
     }
 
 
@@ -181,15 +184,17 @@ def describe_import(record: dict[str, Any], config: UnitLabels) -> str:
     return text + ("，" + "，".join(dates) if dates else "")
 
 
-def describe_data(data: dict[str, Any], config: UnitLabels) -> str:
+def describe_data(data: dict[str, Any], config: UnitLabels, action: str = "") -> str:
     """One line for a timeline: the action's fields as an officer would read them."""
     if isinstance(data.get("fields"), dict) and isinstance(data.get("before"), dict):
-        return describe_amendment(data)
+        return describe_amendment(data, config)
     parts = []
     if isinstance(data.get("imported"), dict):  # a case from a 台账: where from, then its decision's texts in order
         parts.append(describe_import(data["imported"], config))
         data = {k: data[k] for k in ("facts", "basis", "decision") if k in data}
     for key, value in data.items():
+        if action == "issue_notice" and key == "kind":
+            continue  # the notice it issued is named beside, by its title and number
         if key in ("to_unit",):
             value = config.unit_label(value)
         elif key == "units":
