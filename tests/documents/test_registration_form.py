@@ -173,7 +173,7 @@ def test_the_archive_holds_the_form_behind_the_first_row_of_its_index(cli, store
     ok(cli("reply", case, "--method", "邮寄", "--date", "2026-11-26", as_="sw-handler"))
     archived = ok(cli("archive", case, as_="sw-archivist"))
     folder = f"{case_files_dir(case)}/归档"
-    assert f"已出具受理登记表： {folder}/{FORM}.docx" in archived
+    assert f"已出具受理登记表：{folder}/{FORM}.docx" in archived
 
     form = git_bytes(store, f"HEAD:{folder}/{FORM}.docx")
     table = rows(form)
