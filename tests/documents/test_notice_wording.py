@@ -5,7 +5,6 @@ Notices are issued through the CLI on demo stores and read back with python-docx
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable
 from datetime import datetime
