@@ -639,7 +639,7 @@ class Emitter:
                                  "actor": officer.id, "unit": officer.unit, "data": data}
         notices = []
         for kind, unit in self._notices(step.action, data):
-            prefix = config.notice_prefixes.get(kind) or self._kinds[kind].prefix
+            prefix = config.notice_prefix(kind, officer.unit) or self._kinds[kind].prefix
             number = self._doc_number(prefix, step.at.year, self._next(prefix, step.at.year)) if prefix else None
             path = f"{case_files_dir(case.id)}/{self._folder}/{self._file_name(kind, number, unit, config)}"
             notices.append((kind, number, path))

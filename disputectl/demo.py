@@ -130,8 +130,9 @@ def main(argv: list[str]) -> int:
                    "--matter", "特殊工种提前退休人员补缴应征金额核定有争议", "--request", "请求核减应征金额")
     d.run("route", c, "--office", "--reason", "涉及人社核定与税务征收", officer="rs-registrar")
     d.at("2026-11-05T10:00:00+08:00").run("triage-general", c, "--reason", "需人社、税务联合办理", officer="bgs-office")
-    d.at("2026-11-06T14:00:00+08:00").run("meeting", c, "--date", "2026-11-06", "--place", "市政府三楼第二会议室",
-                                          "--units", "RS,SW,YB", "--minutes", "会议明确由人社复核应征金额，税务核对已征数额",
+    d.at("2026-11-06T14:00:00+08:00").run("meeting", c, "--date", "2026-11-06", "--time", "15:00",
+                                          "--place", "市政府三楼第二会议室", "--units", "RS,SW,YB",
+                                          "--topic", "研究特殊工种提前退休人员补缴应征金额的核定意见", "--minutes", "会议明确由人社复核应征金额，税务核对已征数额",
                                           officer="bgs-office")
     d.run("request-opinions", c, "--units", "RS,SW", "--question", "请就应征金额复核情况提出书面意见", officer="bgs-office")
     d.at("2026-11-10T09:00:00+08:00").run("opinion", c, "--body", "经复核，应征金额计算无误", officer="rs-handler")

@@ -95,6 +95,9 @@ def initial_config(*, demo: bool, admin: FirstAdmin | None) -> dict[str, Any]:
     config = default_config()
     if demo:
         config["demo"] = True
+        for unit in config["units"]:  # a real store names its own (config set units.SW.arbitration_address …)
+            if unit.get("arbitration_body"):
+                unit["arbitration_address"] = f"{config['city']}人民路88号"
         for officer in config["officers"]:
             officer["key"] = create_key(officer["id"]).public
         return config
@@ -491,7 +494,7 @@ def _issue_notices(s: Session, case: dict[str, Any], entry: dict[str, Any], want
             same = [n for n in earlier if n["kind"] == kind and (not unit or n["path"].endswith(suffix))]
             if same:
                 ctx.replaces[(kind, unit)] = same[-1]["number"]
-    issued = issue(ctx, wanted, store_root=s.root, taken=taken, prefixes=s.config.notice_prefixes)
+    issued = issue(ctx, wanted, store_root=s.root, taken=taken, prefixes=s.config.notice_prefixes_for(entry["unit"]))
     if sealed_kinds:
         issued = [_sealed_notice(s, case["id"], i) if i.kind in sealed_kinds else i for i in issued]
     entry["notices"] = [i.entry for i in issued]
@@ -634,8 +637,9 @@ def preview_notice(s: Session, case_id: str, kind: str) -> str:
         from disputectl.documents.archive import archive_contexts
 
         return render_text(kind, archive_contexts(s, case, state)[kind], s.root)
-    ctx = NoticeContext(case, state, s.config, s.calendar, s.today, _issuer_of(s, case, state, kind))
-    prefix = s.config.notice_prefixes.get(kind) or KINDS[kind].prefix
+    issuer = _issuer_of(s, case, state, kind)
+    ctx = NoticeContext(case, state, s.config, s.calendar, s.today, issuer)
+    prefix = s.config.notice_prefix(kind, issuer) or KINDS[kind].prefix
     number = f"{prefix}〔{s.today.year}〕（待编号）" if prefix else None
     return render_text(kind, ctx.build(kind, number, unit.upper() or None), s.root)
 

@@ -516,7 +516,7 @@ def test_a_sealed_notice_still_reprints_after_key_rotate(cli, store: Path, tmp_p
     ok(cli("notice", case, "receipt", "--corrected", as_="bgs-office"))
     ok(cli("key", "rotate", as_="bgs-admin"))
     ok(cli("notice", case, "receipt", as_="bgs-office"))
-    copy = next(p for p in store.rglob("*受理回执.docx") if "2号" in p.name)
+    copy = next(p for p in store.rglob("*受理回执.docx") if "社争办受" in p.name)  # the office's, corrected
     assert INDIVIDUAL["payer_id"] in _docx_text(copy.read_bytes())
     assert stat.S_IMODE(os.stat(copy).st_mode) == 0o600
     assert copy.name not in git(store, "status", "--porcelain")  # never picked up by git add

@@ -85,6 +85,8 @@ def _option_for(field: Field) -> tuple[Any, Any]:
         return Annotated[list[str] | None, typer.Option(f"--{field.name.replace('_', '-')}", help=help_text)], None
     if field.kind == "date":
         help_text += "（如 2026-11-26）"
+    if field.kind == "time":
+        help_text += "（如 09:30）"
     if field.kind == "flag":
         return Annotated[bool, typer.Option(f"--{field.name.replace('_', '-')}", help=help_text)], False
     return Annotated[str | None, typer.Option(f"--{field.name.replace('_', '-')}", help=help_text)], None

@@ -16,6 +16,7 @@ from typing import Any
 from disputectl.documents.notices import (
     KINDS,
     PARTLY_HIDDEN,
+    clause,
     format_date_cn,
     format_doc_number,
     remedy_paragraphs,
@@ -32,6 +33,26 @@ from disputectl.rules.validation import mask_identifier, mask_phone
 from disputectl.rules.workflow import ACTIONS
 
 NOTICES_FOLDER = "文书"
+
+# How a receipt says the matter came in (after 你/你单位, before 社会保险费征缴争议事项)
+_RECEIVED = {"来访": "于{t}来访反映的", "来电": "于{t}来电反映的", "来信": "于{t}来信反映的",
+             "网上": "于{t}通过网上渠道反映的", "其他部门转来": "反映、于{t}由其他部门转来的"}
+_WEEKDAYS = "一二三四五六日"
+
+
+def received_clause(channel: str, visit_time: str) -> str:
+    return _RECEIVED.get(channel, "于{t}以" + channel + "方式反映的").format(t=visit_time)
+
+
+def meeting_time_cn(day: date, time: str | None) -> str:
+    """``2026年12月3日（星期四）上午9时30分``; the date alone for a meeting recorded without a time."""
+    text = f"{format_date_cn(day)}（星期{_WEEKDAYS[day.weekday()]}）"
+    if not time:
+        return text
+    hour, minute = (int(part) for part in time.split(":"))
+    noon = "上午" if hour < 12 else "中午" if hour == 12 else "下午" if hour < 18 else "晚上"
+    shown = hour if hour <= 12 else hour - 12
+    return f"{text}{noon}{shown}时" + (f"{minute}分" if minute else "")
 
 
 @dataclass(frozen=True)
@@ -124,9 +145,10 @@ class NoticeContext:
         if kind == "receipt":
             visit = datetime.fromisoformat(reg["visit_time"])
             officer = self.config.officers.get(reg["first_officer"])
+            visit_time = f"{format_date_cn(visit.date())}{visit.hour}时{visit.minute}分" if visit.minute \
+                else f"{format_date_cn(visit.date())}{visit.hour}时"
             return {
-                "visit_time": f"{format_date_cn(visit.date())}{visit.hour}时{visit.minute}分" if visit.minute
-                else f"{format_date_cn(visit.date())}{visit.hour}时",
+                "visit_time": visit_time, "received": received_clause(reg["channel"], visit_time),
                 "channel": reg["channel"], "request": reg["request"],
                 "first_officer": officer.name if officer else reg["first_officer"],
                 "phone": mask_phone(reg["phone"]), "route_due": self._cn(self._clock("route")["due"]),
@@ -137,8 +159,12 @@ class NoticeContext:
                     "sign_due": self._cn(self._clock("sign")["due"])}
         if kind == "meeting":
             data = self._last("convene")["data"]
-            return {"meeting_date": self._cn(data["date"]), "meeting_place": data["place"],
-                    "units": [self.config.units[u].name for u in data["units"]], "agenda": data["minutes"]}
+            # a meeting recorded before the 议题 had a field of its own: worded from the matter (its
+            # minutes record what was decided, not what is to be discussed)
+            agenda = data.get("topic") or f"研究提出{reg['payer']['name']}反映“{clause(reg['matter'])}”一事的处理意见"
+            return {"meeting_date": meeting_time_cn(date.fromisoformat(data["date"]), data.get("time")),
+                    "meeting_place": data["place"],
+                    "units": [self.config.units[u].name for u in data["units"]], "agenda": agenda}
         if kind == "opinion_request":
             if unit is None or unit not in self.state["opinions"]:
                 raise ValidationError("征求意见函须指明已征求意见的单位（--unit）。")
@@ -165,14 +191,54 @@ class NoticeContext:
                 raise ValidationError("本案尚无处理意见，不能出具处理结果告知书。")
             unit_code = decision["unit"]
             return {"facts": decision["facts"], "basis": decision["basis"], "decision": decision["decision"],
-                    "remedy": remedy_paragraphs(self.config.units[unit_code].kind if self.config.units[unit_code].kind
-                                                in ("tax", "hrss", "medical", "office", "platform") else "office",
-                                                self.config.government_name),
-                    "concluding_unit_name": self.config.units[unit_code].name}
+                    "remedy": self._remedy(unit_code),
+                    "concluding_unit_name": self.config.units[unit_code].name,
+                    "handled": self._handled(decision)}
         if kind == "handover":
             data = self._last("hand_over")["data"]
-            return {"authority": data["authority"], "reason": data["reason"]}
+            return {"authority": data["authority"], "reason": data["reason"], **self._arbitration(data["authority"])}
         raise ValidationError(f"“{KINDS[kind].title}”随归档生成，不能单独出具。")
+
+    def _you(self) -> str:
+        return "你单位" if self.registration["payer"]["kind"] == "employer" else "你"
+
+    def _remedy(self, unit_code: str) -> list[str]:
+        """救济途径 naming the bodies configured for the concluding unit (and, for the office or
+        the platform, the tax unit's 复议机关 beside the people's government)."""
+        unit = self.config.units[unit_code]
+        kind = unit.kind if unit.kind in ("tax", "hrss", "medical", "office", "platform") else "office"
+        tax = next((u for u in self.config.units.values() if u.kind == "tax"), None)
+        hrss = next((u for u in self.config.units.values() if u.kind == "hrss"), None)
+        signer = self.config.units.get(self.issuer_unit, unit)  # the office signs for the platform
+        return remedy_paragraphs(
+            kind, self.config.government_name, you=self._you(),
+            tax_review_body=unit.review_body if kind == "tax" else (tax.review_body if tax else ""),
+            review_body=unit.review_body if kind in ("hrss", "medical") else (hrss.review_body if hrss else ""),
+            court=unit.court or signer.court, arbitration_body=unit.arbitration_body or signer.arbitration_body)
+
+    def _handled(self, decision: dict[str, Any]) -> str:
+        """How the decision was reached, as the notice's signer says it (本机关 for itself)."""
+        if decision.get("by") == "platform_result":
+            platform = self.config.platform_unit
+            name = self.config.units[platform].name if platform else "政法委“一站式”矛盾纠纷调处平台"
+            return f"经{name}协调处理"
+        if decision["unit"] != self.issuer_unit:
+            return f"经{self.config.units[decision['unit']].name}调查核实"
+        if decision.get("by") == "consolidate":
+            return "经本机关会同有关单位调查核实"
+        return "经本机关调查核实"
+
+    def _arbitration(self, authority: str) -> dict[str, Any]:
+        """A hand-over to labour arbitration: the payer applies there (the body cannot be handed the
+        matter), so the notice says where — the configured body and address when it is the one meant."""
+        if "仲裁" not in authority:
+            return {"arbitration": False, "authority_address": ""}
+        unit = self.config.units[self.issuer_unit]
+        generic = {"劳动人事争议仲裁委员会", "劳动争议仲裁委员会", "仲裁委员会", "劳动仲裁", "劳动人事争议仲裁"}
+        if unit.arbitration_body and authority.strip() in generic | {unit.arbitration_body}:
+            return {"arbitration": True, "authority": unit.arbitration_body,
+                    "authority_address": unit.arbitration_address}
+        return {"arbitration": True, "authority_address": ""}
 
     def build(self, kind: str, number: str | None, unit: str | None = None) -> dict[str, Any]:
         self.stated = {}

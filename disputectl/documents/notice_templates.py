@@ -74,7 +74,8 @@ STYLES: dict[str, tuple[str, float, WD_ALIGN_PARAGRAPH, int, float | None]] = {
 # ("FIELD": its paragraphs, one body paragraph each), loop ("for-clause | item"), remedy,
 # row ("label | value" in a two-column form; value "*FIELD" = its paragraphs, "@signature" = a
 # box for a handwritten signature; an optional third part is the row's minimum height in mm),
-# index (卷内文件目录 table), sign (落款 and 成文日期). $YOU, $PAYER, $MATTER, $CASE are macros.
+# index (卷内文件目录 table), sign (落款 and 成文日期), if COND / else / endif (paragraphs shown
+# or not). $YOU, $PAYER, $MATTER, $CASE are macros. The issuer calls itself 本机关 in the body.
 # grid and span build a form of four columns (see _grid): "grid label | value | label | value", or
 # "grid label | value [| height mm]" with the value across three columns; "span height | line | …"
 # is one cell across the width holding fixed lines ("" an empty line, ">…" set flush right).
@@ -95,7 +96,7 @@ CONTENT: dict[str, str] = {
     "receipt": """
 title 社会保险费征缴争议受理回执
 sal {{ payer_name }}：
-p $YOU于{{ visit_time }}以{{ channel }}形式反映的社会保险费征缴争议事项，本机关已登记受理，受理编号为{{ case_id }}。现将登记情况告知如下：
+p $YOU{{ received }}社会保险费征缴争议事项，本机关已登记受理，受理编号为{{ case_id }}。现将登记情况告知如下：
 p 反映事项：{{ matter }}
 p 争议类别：{{ category_name }}
 p 诉求：{{ request }}
@@ -142,7 +143,7 @@ sign""",
     "referral": """
 title 关于移送社会保险费征缴争议|重大疑难事项的函
 sal {{ platform_name }}：
-p $PAYER$MATTER$CASE，经社会保险费征缴争议联合处置领导组办公室梳理，属重大疑难事项。经领导组组长同意，现于{{ sent_date }}移送你平台处理。移送理由如下：
+p $PAYER$MATTER$CASE，经本机关梳理，属重大疑难事项。经领导组组长同意，现于{{ sent_date }}移送你平台处理。移送理由如下：
 each reason
 p 请依法调处，并将处理结果及时反馈领导组办公室，以便按规定书面告知缴费人。
 sign""",
@@ -151,13 +152,13 @@ title 社会保险费征缴争议事项延期办理告知书
 sal {{ payer_name }}：
 p $YOU$MATTER$CASE，原定办理期限至{{ original_due }}。因以下原因，该事项未能在原定期限内办结：
 each reason
-p 根据社会保险费征缴争议联合处置机制有关规定，办理期限延长至{{ new_due }}。我们将在延长期限内办结，并将处理结果书面告知$YOU。
+p 根据社会保险费征缴争议联合处置机制有关规定，办理期限延长至{{ new_due }}。本机关将在延长期限内办结，并将处理结果书面告知$YOU。
 p 特此告知。
 sign""",
     "result": """
 title 社会保险费征缴争议事项处理结果告知书
 sal {{ payer_name }}：
-p $YOU$MATTER$CASE，经{{ concluding_unit_name }}调查核实，现将处理结果告知如下：
+p $YOU$MATTER$CASE，{{ handled }}，现将处理结果告知如下：
 h1 一、基本事实
 each facts
 h1 二、处理依据
@@ -173,7 +174,12 @@ title 社会保险费征缴争议事项移交告知书
 sal {{ payer_name }}：
 p $YOU$MATTER$CASE，经审核，不属于社会保险费征缴争议联合处置机制的处理范围，理由如下：
 each reason
+if arbitration
+p 该事项属于劳动人事争议，依法须由当事人本人申请劳动人事争议仲裁，本机关不能代为移交。请$YOU依法向{{ authority }}{% if authority_address %}（地址：{{ authority_address }}）{% endif %}提交书面仲裁申请，并按照被申请人人数提交副本。
+p 根据《中华人民共和国劳动争议调解仲裁法》第二十七条规定，劳动争议申请仲裁的时效期间为一年，从当事人知道或者应当知道其权利被侵害之日起计算。
+else
 p 根据《中华人民共和国社会保险法》第八十二条规定，本机关已将该事项移交{{ authority }}依法处理，请$YOU与其联系。
+endif
 p 特此告知。
 sign""",
     "archive_index": """
@@ -403,7 +409,9 @@ def _write_content(doc: DocumentObject, spec: str, numbered: bool) -> None:
         elif op == "h1":
             _paragraph(doc, "GW Heading 1", text)
         elif op == "each":
-            _loop(doc, "GW Body", f"x in {text}|paragraphs", "{{ x }}")
+            _loop(doc, "GW Body", f"x in {text}|paragraphs", "{{ x|sentence }}")
+        elif op in ("if", "else", "endif"):
+            _paragraph(doc, "GW Body", "{%p " + f"{op} {text}".strip() + " %}")
         elif op == "loop":
             head, _, item = text.partition("|")
             _loop(doc, "GW Body", head.strip(), item.strip())

@@ -7,16 +7,19 @@ Pure: no git, no terminal. The default templates are the committed ``templates/<
 Context: flat strings, dates already formatted with :func:`format_date_cn`. Every numbered kind
 needs :data:`COMMON_KEYS`; the kind-specific keys are listed in :data:`KINDS`:
 
-- receipt 受理回执: visit_time, channel, request, first_officer, phone (masked), route_due
+- receipt 受理回执: visit_time, channel, received (how and when it came in: ``于…来访反映的``),
+  request, first_officer, phone (masked), route_due
 - transfer 转办单: to_unit_name, reason, sign_due
-- meeting 联席会议通知: meeting_date, meeting_place, units (list of names), agenda
+- meeting 联席会议通知: meeting_date (with the time of day when recorded), meeting_place,
+  units (list of names), agenda (the 议题)
 - opinion_request 征求意见函: to_unit_name, opinion_due, question
 - approval_request 重大疑难事项报批单: reason, office_opinion
 - referral 移送函: platform_name, sent_date, reason
 - extension 延期告知书: original_due, new_due, reason
 - result 处理结果告知书: facts, basis, decision, remedy (list, see :func:`remedy_paragraphs`),
-  concluding_unit_name
-- handover 移交告知书: authority, reason
+  concluding_unit_name, handled (``经本机关调查核实``, ``经…平台协调处理``)
+- handover 移交告知书: authority, reason; arbitration (true: the payer applies to the labour
+  arbitration body named in authority, at authority_address if known — nothing is handed over)
 - archive_index 卷内文件目录 (no number): case_id, archive_code, rows (list of dicts with
   seq, doc_number, author, title, date, pages, remark; doc_number and remark may be empty)
 - archive_note 备考表 (no number): case_id, archive_code, case_summary, archivist,
@@ -27,7 +30,7 @@ needs :data:`COMMON_KEYS`; the kind-specific keys are listed in :data:`KINDS`:
   category_name, region_name, matter, request, attachments (list of lines)
 
 Jinja filters for templates: ``paragraphs`` (a text or list -> list of paragraphs), ``clause``
-(drop closing punctuation), ``heading_part`` / ``text_part`` (split ``（一）标题。正文``).
+(drop closing punctuation), ``sentence`` (end with "。" unless it ends with other closing punctuation), ``heading_part`` / ``text_part`` (split ``（一）标题。正文``).
 Long texts (facts, basis, decision, agenda, question, reason, office_opinion, case_summary)
 may hold several paragraphs separated by newlines, or be a list of paragraphs.
 """
@@ -75,6 +78,7 @@ FIELD_LABELS: dict[str, str] = {
     "category_name": "争议类别",
     "visit_time": "来访时间",
     "channel": "受理渠道",
+    "received": "受理渠道和时间",
     "request": "诉求",
     "first_officer": "首问责任人",
     "phone": "联系电话",
@@ -98,7 +102,10 @@ FIELD_LABELS: dict[str, str] = {
     "decision": "处理决定",
     "remedy": "救济途径",
     "concluding_unit_name": "办结单位",
+    "handled": "处理经过（经…调查核实）",
     "authority": "移交机关",
+    "arbitration": "是否告知申请劳动人事争议仲裁",
+    "authority_address": "仲裁委员会地址",
     "archive_code": "档号",
     "rows": "卷内文件",
     "case_summary": "本卷情况说明",
@@ -132,9 +139,9 @@ class NoticeKind:
     defaults: tuple[tuple[str, str], ...] = ()
 
 
-def _numbered(code: str, title: str, specific: str) -> NoticeKind:
+def _numbered(code: str, title: str, specific: str, defaults: tuple[tuple[str, str], ...] = ()) -> NoticeKind:
     """A numbered kind; its default 发文字号 prefix is the config's (``numbering.notices``)."""
-    return NoticeKind(code, title, NOTICE_PREFIX_DEFAULTS[code], COMMON_KEYS + tuple(specific.split()))
+    return NoticeKind(code, title, NOTICE_PREFIX_DEFAULTS[code], COMMON_KEYS + tuple(specific.split()), defaults)
 
 
 KINDS: dict[str, NoticeKind] = {
@@ -143,7 +150,7 @@ KINDS: dict[str, NoticeKind] = {
         _numbered(
             "receipt",
             "受理回执",
-            "visit_time channel request first_officer phone route_due",
+            "visit_time channel received request first_officer phone route_due",
         ),
         _numbered("transfer", "转办单", "to_unit_name reason sign_due"),
         _numbered("meeting", "联席会议通知", "meeting_date meeting_place units agenda"),
@@ -152,9 +159,9 @@ KINDS: dict[str, NoticeKind] = {
         _numbered("referral", "移送函", "platform_name sent_date reason"),
         _numbered("extension", "延期告知书", "original_due new_due reason"),
         _numbered(
-            "result", "处理结果告知书", "facts basis decision remedy concluding_unit_name"
+            "result", "处理结果告知书", "facts basis decision remedy concluding_unit_name handled"
         ),
-        _numbered("handover", "移交告知书", "authority reason"),
+        _numbered("handover", "移交告知书", "authority reason", (("arbitration", ""), ("authority_address", ""))),
         NoticeKind("archive_index", "卷内文件目录", None, ("case_id", "archive_code", "rows")),
         NoticeKind(
             "archive_note",
@@ -231,19 +238,24 @@ def template_path(kind: str, store_root: Path | None = None) -> Path:
     return resource_dir("templates") / f"{kind}.docx"
 
 
-def remedy_paragraphs(concluding_unit_kind: str, government_name: str) -> list[str]:
-    """救济途径 for a 处理结果告知书 (行政复议法 art. 20, 行政诉讼法 art. 46).
+def remedy_paragraphs(concluding_unit_kind: str, government_name: str, *, you: str = "你",
+                      tax_review_body: str = "", review_body: str = "", court: str = "",
+                      arbitration_body: str = "") -> list[str]:
+    """救济途径 for a 处理结果告知书 (行政复议法 art. 20, 行政诉讼法 art. 46), addressed to ``you``.
 
     ``concluding_unit_kind``: "tax" (税务), "hrss" (人社), "medical" (医保), or "office" /
     "platform" (领导组办公室 / 调处平台 — the act may be any department's, so both bodies).
+    The bodies are named where the store's config names them (``tax_review_body``: the tax
+    bureau's 上一级税务机关; ``review_body``: 人社/医保's, else ``government_name``; the court; the
+    labour arbitration body), otherwise the generic wording.
     """
-    tax = "向上一级税务机关申请行政复议"
-    gov = f"向{government_name.strip()}申请行政复议"
+    tax = f"向{tax_review_body.strip() or '上一级税务机关'}申请行政复议"
+    gov = f"向{review_body.strip() or government_name.strip()}申请行政复议"
     within = "可以自收到本告知书之日起60日内"
     if concluding_unit_kind == "tax":
         review = f"{within}{tax}。"
     elif concluding_unit_kind in ("hrss", "medical", "office", "platform"):
-        if not government_name.strip():
+        if not (government_name.strip() or review_body.strip()):
             raise ValidationError("救济途径缺少本级人民政府名称", details=["government_name"])
         if concluding_unit_kind == "hrss":
             review = f"对人力资源社会保障部门作出的行政行为不服的，{within}{gov}。"
@@ -260,13 +272,14 @@ def remedy_paragraphs(concluding_unit_kind: str, government_name: str) -> list[s
             details=["tax", "hrss", "medical", "office", "platform"],
         )
     return [
-        "缴费人对本处理结果有异议的，可以按照规定选择以下途径依法维护自身合法权益：",
+        f"{you}对本处理结果有异议的，可以按照规定选择以下途径依法维护自身合法权益：",
         "（一）申请调解。可以向社会保险费征缴争议联合处置领导组办公室申请调解，"
         "或者通过政法委“一站式”矛盾纠纷调处平台申请调解。",
         "（二）申请行政复议。根据《中华人民共和国行政复议法》第二十条规定，" + review,
-        "（三）申请仲裁。涉及劳动关系的，可以依法申请劳动人事争议仲裁。",
+        f"（三）申请仲裁。涉及劳动关系的，可以依法{'向' + arbitration_body.strip() if arbitration_body.strip() else ''}"
+        "申请劳动人事争议仲裁。",
         "（四）提起行政诉讼。根据《中华人民共和国行政诉讼法》第四十六条规定，"
-        "可以自收到本告知书之日起6个月内，依法向人民法院提起行政诉讼；"
+        f"可以自收到本告知书之日起6个月内，依法向{court.strip() or '人民法院'}提起行政诉讼；"
         "法律、法规规定应当先申请行政复议的，依照其规定。",
     ]
 
@@ -347,9 +360,27 @@ def _paragraphs(value: object) -> list[str]:
     return [str(item).strip() for item in items if str(item).strip()]
 
 
-def _clause(value: object) -> str:
+def clause(value: object) -> str:
     """A text without its closing punctuation, to sit inside a sentence."""
     return str(value).strip().rstrip("。；;，,.！!").strip()
+
+
+_CLOSING = "。！？!?；;：:…"
+_QUOTES = "”’」』）)》"
+
+
+def sentence(value: object) -> str:
+    """A paragraph ending in "。" — unless it already ends with closing punctuation (also inside a
+    closing quote: ``……。”``); a trailing comma or full stop typed in ASCII becomes "。"."""
+    text = str(value).rstrip()
+    if not text:
+        return text
+    inner = text.rstrip(_QUOTES)
+    if inner and inner[-1] in _CLOSING:
+        return text
+    if text[-1] in "，,、.":
+        return text[:-1] + "。"
+    return text + "。"
 
 
 def _heading_part(text: object) -> str:
@@ -440,7 +471,8 @@ def _environment() -> SandboxedEnvironment:
     env.concat = _bounded_concat  # type: ignore[method-assign]  # the output, and each macro's and block's
     env.globals["range"] = _bounded_range
     env.filters["paragraphs"] = _paragraphs
-    env.filters["clause"] = _clause
+    env.filters["clause"] = clause
+    env.filters["sentence"] = sentence
     env.filters["heading_part"] = _heading_part
     env.filters["text_part"] = _text_part
     return env
@@ -687,6 +719,7 @@ def sample_context(kind: str) -> dict[str, object]:
         return _common(kind, 12, d(2026, 11, 26), _TAX) | {
             "visit_time": "2026年11月26日9时30分",
             "channel": "来访",
+            "received": "于2026年11月26日9时30分来访反映的",
             "request": "重新核定2026年度缴费基数，退还多缴的社会保险费",
             "first_officer": "陈某某",
             "phone": "138****5678",
@@ -700,7 +733,7 @@ def sample_context(kind: str) -> dict[str, object]:
         }
     if kind == "meeting":
         return _common(kind, 3, d(2026, 12, 1), _OFFICE) | {
-            "meeting_date": "2026年12月3日9时",
+            "meeting_date": "2026年12月3日（星期四）上午9时",
             "meeting_place": "江州市政务服务中心三楼第二会议室",
             "units": [_TAX, _HRSS, "江州市临江区医疗保障局", "江州市临江区司法局"],
             "agenda": "研究确定该单位缴费基数争议的处理意见，明确各联办单位职责分工和书面意见提交时限。",
@@ -739,12 +772,15 @@ def sample_context(kind: str) -> dict[str, object]:
     if kind == "result":
         return _common(kind, 5, d(2026, 12, 15), _OFFICE) | {
             "concluding_unit_name": _OFFICE,
+            "handled": "经本机关会同有关单位调查核实",
             "facts": "经核查，该单位于2026年1月一次性补发2024年度年终奖，"
             "该笔款项已计入2025年度工资总额统计，并据此申报2026年度缴费基数。",
             "basis": "《中华人民共和国社会保险法》第十二条；"
             "国家统计局《关于工资总额组成的规定》第四条。",
             "decision": "该单位2026年度缴费基数核定无误，维持原核定结果；对该单位提出的退费诉求不予支持。",
-            "remedy": remedy_paragraphs("office", "江州市临江区人民政府"),
+            "remedy": remedy_paragraphs("office", "江州市临江区人民政府", you="你单位",
+                                        tax_review_body="国家税务总局江州市税务局", court="江州市临江区人民法院",
+                                        arbitration_body="江州市临江区劳动人事争议仲裁委员会"),
         }
     if kind == "handover":
         return _common(kind, 1, d(2026, 11, 28), _TAX) | {

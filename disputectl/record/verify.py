@@ -529,7 +529,7 @@ class Verifier:
             kind, number = notice.get("kind"), notice.get("number")
             if kind not in allowed:
                 yield f"“{ACTIONS[code].label}”不出具{kind}，却记录了一份（文书只能由出具它的操作记录）"
-            elif number and not str(number).startswith(config.notice_prefixes.get(kind, "") + "〔"):
+            elif number and not str(number).startswith((config.notice_prefix(kind, entry.get("unit")) or "") + "〔"):
                 yield f"文号“{str(number)[:30]}”与{kind}的代字不符"
             if not str(notice.get("path", "")).startswith(folder):
                 yield f"文书 {str(notice.get('path'))[:60]} 不在本案的文件夹中"

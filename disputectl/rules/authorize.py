@@ -9,7 +9,7 @@ from disputectl.errors import NotAllowed, PermissionDenied, ValidationError
 from disputectl.rules.calendar import WorkCalendar
 from disputectl.rules.config import CONSOLIDATE_RULES, ROLES, Config, Officer
 from disputectl.rules.derive import action_day, pending_opinions
-from disputectl.rules.validation import check_text, parse_date
+from disputectl.rules.validation import check_text, parse_clock_time, parse_date, parse_datetime
 from disputectl.rules.workflow import (
     ACTIONS,
     ROUTING,
@@ -138,10 +138,21 @@ def clean_data(action: str, data: dict[str, Any], config: Config) -> dict[str, A
                 out[field.name] = value.strip()
         elif field.kind == "date":
             parsed = parse_date(value)
-            if parsed is None:
+            moment = parse_datetime(value) if parsed is None and "time" in known else None
+            if moment is not None:  # "2026-12-03 09:30": the date, and the time unless given apart
+                out[field.name] = moment.date().isoformat()
+                if not data.get("time"):
+                    out["time"] = f"{moment.hour:02d}:{moment.minute:02d}"
+            elif parsed is None:
                 problems.append(f"{field.label}“{str(value)[:20]}”不是有效日期（应如 2026-11-26）")
             else:
                 out[field.name] = parsed.isoformat()
+        elif field.kind == "time":
+            clock = parse_clock_time(value)
+            if clock is None:
+                problems.append(f"{field.label}“{str(value)[:20]}”无效（应如 09:30）")
+            else:
+                out[field.name] = clock
         elif field.kind == "int":
             text = str(value).strip()
             number = int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 0

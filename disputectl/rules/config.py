@@ -80,23 +80,41 @@ NOTICE_PREFIX_DEFAULTS: dict[str, str] = {
     "result": "社争结",
     "handover": "社争交",
 }
+# 代字 per issuing unit: a unit with a ``doc_code`` numbers its notices under that 代字 followed by
+# the kind's 文种字 (税社争 + 结 = 税社争结〔2026〕1号), one sequence per 代字 and year; a unit
+# without one (every unit of a store made before) uses the shared ``numbering.notices``.
+NOTICE_KIND_MARKS: dict[str, str] = {kind: prefix[-1] for kind, prefix in NOTICE_PREFIX_DEFAULTS.items()}
+# The bodies a notice names (行政复议机关, 人民法院, 劳动人事争议仲裁委员会) and the unit's 代字:
+# optional keys of a unit; a store without them keeps the generic wording.
+UNIT_NOTICE_KEYS: dict[str, str] = {
+    "doc_code": "文号代字",
+    "review_body": "行政复议机关",
+    "court": "行政诉讼管辖法院",
+    "arbitration_body": "劳动人事争议仲裁委员会",
+    "arbitration_address": "仲裁委员会地址",
+}
 
 
 def _unit(code: str, name: str, short: str, kind: str, region: str = "SBJ", **extra: Any) -> dict[str, Any]:
     return {"code": code, "name": name, "short": short, "kind": kind, "region": region, **extra}
 
 
-def _default_units() -> list[dict[str, Any]]:
+def _default_units(city: str = "示例市", province: str = "示例省") -> list[dict[str, Any]]:
+    government = f"{city}人民政府"
+    # a city-level department is sued in a basic court (行政诉讼法 art. 14), the one the city names
+    bodies = {"court": f"{city}东区人民法院", "arbitration_body": f"{city}劳动人事争议仲裁委员会"}
     return [
-        _unit("SW", "国家税务总局示例市税务局", "税务局", "tax"),
-        _unit("RS", "示例市人力资源和社会保障局", "人社局", "hrss"),
-        _unit("YB", "示例市医疗保障局", "医保局", "medical"),
-        _unit("ZF", "中共示例市委政法委员会", "政法委", "politics"),
-        _unit("SF", "示例市司法局", "司法局", "justice"),
-        _unit("XF", "示例市信访局", "信访局", "petition"),
-        _unit("SP", "示例市行政审批局", "行政审批局", "approval"),
-        _unit("BGS", "示例市社会保险费征缴争议联合处置工作领导组办公室", "领导组办公室", "office"),
-        _unit("PT", "示例市政法委“一站式”矛盾纠纷调处平台", "一站式平台", "platform", external=True),
+        _unit("SW", f"国家税务总局{city}税务局", "税务局", "tax", doc_code="税社争",
+              review_body=f"国家税务总局{province}税务局", **bodies),  # 上一级税务机关
+        _unit("RS", f"{city}人力资源和社会保障局", "人社局", "hrss", doc_code="人社争", review_body=government, **bodies),
+        _unit("YB", f"{city}医疗保障局", "医保局", "medical", doc_code="医保争", review_body=government, **bodies),
+        _unit("ZF", f"中共{city}委政法委员会", "政法委", "politics", doc_code="政法争", **bodies),
+        _unit("SF", f"{city}司法局", "司法局", "justice", doc_code="司法争", **bodies),
+        _unit("XF", f"{city}信访局", "信访局", "petition", doc_code="信访争", **bodies),
+        _unit("SP", f"{city}行政审批局", "行政审批局", "approval", doc_code="审批争", **bodies),
+        _unit("BGS", f"{city}社会保险费征缴争议联合处置工作领导组办公室", "领导组办公室", "office", doc_code="社争办",
+              **bodies),
+        _unit("PT", f"{city}政法委“一站式”矛盾纠纷调处平台", "一站式平台", "platform", external=True),
     ]
 
 
@@ -181,6 +199,11 @@ class Unit:
     kind: str
     region: str
     external: bool = False
+    doc_code: str = ""  # 文号代字 of the notices it issues ("" = the shared numbering.notices)
+    review_body: str = ""  # 行政复议机关 of its acts ("" = the generic wording)
+    court: str = ""  # 行政诉讼 court
+    arbitration_body: str = ""  # 劳动人事争议仲裁委员会 a payer applies to
+    arbitration_address: str = ""
 
 
 @dataclass(frozen=True)
@@ -258,6 +281,16 @@ class Config:
         unit = self.units.get(code)
         return unit.short if unit else code
 
+    def notice_prefix(self, kind: str, unit: str | None) -> str | None:
+        """The 代字 of ``kind`` issued by ``unit``: the unit's own if it has one, else the shared one."""
+        own = self.units[unit].doc_code if unit in self.units else ""
+        if own and kind in NOTICE_KIND_MARKS:
+            return own + NOTICE_KIND_MARKS[kind]
+        return self.notice_prefixes.get(kind)
+
+    def notice_prefixes_for(self, unit: str | None) -> dict[str, str]:
+        return {kind: prefix for kind in self.notice_prefixes if (prefix := self.notice_prefix(kind, unit))}
+
     def member_units(self) -> list[str]:
         return [u.code for u in self.units.values() if u.kind not in ("office", "platform")]
 
@@ -272,7 +305,9 @@ def parse_config(raw: Mapping[str, Any], *, schema_checked: bool = False) -> Con
     problems = _cross_reference_problems(raw)
     if problems:
         raise ValidationError("配置文件 disputectl.yaml 有误，请逐条修改：", details=problems)
-    units = {u["code"]: Unit(u["code"], u["name"], u["short"], u["kind"], u["region"], bool(u.get("external", False))) for u in raw["units"]}
+    units = {u["code"]: Unit(u["code"], u["name"], u["short"], u["kind"], u["region"], bool(u.get("external", False)),
+                             **{key: u[key].strip() for key in UNIT_NOTICE_KEYS if u.get(key)})
+             for u in raw["units"]}
     officers = {
         o["id"]: Officer(o["id"], o["name"], o["unit"], frozenset(o["roles"]), bool(o.get("sample", False)), o.get("email"),
                          o.get("key"), bool(o.get("disabled", False)),
@@ -334,6 +369,8 @@ def _cross_reference_problems(raw: Mapping[str, Any]) -> list[str]:
         problems.append(f"必须恰好有一个类型为 office 的领导组办公室单位，现有 {len(offices)} 个")
     if len([u for u in raw["units"] if u["kind"] == "platform"]) > 1:
         problems.append("类型为 platform 的平台单位最多一个")
+    for dup in _duplicates([u["doc_code"] for u in raw["units"] if u.get("doc_code")]):
+        problems.append(f"单位文号代字“{dup}”重复（每个发文单位一个代字）")
     for u in raw["units"]:
         if u["region"] not in regions:
             problems.append(f"单位“{u['code']}”的区域“{u['region']}”不在 regions 中")

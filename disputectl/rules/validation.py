@@ -130,6 +130,15 @@ def parse_date(value: object) -> date | None:
     return None
 
 
+_CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
+
+
+def parse_clock_time(value: object) -> str | None:
+    """A time of day typed as ``9:30``/``09:30`` (or with a full-width colon) → ``"09:30"``."""
+    match = _CLOCK_TIME.match(str(value).strip())
+    return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
+
+
 def parse_datetime(value: object) -> datetime | None:
     if isinstance(value, datetime):
         return value

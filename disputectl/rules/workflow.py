@@ -57,7 +57,7 @@ FOLLOWUP_METHODS = ("电话", "面谈", "短信")
 class Field:
     name: str
     label: str
-    kind: str = "text"  # text | date | unit | units | int | choice | flag | record (a mapping, checked by a guard)
+    kind: str = "text"  # text | date | time (HH:MM) | unit | units | int | choice | flag | record (a mapping, checked by a guard)
     required: bool = True
     choices: tuple[str, ...] = ()
 
@@ -93,8 +93,12 @@ ACTIONS: dict[str, ActionSpec] = {
         ActionSpec("refer", "提请领导组办公室", (_f("reason", "提请理由"),)),
         ActionSpec("triage_general", "梳理为一般事项", (_f("reason", "梳理意见"),)),
         ActionSpec("triage_major", "梳理为重大疑难事项并报请组长", (_f("reason", "报请理由"),), notice="approval_request"),
-        ActionSpec("convene", "召开联席会议", (_f("date", "会议日期", "date"), _f("place", "会议地点"),
-                                              _f("units", "参会单位", "units"), _f("minutes", "会议纪要")), notice="meeting"),
+        # time and topic came later: a meeting recorded before has neither (its notice gives the date
+        # only, and a 议题 worded from the matter)
+        ActionSpec("convene", "召开联席会议", (_f("date", "会议日期", "date"), _f("time", "会议开始时间", "time", required=False),
+                                              _f("place", "会议地点"), _f("units", "参会单位", "units"),
+                                              _f("topic", "会议议题", required=False), _f("minutes", "会议纪要")),
+                   notice="meeting"),
         ActionSpec("request_opinions", "征求书面意见", (_f("units", "联办单位", "units"), _f("question", "征求意见事项")),
                    notice="opinion_request"),
         ActionSpec("submit_opinion", "提交书面意见", (_f("body", "书面意见"),)),

@@ -41,7 +41,8 @@ YB_NAME = "示例市医疗保障局"
 BGS_NAME = "示例市社会保险费征缴争议联合处置工作领导组办公室"
 PT_NAME = "示例市政法委“一站式”矛盾纠纷调处平台"
 EAST_ASIAN_FONTS = {"仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"}
-NUMBER = re.compile(r"^社争[受转会函批移延结交]〔(\d{4})〕([1-9]\d*)号$")
+# 代字 per issuing unit (税务局 税社争, 人社局 人社争, 领导组办公室 社争办 …) + the kind's 文种字
+NUMBER = re.compile(r"^(税社争|人社争|医保争|社争办)[受转会函批移延结交]〔(\d{4})〕([1-9]\d*)号$")
 
 
 @pytest.fixture(autouse=True)
@@ -230,16 +231,16 @@ def test_receipts_are_numbered_across_cases_escaped_and_listed(cli, store, regis
         "138****5678",
         "2026年11月27日",
     )
-    assert entry["number"] == "社争受〔2026〕1号"
+    assert entry["number"] == "税社争受〔2026〕1号"
     assert "张三&李四<代表>：" in text.splitlines()
     assert "&amp;" not in text and "&lt;" not in text
-    assert entry["path"] == f"cases/2026/11/26/{first}/文书/社争受〔2026〕1号 受理回执.docx"
+    assert entry["path"] == f"cases/2026/11/26/{first}/文书/税社争受〔2026〕1号 受理回执.docx"
     entry, text = issued(cli, store, second, "receipt", RS_NAME, "李四", "退休待遇核定金额有误")
-    assert entry["number"] == "社争受〔2026〕2号"
+    assert entry["number"] == "人社争受〔2026〕1号"  # 人社局's own 代字 and sequence
     assert "13812345678" not in text and "0571-88886666" not in text  # the phone is masked
 
     result = cli("show", second, env={"COLUMNS": "200"})
-    assert result.exit_code == 0 and "社争受〔2026〕2号" in result.stdout
+    assert result.exit_code == 0 and "人社争受〔2026〕1号" in result.stdout
 
     # --no-receipt: no notice, no file; one can be issued later on request, with the next number
     result = cli(
@@ -252,7 +253,7 @@ def test_receipts_are_numbered_across_cases_escaped_and_listed(cli, store, regis
     step(cli, store, "notice", third, "receipt", as_="sw-registrar")
     assert trailers(store)["Action"] == "issue_notice"
     entry, _ = issued(cli, store, third, "receipt", SW_NAME)
-    assert entry["number"] == "社争受〔2026〕3号"
+    assert entry["number"] == "税社争受〔2026〕2号"
     assert show_json(cli, third)["timeline"][-1]["action"] == "issue_notice"
 
 
@@ -268,14 +269,14 @@ def test_a_notice_already_issued_is_reprinted_with_its_number_unless_a_corrected
     assert f"已重新打印（原件，未另编号、未记录）：{entry['number']}" in result.stdout
     assert head(store) == before and hashlib.sha256(copy.read_bytes()).hexdigest() == entry["sha256"]
     step(cli, store, "notice", case, "receipt", "--corrected", as_="sw-registrar")
-    assert [n["number"] for n in notices(cli, case, "receipt")] == [entry["number"], "社争受〔2026〕2号"]
+    assert [n["number"] for n in notices(cli, case, "receipt")] == [entry["number"], "税社争受〔2026〕2号"]
 
 
 def test_show_lists_the_full_number_on_an_80_column_terminal(cli, register):
     case = register()
     result = cli("show", case, env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
-    assert "社争受〔2026〕1号" in result.stdout
+    assert "税社争受〔2026〕1号" in result.stdout
 
 
 def test_a_new_year_restarts_the_sequence(cli, store, register):
@@ -284,11 +285,11 @@ def test_a_new_year_restarts_the_sequence(cli, store, register):
     case = register(now="2027-01-04T10:00:00+08:00")
     assert case == "SW-20270104-001"
     [entry] = notices(cli, case, "receipt")
-    assert entry["number"] == "社争受〔2027〕1号"
-    assert entry["path"] == f"cases/2027/01/04/{case}/文书/社争受〔2027〕1号 受理回执.docx"
+    assert entry["number"] == "税社争受〔2027〕1号"
+    assert entry["path"] == f"cases/2027/01/04/{case}/文书/税社争受〔2027〕1号 受理回执.docx"
     assert hashlib.sha256(blob(store, entry["path"])).hexdigest() == entry["sha256"]
     text = all_text(Document(io.BytesIO(blob(store, entry["path"]))))
-    assert "社争受〔2027〕1号" in text and "2027年1月4日" in text
+    assert "税社争受〔2027〕1号" in text and "2027年1月4日" in text
 
 
 # -- a transfer to 人社: 转办单, 延期告知书, 处理结果告知书 (本级人民政府), archive -------------------
@@ -319,7 +320,7 @@ def test_transfer_extension_result_notice_and_archive(cli, store, register, tmp_
         "示例科技有限公司",
         "2026年11月27日",
     )
-    assert entry["number"] == "社争转〔2026〕1号"
+    assert entry["number"] == "税社争转〔2026〕1号"
     assert f"{RS_NAME}：" in text.splitlines()  # addressed to the target unit by its full name
 
     step(cli, store, "sign", case, as_="rs-handler")
@@ -344,7 +345,7 @@ def test_transfer_extension_result_notice_and_archive(cli, store, register, tmp_
         "2026年12月17日",
         "2026年12月31日",
     )
-    assert entry["number"] == "社争延〔2026〕1号"
+    assert entry["number"] == "人社争延〔2026〕1号"
 
     step(cli, store, "conclude", case, *DECISION, as_="rs-handler")
     step(cli, store, "reply", case, "--method", "邮寄", "--date", "2026-11-26", as_="rs-handler")
@@ -358,7 +359,7 @@ def test_transfer_extension_result_notice_and_archive(cli, store, register, tmp_
         "《社会保险费征缴暂行条例》第十条",
         "经核查，该单位2026年度申报基数低于实际工资总额",
     )
-    assert entry["number"] == "社争结〔2026〕1号"
+    assert entry["number"] == "人社争结〔2026〕1号"
     remedy = text[text.index("救济途径") :]
     assert "60日内向示例市人民政府申请行政复议" in remedy
     assert "上一级税务机关" not in remedy
@@ -376,10 +377,10 @@ def test_transfer_extension_result_notice_and_archive(cli, store, register, tmp_
     check_layout(index)
     index_text = all_text(index)
     for number in (
-        "社争受〔2026〕1号",
-        "社争转〔2026〕1号",
-        "社争延〔2026〕1号",
-        "社争结〔2026〕1号",
+        "税社争受〔2026〕1号",
+        "税社争转〔2026〕1号",
+        "人社争延〔2026〕1号",
+        "人社争结〔2026〕1号",
     ):
         assert number in index_text
     assert view["archive"]["code"] in index_text
@@ -427,9 +428,9 @@ def test_result_notice_by_the_tax_bureau_preview_and_reissue(cli, store, registe
         cli, store, "reply", case, "--method", "直接送达", "--date", "2026-11-26", as_="sw-handler"
     )
     entry, text = issued(cli, store, case, "result", SW_NAME, DECISION_TEXT)
-    assert entry["number"] == "社争结〔2026〕1号"
+    assert entry["number"] == "税社争结〔2026〕1号"
     remedy = text[text.index("救济途径") :]
-    assert "60日内向上一级税务机关申请行政复议" in remedy
+    assert "60日内向国家税务总局示例省税务局申请行政复议" in remedy
     assert "人民政府" not in remedy
     assert "6个月" in remedy
 
@@ -445,9 +446,9 @@ def test_result_notice_by_the_tax_bureau_preview_and_reissue(cli, store, registe
     committed = docx_lines(blob(store, entry["path"]))
     assert len(preview) == len(committed)
     at = committed.index(entry["number"])
-    assert preview[at].startswith("社争结〔2026〕") and preview[at] != entry["number"]
+    assert preview[at].startswith("税社争结〔2026〕") and preview[at] != entry["number"]
     assert preview[:at] + preview[at + 1 :] == committed[:at] + committed[at + 1 :]
-    assert DECISION_TEXT in preview
+    assert DECISION_TEXT + "。" in preview  # typed without its full stop, printed with one
 
     # issued again on request (a corrected one): one commit, the next number, recorded beside the first
     step(cli, store, "notice", case, "result", "--corrected", as_="sw-handler")
@@ -455,10 +456,10 @@ def test_result_notice_by_the_tax_bureau_preview_and_reissue(cli, store, registe
     first_entry, again = issued(cli, store, case, "result", SW_NAME, DECISION_TEXT, index=0)
     entry2, text2 = issued(cli, store, case, "result", SW_NAME, DECISION_TEXT)
     assert first_entry == entry
-    assert entry2["number"] == "社争结〔2026〕2号" and entry2["path"] != entry["path"]
+    assert entry2["number"] == "税社争结〔2026〕2号" and entry2["path"] != entry["path"]
     # the corrected one names the one it replaces (issue 20), under its own number; otherwise the same
-    assert entry2["replaces"] == "社争结〔2026〕1号"
-    replaced = "（本文书更正并替代社争结〔2026〕1号）"
+    assert entry2["replaces"] == "税社争结〔2026〕1号"
+    replaced = "（本文书更正并替代税社争结〔2026〕1号）"
     assert replaced in text2.splitlines() and replaced not in again
     assert [line for line in text2.splitlines() if line not in (entry2["number"], replaced)] == [
         line for line in again.splitlines() if line != entry["number"]
@@ -493,12 +494,16 @@ def test_meeting_notice_and_one_opinion_letter_per_unit(cli, store, register):
         case,
         "--date",
         "2026-11-30",
+        "--time",
+        "9:30",
         "--place",
         "市政府三楼第二会议室",
         "--units",
         "RS,YB",
-        "--minutes",
+        "--topic",
         "研究确定缴费基数争议的处理意见",
+        "--minutes",
+        "会议明确由人社复核应征金额",
         as_="bgs-office",
     )
     entry, text = issued(
@@ -508,12 +513,14 @@ def test_meeting_notice_and_one_opinion_letter_per_unit(cli, store, register):
         "meeting",
         BGS_NAME,
         "市政府三楼第二会议室",
-        "2026年11月30日",
         RS_NAME,
         YB_NAME,
-        "研究确定缴费基数争议的处理意见",
     )
-    assert entry["number"] == "社争会〔2026〕1号"
+    assert entry["number"] == "社争办会〔2026〕1号"
+    lines = text.splitlines()
+    assert lines[lines.index("一、会议时间") + 1] == "2026年11月30日（星期一）上午9时30分"
+    assert lines[lines.index("四、会议议题") + 1] == "研究确定缴费基数争议的处理意见。"
+    assert "会议明确由人社复核应征金额" not in text  # the minutes are not the agenda
 
     step(
         cli,
@@ -527,7 +534,7 @@ def test_meeting_notice_and_one_opinion_letter_per_unit(cli, store, register):
         as_="bgs-office",
     )
     letters = notices(cli, case, "opinion_request")
-    assert [n["number"] for n in letters] == ["社争函〔2026〕1号", "社争函〔2026〕2号"]
+    assert [n["number"] for n in letters] == ["社争办函〔2026〕1号", "社争办函〔2026〕2号"]
     for i, (name, other) in enumerate(((RS_NAME, YB_NAME), (YB_NAME, RS_NAME))):
         _, text = issued(
             cli,
@@ -543,7 +550,7 @@ def test_meeting_notice_and_one_opinion_letter_per_unit(cli, store, register):
 
     step(cli, store, "notice", case, "opinion_request", "--unit", "yb", "--corrected", as_="bgs-office")
     entry, text = issued(cli, store, case, "opinion_request", BGS_NAME)
-    assert entry["number"] == "社争函〔2026〕3号"
+    assert entry["number"] == "社争办函〔2026〕3号"
     assert f"{YB_NAME}：" in text.splitlines()
     refused(cli, store, "notice", case, "opinion_request", as_="bgs-office", code=2)  # which unit?
     refused(cli, store, "notice", case, "opinion_request", "--unit", "SF", as_="bgs-office", code=2)
@@ -559,7 +566,7 @@ def test_approval_request_referral_and_result_by_the_office(cli, store, register
         cli, store, "triage-major", case, "--reason", "涉及职工120人的群体性争议", as_="bgs-office"
     )
     entry, _ = issued(cli, store, case, "approval_request", BGS_NAME, "涉及职工120人的群体性争议")
-    assert entry["number"] == "社争批〔2026〕1号"
+    assert entry["number"] == "社争办批〔2026〕1号"
     step(
         cli,
         store,
@@ -574,7 +581,7 @@ def test_approval_request_referral_and_result_by_the_office(cli, store, register
     entry, text = issued(
         cli, store, case, "referral", PT_NAME, "2026年11月27日", "涉及职工120人的群体性争议"
     )
-    assert entry["number"] == "社争移〔2026〕1号"
+    assert entry["number"] == "社争办移〔2026〕1号"
     assert f"{PT_NAME}：" in text.splitlines()
     step(cli, store, "platform-result", case, *DECISION, as_="bgs-office")
     step(
@@ -582,7 +589,7 @@ def test_approval_request_referral_and_result_by_the_office(cli, store, register
     )
     _, text = issued(cli, store, case, "result", BGS_NAME, DECISION_TEXT)
     remedy = text[text.index("救济途径") :]
-    assert "上一级税务机关" in remedy and "示例市人民政府" in remedy
+    assert "国家税务总局示例省税务局" in remedy and "示例市人民政府" in remedy
 
 
 def test_referral_preview_without_an_officer_is_signed_by_the_office(cli, store, register):
@@ -632,8 +639,12 @@ def test_hand_over_notice(cli, store, register):
         "属劳动报酬争议，不属本机制",
         "李四",
     )
-    assert entry["number"] == "社争交〔2026〕1号"
-    assert "第八十二条" in text
+    assert entry["number"] == "人社争交〔2026〕1号"
+    # labour arbitration needs the payer's own application: the notice says where, how and by when
+    assert "第八十二条" not in text and "已将该事项移交" not in text
+    assert ("本机关不能代为移交。请你依法向示例市劳动人事争议仲裁委员会（地址：示例市人民路88号）提交书面仲裁申请，"
+            "并按照被申请人人数提交副本。") in text
+    assert "劳动争议申请仲裁的时效期间为一年" in text
 
 
 # -- store templates --------------------------------------------------------------------------------

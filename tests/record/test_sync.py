@@ -296,7 +296,7 @@ def test_notice_numbers_and_archive_codes_never_collide_between_clones(tmp_path:
         codes.append(shown["archive"]["code"])
     assert sorted(numbers) == sorted(set(numbers)), numbers
     assert len(set(codes)) == 3, codes
-    assert "社争受〔2026〕1号" in numbers and "社争受〔2026〕1000001号" in numbers and "社争受〔2026〕2000001号" in numbers
+    assert "税社争受〔2026〕1号" in numbers and "税社争受〔2026〕1000001号" in numbers and "税社争受〔2026〕2000001号" in numbers
     for office in (first, sw1, sw2, first, sw1):
         office.ok("sync")
     assert first.head() == sw1.head()
