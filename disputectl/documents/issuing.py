@@ -137,6 +137,15 @@ class NoticeContext:
                 return clock
         raise ValidationError("本案尚无相应时限记录，不能出具该文书。")
 
+    def _routing(self) -> str:
+        """A receipt issued (or corrected) after the case was routed says so, not that routing
+        is still to come by a day now past (and states no deadline)."""
+        route = self._clock("route")
+        if route["stopped"]:
+            self.stated.pop("route", None)
+            return f"本机关已于{self._cn(route['stopped'])}完成审核分流"
+        return f"本机关将于{self._cn(route['due'])}前完成审核分流"
+
     def _cn(self, iso: str) -> str:
         return format_date_cn(date.fromisoformat(iso[:10]))
 
@@ -152,6 +161,7 @@ class NoticeContext:
                 "channel": reg["channel"], "request": reg["request"],
                 "first_officer": officer.name if officer else reg["first_officer"],
                 "phone": mask_phone(reg["phone"]), "route_due": self._cn(self._clock("route")["due"]),
+                "routing": self._routing(),
             }
         if kind == "transfer":
             data = self._last("route_transfer")["data"]

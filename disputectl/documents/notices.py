@@ -8,7 +8,7 @@ Context: flat strings, dates already formatted with :func:`format_date_cn`. Ever
 needs :data:`COMMON_KEYS`; the kind-specific keys are listed in :data:`KINDS`:
 
 - receipt 受理回执: visit_time, channel, received (how and when it came in: ``于…来访反映的``),
-  request, first_officer, phone (masked), route_due
+  request, first_officer, phone (masked), route_due, routing (将于…前 / 已于…完成审核分流)
 - transfer 转办单: to_unit_name, reason, sign_due
 - meeting 联席会议通知: meeting_date (with the time of day when recorded), meeting_place,
   units (list of names), agenda (the 议题)
@@ -83,6 +83,7 @@ FIELD_LABELS: dict[str, str] = {
     "first_officer": "首问责任人",
     "phone": "联系电话",
     "route_due": "分流期限",
+    "routing": "审核分流的期限或完成日期",
     "to_unit_name": "承办单位",
     "reason": "理由",
     "sign_due": "签收期限",
@@ -150,7 +151,7 @@ KINDS: dict[str, NoticeKind] = {
         _numbered(
             "receipt",
             "受理回执",
-            "visit_time channel received request first_officer phone route_due",
+            "visit_time channel received request first_officer phone route_due routing",
         ),
         _numbered("transfer", "转办单", "to_unit_name reason sign_due"),
         _numbered("meeting", "联席会议通知", "meeting_date meeting_place units agenda"),
@@ -724,6 +725,7 @@ def sample_context(kind: str) -> dict[str, object]:
             "first_officer": "陈某某",
             "phone": "138****5678",
             "route_due": "2026年11月27日",
+            "routing": "本机关将于2026年11月27日前完成审核分流",
         }
     if kind == "transfer":
         return _common(kind, 5, d(2026, 11, 27), _TAX) | {

@@ -257,3 +257,17 @@ def test_an_older_store_keeps_the_shared_代字_and_the_generic_bodies_until_the
     other = register(as_="rs-registrar", **INDIVIDUAL)
     assert number_of(cli, other, "receipt") == "社争受〔2026〕2号"  # 人社局 has none: the shared one
     ok(invoke("verify", "--store", str(store)))
+
+
+def test_a_receipt_issued_after_routing_says_when_it_was_routed_not_a_day_now_past(cli, store, register):
+    """A receipt corrected (or first issued, for an imported case) after routing must not promise
+    routing by a day already past."""
+    from docx import Document
+
+    case = register()
+    assert cli("route", case, "--self", as_="sw-registrar").exit_code == 0
+    assert cli("notice", case, "receipt", "--corrected", as_="sw-registrar").exit_code == 0
+    view = json.loads(cli("show", case, "--json").output)
+    newest = view["notices"][-1]
+    text = "\n".join(p.text for p in Document(str(store / newest["path"])).paragraphs)
+    assert "本机关已于2026年11月26日完成审核分流" in text and "前完成审核分流" not in text
