@@ -126,8 +126,9 @@ def archive_contexts(s: Session, case: dict[str, Any], state: dict[str, Any],
         rows = _index_rows(s, case)
     reg = current_registration(case)
     size = f"共{len(rows)}件{f'、{pages}页' if pages else ''}"
+    records = "书面意见、联席会议纪要以电子记录列入目录；" if any(r["remark"] == E_RECORD for r in rows) else ""
     summary = (f"本卷为{reg['payer']['name']}{s.config.categories[reg['category']].name}争议案件（{case['id']}）材料，"
-               f"{size}，包括受理登记、流转、办理、回复等文书及案件办理记录；书面意见、联席会议纪要等以电子记录列入目录；"
+               f"{size}，包括受理登记、流转、办理、回复等文书及案件办理记录；{records}"
                f"案件记录及全部操作经过以电子形式随卷保存，并附SHA-256校验清单。")
     remark = "无" if pages is not None else \
         "卷内文件页号未能自动计算（未安装 LibreOffice，或有文件无法排版计页），请按纸质件编写页号后填入卷内文件目录。"

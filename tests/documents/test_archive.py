@@ -131,6 +131,7 @@ def test_archive_index_manifest_and_checker(cli, store: Path, register, tmp_path
         expected = [str(s) for s in starts[:-1]] + [f"{starts[-1]}-{starts[-1] + counts[-1] - 1}"]
         assert [r[5] for r in papers] == expected  # the last one: 起止页号
         assert f"共10件、{sum(counts)}页" in note["本卷情况说明"]
+        assert "书面意见、联席会议纪要以电子记录列入目录" in note["本卷情况说明"]
         assert note["备注"] == "无"
 
     # the manifest lists the case record as archived: the case file as it stood before archiving
@@ -173,8 +174,69 @@ def test_without_libreoffice_the_page_numbers_and_checker_are_left_blank(cli, st
     assert [(r[3], r[4], r[5]) for r in rows] == [("受理登记表", "20261126", ""), ("受理回执", "20261126", ""),
                                                   ("处理结果告知书", "20261126", "")]
     note = note_rows(store, case)
-    assert "检查人" not in note  # blank, to be signed: not the 立卷人
+    lines = docx_lines(git_bytes(store, f"HEAD:{case_files_dir(case)}/归档/备考表.docx"))
+    assert "检查人 | " in lines  # blank, to be signed: not the 立卷人
+    assert "电子记录" not in note["本卷情况说明"]  # none in this case
     assert note["立卷人"] and note["备注"].startswith("卷内文件页号未能自动计算")
     record = yaml.safe_load(git_bytes(store, f"HEAD:{case_path(case)}"))
     assert "checked_by" not in record["actions"][-1]["data"]
     assert "全部合规" in ok(cli("verify"))
+
+
+def _repackage(monkeypatch: pytest.MonkeyPatch, change: Callable[[dict[str, bytes | None], str], None]) -> None:
+    """Archive with ``change`` applied to the package (files by path; the record-keeping redone)."""
+    import disputectl.documents.archive as archive_module
+
+    real = archive_module.build_package
+
+    def build(s: Any, case: dict[str, Any], head_: str | None) -> dict[str, bytes | None]:
+        files = real(s, case, head_)
+        folder = f"{case_files_dir(case['id'])}/归档"
+        change(files, folder)
+        entry = case["actions"][-1]
+        entry["notices"] = [n for n in entry["notices"] if n["path"] in files]
+        packaged = {path.split("/", 4)[-1]: content for path, content in files.items()}
+        manifest = []
+        for line in (files[f"{folder}/校验清单.sha256"] or b"").decode().splitlines():
+            digest, name = line.split("  ", 1)
+            if "/归档/" in name and name not in packaged:
+                continue  # a file no longer in the package
+            manifest.append(f"{hashlib.sha256(packaged[name] or b'').hexdigest() if name in packaged else digest}  {name}\n")
+        files[f"{folder}/校验清单.sha256"] = "".join(manifest).encode()
+        for n in entry["notices"]:
+            n["sha256"] = hashlib.sha256(files[n["path"]] or b"").hexdigest()
+        return files
+
+    monkeypatch.setattr(archive_module, "build_package", build)
+
+
+def replied(cli: Callable[..., Any], register: Callable[..., str]) -> str:
+    case = register()
+    ok(cli("route", case, "--self", as_="sw-registrar"))
+    ok(cli("conclude", case, "--facts", "f", "--basis", "b", "--decision", "d", as_="sw-handler"))
+    ok(cli("reply", case, "--method", "邮寄", "--date", "2026-11-26", as_="sw-handler"))
+    return case
+
+
+def test_archives_made_before_the_case_record_was_kept_still_verify(cli, store: Path, register,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    case = replied(cli, register)
+    _repackage(monkeypatch, lambda files, folder: files.pop(f"{folder}/案件记录.yaml"))
+    ok(cli("archive", case, as_="sw-archivist"))
+    record = yaml.safe_load(git_bytes(store, f"HEAD:{case_path(case)}"))
+    assert "case_record" not in {n["kind"] for n in record["actions"][-1]["notices"]}
+    assert "全部合规" in ok(cli("verify"))
+
+
+def test_verify_refuses_an_archived_case_record_that_is_not_the_case_file(cli, store: Path, register,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    case = replied(cli, register)
+
+    def forge(files: dict[str, bytes | None], folder: str) -> None:
+        files[f"{folder}/案件记录.yaml"] = b"id: forged\n"
+
+    _repackage(monkeypatch, forge)
+    ok(cli("archive", case, as_="sw-archivist"))
+    result = cli("verify")
+    assert result.exit_code != 0
+    assert f"{case_files_dir(case)}/归档/案件记录.yaml 应是归档前的案件文件，却与之不符" in result.output
