@@ -194,7 +194,9 @@ def main(argv: list[str]) -> int:
     d.at("2026-11-26T10:00:00+08:00")
     for case, archivist in ((a, "sw-archivist"), (b, "bgs-archivist"), (c, "bgs-archivist"), (e, "bgs-archivist"),
                             (f, "sf-archivist"), (g, "yb-archivist")):
-        d.run("archive", case, "--retention", "30年", officer=archivist)
+        # the office's volumes checked by an office officer (备考表 检查人); the others left to sign by hand
+        checker = ["--checked-by", "bgs-office"] if archivist == "bgs-archivist" else []
+        d.run("archive", case, "--retention", "30年", *checker, officer=archivist)
 
     print("\n==== 归档之后：异议及其结果作为补充归档记入，已归档的材料不变 ====")
     d.at("2026-11-27T10:00:00+08:00")

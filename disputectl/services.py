@@ -634,9 +634,14 @@ def preview_notice(s: Session, case_id: str, kind: str) -> str:
     if kind.startswith("archive"):
         if not state.get("archive"):
             raise ValidationError(f"{KINDS[kind].title}在案卷归档时生成，本案尚未归档。")
-        from disputectl.documents.archive import archive_contexts
+        from disputectl.documents.notices import docx_lines
 
-        return render_text(kind, archive_contexts(s, case, state)[kind], s.root)
+        # the volume's own copy: its 页号 were measured when it was archived
+        archived = next((n for a in case["actions"] for n in a.get("notices", []) if n["kind"] == kind), None)
+        content = s.git.read_file(s.git.head(), archived["path"]) if archived else None
+        if content is None:
+            raise NotFound(f"案卷中没有{KINDS[kind].title}。")
+        return "\n".join(docx_lines(content)) + "\n"
     issuer = _issuer_of(s, case, state, kind)
     ctx = NoticeContext(case, state, s.config, s.calendar, s.today, issuer)
     prefix = s.config.notice_prefix(kind, issuer) or KINDS[kind].prefix
@@ -688,7 +693,8 @@ def _archive_data(s: Session, case: dict[str, Any], state: dict[str, Any], data:
     item = max(s.index.max_number(prefix, 0, low, high), low - 1) + 1
     if item > high:
         raise StoreError(f"本站点 {year} 年的档号件号已用完，请联系系统管理员。")
-    return {"retention": retention, "code": f"{prefix}{item:04d}", "unit": unit}
+    checker = {"checked_by": data["checked_by"]} if data.get("checked_by") else {}
+    return {"retention": retention, "code": f"{prefix}{item:04d}", "unit": unit, **checker}
 
 
 def _summary(s: Session, action: str, data: Mapping[str, Any]) -> str:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from disputectl.documents.notices import KINDS, format_date_cn, render_docx
+from disputectl.documents.pages import page_counts
 from disputectl.documents.registration_form import TITLE as FORM_TITLE
 from disputectl.documents.registration_form import render_form
 from disputectl.errors import StoreError
 from disputectl.record.gitstore import iter_tree_files
-from disputectl.record.store_files import case_files_dir, recorded_files
+from disputectl.record.store_files import case_files_dir, case_path, recorded_files
 from disputectl.rules.amend import current_registration
 from disputectl.rules.workflow import ACTIONS
 
@@ -21,55 +24,121 @@ if TYPE_CHECKING:
 ARCHIVE_FOLDER = "归档"
 MANIFEST = "校验清单.sha256"
 HISTORY = "案件经过.txt"
+# the case file as it stood when archived (it then gains the archive action, which records this
+# package's checksums, so the live file cannot be listed in the manifest it vouches for)
+CASE_RECORD = "案件记录.yaml"
 FORM = f"{FORM_TITLE}.docx"  # the 受理登记表 the index's first row stands for
 
 
-def _index_rows(s: Session, case: dict[str, Any]) -> list[dict[str, str]]:
-    rows = [{
-        "seq": "1", "doc_number": "", "author": s.config.units[case["registration"]["first_unit"]].name,
-        "title": FORM_TITLE, "date": format_date_cn(date.fromisoformat(case["actions"][0]["at"][:10])),
-        "pages": "1", "remark": "",
-    }]
+@dataclass
+class _Item:
+    """One row of the 卷内文件目录 and the file behind it (None: an electronic record only)."""
+
+    row: dict[str, str]
+    path: str | None
+
+
+def _unit_name(s: Session, unit: str) -> str:
+    return s.config.units[unit].name if unit in s.config.units else unit
+
+
+def _day(action: dict[str, Any]) -> date:
+    from disputectl.rules.derive import action_day
+
+    return action_day(action)
+
+
+def _item(path: str | None, author: str, title: str, day: date, number: str = "", remark: str = "") -> _Item:
+    # DA/T 22: dates in the 8-digit form (20261126), which fits the column on one line
+    return _Item({"seq": "", "doc_number": number, "author": author, "title": title,
+                  "date": day.strftime("%Y%m%d"), "pages": "", "remark": remark}, path)
+
+
+# written opinions and the meeting's minutes exist only in the case record: listed as electronic
+# records (their text is in the case record and the 案件经过 kept with the archive)
+_RECORD_TITLES = {"submit_opinion": "书面意见", "amend_opinion": "修改后的书面意见", "convene": "联席会议纪要"}
+E_RECORD = "电子记录"
+
+
+def _index_items(s: Session, case: dict[str, Any], folder: str) -> list[_Item]:
+    registered = _day(case["actions"][0])
+    items = [_item(f"{folder}/{FORM}", _unit_name(s, case["registration"]["first_unit"]), FORM_TITLE, registered)]
+    voided = set(case.get("state", {}).get("voided") or [])
     for action in case["actions"]:
         for notice in action.get("notices", []):
             if notice["kind"] not in KINDS or KINDS[notice["kind"]].prefix is None:
                 continue
-            rows.append({
-                "seq": str(len(rows) + 1), "doc_number": notice["number"] or "",
-                "author": s.config.units[action["unit"]].name if action["unit"] in s.config.units else action["unit"],
-                "title": KINDS[notice["kind"]].title, "date": format_date_cn(date.fromisoformat(action["at"][:10])),
-                "pages": "1", "remark": "",
-            })
+            items.append(_item(notice["path"], _unit_name(s, action["unit"]), KINDS[notice["kind"]].title,
+                               date.fromisoformat(action["at"][:10]), notice["number"] or ""))
+        if action["action"] in _RECORD_TITLES and action["id"] not in voided:
+            data = action.get("data", {})
+            day = date.fromisoformat(data["date"]) if action["action"] == "convene" else _day(action)
+            items.append(_item(None, _unit_name(s, action["unit"]), _RECORD_TITLES[action["action"]], day,
+                               remark=E_RECORD))
     for att in case["registration"]["attachments"]:
-        rows.append({"seq": str(len(rows) + 1), "doc_number": "", "author": current_registration(case)["payer"]["name"],
-                     "title": f"缴费人提交材料：{att['name']}", "date": format_date_cn(date.fromisoformat(case["actions"][0]["at"][:10])),
-                     "pages": "1", "remark": "附件"})
+        items.append(_item(att.get("path"), current_registration(case)["payer"]["name"],
+                           f"缴费人提交材料：{att['name']}", registered, remark="附件"))
     for action in case["actions"]:
         for att in action.get("attachments", []):
             label = ACTIONS[action["action"]].label if action["action"] in ACTIONS else action["action"]
-            rows.append({"seq": str(len(rows) + 1), "doc_number": "",
-                         "author": s.config.units[action["unit"]].name if action["unit"] in s.config.units else action["unit"],
-                         "title": f"{label}材料：{att['name'].split('-', 2)[-1]}",
-                         "date": format_date_cn(date.fromisoformat(action["at"][:10])), "pages": "1", "remark": "附件"})
-    return rows
+            items.append(_item(att["path"], _unit_name(s, action["unit"]), f"{label}材料：{att['name'].split('-', 2)[-1]}",
+                               _day(action), remark="附件"))
+    for seq, item in enumerate(items, 1):
+        item.row["seq"] = str(seq)
+    return items
 
 
-def archive_contexts(s: Session, case: dict[str, Any], state: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def _paginate(items: list[_Item], counts: Mapping[str, int | None]) -> int | None:
+    """页号 (GB/T 9705 卷内文件目录): the page each document starts on in the volume, the last one
+    its first and last page (起止页号); electronic records and recordings fill no page. From the
+    first document whose pages are not known on, the 页号 is left blank to be written by hand.
+    Returns the volume's pages when every one is known."""
+    page, last = 1, None
+    for item in items:
+        if item.path is None:
+            continue
+        pages = counts.get(item.path)
+        if pages is None:
+            return None
+        if pages == 0:
+            continue
+        item.row["pages"] = str(page)
+        last = (item, page, page + pages - 1)
+        page += pages
+    if last is not None and last[2] > last[1]:
+        last[0].row["pages"] = f"{last[1]}-{last[2]}"
+    return page - 1
+
+
+def _index_rows(s: Session, case: dict[str, Any]) -> list[dict[str, str]]:
+    """The rows as listed, without 页号 (previews; the archived index holds the measured ones)."""
+    return [item.row for item in _index_items(s, case, f"{case_files_dir(case['id'])}/{ARCHIVE_FOLDER}")]
+
+
+def archive_contexts(s: Session, case: dict[str, Any], state: dict[str, Any],
+                     rows: list[dict[str, str]] | None = None, pages: int | None = None) -> dict[str, dict[str, Any]]:
     archive = state.get("archive") or {}
     code = archive.get("code") or "（归档时编定）"
     officer = s.config.officers.get(archive.get("archivist") or s.officer_id or "")
     name = officer.name if officer else "（立卷人）"
-    rows = _index_rows(s, case)
+    checker = s.config.officers.get(archive.get("checked_by") or "")
+    if rows is None:
+        rows = _index_rows(s, case)
     reg = current_registration(case)
+    size = f"共{len(rows)}件{f'、{pages}页' if pages else ''}"
+    records = "书面意见、联席会议纪要以电子记录列入目录；" if any(r["remark"] == E_RECORD for r in rows) else ""
     summary = (f"本卷为{reg['payer']['name']}{s.config.categories[reg['category']].name}争议案件（{case['id']}）材料，"
-               f"共{len(rows)}件，包括受理登记、流转、办理、回复等文书及案件办理记录；"
+               f"{size}，包括受理登记、流转、办理、回复等文书及案件办理记录；{records}"
                f"案件记录及全部操作经过以电子形式随卷保存，并附SHA-256校验清单。")
+    remark = "无" if pages is not None else \
+        "卷内文件页号未能自动计算（未安装 LibreOffice，或有文件无法排版计页），请按纸质件编写页号后填入卷内文件目录。"
     when = format_date_cn(date.fromisoformat(archive["date"]) if archive.get("date") else s.today)
     common = {"case_id": case["id"], "archive_code": code}
     return {
         "archive_index": {**common, "rows": rows},
+        # no checker named: the line is left blank to be signed, never filled with the 立卷人
         "archive_note": {**common, "case_summary": summary, "archivist": name, "archived_date": when,
-                         "checked_by": archive.get("checked_by") or name, "remark": "无"},
+                         "checked_by": checker.name if checker else "", "remark": remark},
     }
 
 
@@ -136,14 +205,19 @@ def supplement_package(s: Session, case: dict[str, Any], head: str | None) -> di
 def build_package(s: Session, case: dict[str, Any], head: str | None) -> dict[str, bytes | None]:
     """Files added by the archive action; their entries are recorded on that action."""
     folder = f"{case_files_dir(case['id'])}/{ARCHIVE_FOLDER}"
-    contexts = archive_contexts(s, case, case["state"])
+    existing = _checked_files(s, case, head, folder)
+    form = {f"{folder}/{FORM}": render_form(case, s.config, s.root)}  # masked: the archive is in every copy
+    items = _index_items(s, case, folder)
+    wanted = {item.path for item in items if item.path}
+    pages = _paginate(items, page_counts({p: c for p, c in {**existing, **form}.items() if p in wanted}))
+    contexts = archive_contexts(s, case, case["state"], [item.row for item in items], pages)
     files: dict[str, bytes] = {
-        f"{folder}/{FORM}": render_form(case, s.config, s.root),  # masked: the archive is in every copy
+        **form,
         f"{folder}/卷内文件目录.docx": render_docx("archive_index", contexts["archive_index"], s.root),
         f"{folder}/备考表.docx": render_docx("archive_note", contexts["archive_note"], s.root),
         f"{folder}/{HISTORY}": _history_text(s, case),
+        f"{folder}/{CASE_RECORD}": s.git.read_file(head, case_path(case["id"])) or b"",
     }
-    existing = _checked_files(s, case, head, folder)
     everything = {**existing, **files}
     manifest = "".join(f"{hashlib.sha256(content).hexdigest()}  {path.split('/', 4)[-1]}\n"
                        for path, content in sorted(everything.items()))
@@ -153,7 +227,8 @@ def build_package(s: Session, case: dict[str, Any], head: str | None) -> dict[st
         {"kind": kind, "number": None, "path": path, "sha256": hashlib.sha256(files[path]).hexdigest()}
         for kind, path in (("registration_form", f"{folder}/{FORM}"),
                            ("archive_index", f"{folder}/卷内文件目录.docx"), ("archive_note", f"{folder}/备考表.docx"),
-                           ("history", f"{folder}/{HISTORY}"), ("manifest", f"{folder}/{MANIFEST}"))
+                           ("history", f"{folder}/{HISTORY}"), ("case_record", f"{folder}/{CASE_RECORD}"),
+                           ("manifest", f"{folder}/{MANIFEST}"))
     ]
     from disputectl.rules.derive import derive_state
 

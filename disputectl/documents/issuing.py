@@ -265,7 +265,7 @@ class NoticeContext:
         return states, tuple(sorted(years))
 
 
-EXTRA_TITLES = {"history": "案件经过", "manifest": "校验清单", "supplement_note": "补充归档说明",
+EXTRA_TITLES = {"history": "案件经过", "case_record": "案件记录", "manifest": "校验清单", "supplement_note": "补充归档说明",
                 "supplement_manifest": "补充归档校验清单"}
 
 

@@ -216,15 +216,16 @@ span 26 | 以上登记内容经本人核对无误。 | | >缴费人（签字）�
 span 12 | >受理人（签字）：{_SIGN_GAP}""",
 }
 
-# 卷内文件目录 columns: (label, field, width mm, alignment)
+# 卷内文件目录 columns: (label, field, width mm, alignment); 日期 holds 20261126, 页号 "12-13",
+# 备注 "电子记录" each on one line, also in a fallback font with wide digits (DejaVu Sans)
 INDEX_COLUMNS: tuple[tuple[str, str, float, WD_ALIGN_PARAGRAPH], ...] = (
     ("序号", "seq", 9, _C),
-    ("文号", "doc_number", 38, _L),
+    ("文号", "doc_number", 30, _L),
     ("责任者", "author", 33, _L),
-    ("题名", "title", 36, _L),
-    ("日期", "date", 20, _C),
-    ("页号", "pages", 10, _C),
-    ("备注", "remark", 10, _C),
+    ("题名", "title", 31, _L),
+    ("日期", "date", 22, _C),
+    ("页号", "pages", 13, _C),
+    ("备注", "remark", 18, _C),
 )
 
 

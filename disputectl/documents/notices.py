@@ -21,9 +21,10 @@ needs :data:`COMMON_KEYS`; the kind-specific keys are listed in :data:`KINDS`:
 - handover 移交告知书: authority, reason; arbitration (true: the payer applies to the labour
   arbitration body named in authority, at authority_address if known — nothing is handed over)
 - archive_index 卷内文件目录 (no number): case_id, archive_code, rows (list of dicts with
-  seq, doc_number, author, title, date, pages, remark; doc_number and remark may be empty)
+  seq, doc_number, author, title, date, pages, remark; doc_number, pages (blank: written by
+  hand) and remark may be empty)
 - archive_note 备考表 (no number): case_id, archive_code, case_summary, archivist,
-  archived_date, checked_by; remark is optional (default 无)
+  archived_date; checked_by (blank: signed by hand) and remark (default 无) are optional
 - registration_form 受理登记表 (no number, not issued: printed for the payer to check and sign,
   and put in the archive): case_id, first_unit_name, first_officer, visit_time, channel,
   payer_kind, payer_name, payer_id_full, contact_person, payer_phone_full, payer_address_full,
@@ -128,7 +129,7 @@ FIELD_LABELS: dict[str, str] = {
 PAYER_KINDS = {"employer": "用人单位", "individual": "个人"}
 LIST_KEYS = frozenset({"units", "remedy", "rows"})
 ROW_KEYS: tuple[str, ...] = ("seq", "doc_number", "author", "title", "date", "pages", "remark")
-ROW_OPTIONAL_KEYS = frozenset({"doc_number", "remark"})
+ROW_OPTIONAL_KEYS = frozenset({"doc_number", "pages", "remark"})
 
 
 @dataclass(frozen=True)
@@ -168,8 +169,9 @@ KINDS: dict[str, NoticeKind] = {
             "archive_note",
             "备考表",
             None,
-            ("case_id", "archive_code", "case_summary", "archivist", "archived_date", "checked_by"),
-            defaults=(("remark", "无"),),
+            ("case_id", "archive_code", "case_summary", "archivist", "archived_date"),
+            # no checker named yet: the line stays blank to be signed by hand
+            defaults=(("remark", "无"), ("checked_by", "")),
         ),
         NoticeKind(
             "registration_form",

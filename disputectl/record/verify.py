@@ -411,6 +411,11 @@ class Verifier:
                 yield f"改动或删除了已记录的文件 {c.path}（已出具的文书、附件和归档材料不能改动）"
             elif c.new is not None and vouched.get(c.path) != hashlib.sha256(contents.get(c.new, b"")).hexdigest():
                 yield f"{c.path} 未在案件记录中登记，或与登记的校验值不符"
+        if isinstance(before, dict) and isinstance(after, dict) and len(after["actions"]) == len(before["actions"]) + 1:
+            snapshots = {n.get("path") for n in after["actions"][-1].get("notices", []) if n.get("kind") == "case_record"}
+            for c in others:
+                if c.path in snapshots and (contents.get(c.new) if c.new else None) != self.history.blob(old_sha):
+                    yield f"{c.path} 应是归档前的案件文件，却与之不符"
 
     def case_reasons(self, commit: Commit, case_id: str, path: str, change: Change | None, old_sha: str | None,
                      config: Config, calendar: WorkCalendar) -> Iterator[str]:
@@ -492,7 +497,7 @@ class Verifier:
             return
         data = dict(entry["data"])
         if entry["action"] == "archive":
-            data = {k: v for k, v in data.items() if k == "retention"}  # code and unit are assigned, not entered
+            data = {k: v for k, v in data.items() if k in ("retention", "checked_by")}  # code and unit are assigned
         if entry["action"] == "settle":
             data = {k: v for k, v in data.items() if k != "void"}  # worked out from the contradiction
         try:
@@ -504,7 +509,8 @@ class Verifier:
             yield "核处记录中搁置的操作与矛盾的操作不符"
 
     # registration_form: in packages made since the 受理登记表 was added to the archive
-    ARCHIVE_KINDS = ("registration_form", "archive_index", "archive_note", "history", "manifest")
+    # case_record: the case file as it stood when archived, in packages made since it was added
+    ARCHIVE_KINDS = ("registration_form", "archive_index", "archive_note", "history", "case_record", "manifest")
 
     def notice_reasons(self, case_id: str, entry: dict[str, Any], config: Config) -> Iterator[str]:
         """An action records only the notices it issues: their kinds, numbers and folder."""

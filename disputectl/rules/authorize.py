@@ -354,4 +354,24 @@ def authorize(action: str, officer: Officer, case: dict[str, Any], state: dict[s
         check_first_officer(action, officer, case, clean, config)
     check_dates(action, case, state, clean, today)
     check_guard(transition, officer, case, state, clean, config, calendar, today)
+    if action == "archive":
+        check_archive_checker(officer, clean, config)
     return transition, clean
+
+
+def check_archive_checker(archivist: Officer, data: dict[str, Any], config: Config) -> None:
+    """检查人 (备考表): another officer who may check a volume — an archivist of the 立卷人's unit
+    or of the office, or an officer of the office; never the 立卷人 themself."""
+    checker_id = data.get("checked_by")
+    if not checker_id:
+        return
+    checker = config.officers.get(checker_id)
+    if checker is None or checker.disabled:
+        raise ValidationError(f"没有工号为“{checker_id[:30]}”的在岗人员，不能作为检查人。")
+    if checker.id == archivist.id:
+        raise NotAllowed(f"检查人不能是立卷人本人（{archivist.name}）：请另一位档案管理员或领导组办公室人员检查案卷后，"
+                         "用 --checked-by 写其工号；尚未检查的，不写 --checked-by，备考表的检查人一栏留空待签。")
+    if not ((checker.has_role("archivist") and checker.unit in (archivist.unit, config.office_unit))
+            or (checker.has_role("office") and checker.unit == config.office_unit)):
+        raise NotAllowed(f"{checker.name}（{config.unit_label(checker.unit)}）不能作为检查人：检查人须为"
+                         f"{config.unit_label(archivist.unit)}或领导组办公室的档案管理员，或领导组办公室工作人员。")

@@ -130,7 +130,9 @@ ACTIONS: dict[str, ActionSpec] = {
         ActionSpec("issue_notice", "出具文书", (_f("kind", "文书种类"),)),
         # Outside the table: allowed in any status while two offices' actions contradict each other.
         ActionSpec("settle", "核处矛盾操作", (_f("keep", "保留的操作（操作编号）"), _f("reason", "核处理由"))),
-        ActionSpec("archive", "案卷归档", (_f("retention", "保管期限", "choice", required=False, choices=RETENTIONS),)),
+        ActionSpec("archive", "案卷归档", (_f("retention", "保管期限", "choice", required=False, choices=RETENTIONS),
+                                          _f("checked_by", "检查人的工号（另一位档案管理员或领导组办公室人员；"
+                                                           "不写时备考表的检查人一栏留空待签）", required=False))),
     ]
 }
 

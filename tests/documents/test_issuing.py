@@ -398,7 +398,7 @@ def test_transfer_extension_result_notice_and_archive(cli, store, register, tmp_
         listed[name] = digest
     files = tree_files(store, folder) - {manifest_path}
     assert f"{folder}附件/工资台账.pdf" in files
-    assert len(files) == 9  # 4 notices, 1 attachment, 受理登记表, 卷内文件目录, 备考表, 案件经过
+    assert len(files) == 10  # 4 notices, 1 attachment, 受理登记表, 卷内文件目录, 备考表, 案件经过, 案件记录
     assert {f"cases/2026/11/26/{name}" for name in listed} == files
     for name, digest in listed.items():
         assert hashlib.sha256(blob(store, f"cases/2026/11/26/{name}")).hexdigest() == digest, name
