@@ -91,7 +91,7 @@ def refused(cli: Callable[..., Any], store: Path, *args: str, as_: str) -> str:
 
 def without_english(text: str) -> None:
     """No English words in what the user sees (tags quoted from the template aside)."""
-    bare = re.sub(r"“[^”]*”|\S*/\S*|\S+\.docx", "", text)  # quoted tags, paths in the store
+    bare = re.sub(r"\S*/\S*|\S+\.docx", "", re.sub(r"“[^”]*”", "", text))  # quoted tags, paths in the store
     assert not re.search(r"[A-Za-z]{3,}", bare), text
 
 
