@@ -293,7 +293,7 @@ def calendar_yaml(year: int, holidays: list[tuple[str, str, str]], workdays: lis
 
 def install_template(s: Session, kind: str, source: Path | None) -> AdminOutcome:
     """The store's own template for ``kind`` (``templates/<kind>.docx``), or back to the default."""
-    from disputectl.documents.notices import KINDS
+    from disputectl.documents.notices import KINDS, check_template
 
     if kind not in KINDS:
         raise ValidationError(f"没有“{kind[:20]}”这种文书，可用：" + "、".join(f"{k}（{v.title}）" for k, v in KINDS.items()))
@@ -308,6 +308,7 @@ def install_template(s: Session, kind: str, source: Path | None) -> AdminOutcome
         raise ValidationError(f"无法读取模板文件“{source}”：{exc.strerror or exc}") from None
     if len(content) > MAX_TEMPLATE_BYTES or not content.startswith(b"PK"):
         raise ValidationError(f"“{source.name}”不是 .docx 文件（或超过 5 MB）。")
+    check_template(kind, content, source.name)
     return _commit_admin(s, "template", f"{KINDS[kind].title}使用本库模板", lambda _: {path: content})
 
 

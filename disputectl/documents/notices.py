@@ -585,12 +585,27 @@ def stable_zip(data: bytes, when: datetime) -> bytes:
     out = io.BytesIO()
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for item in src.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=stamp)
+        for name in dict.fromkeys(src.namelist()):  # each name once: the entry a reader sees (the last)
+            info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(item.filename))
+            dst.writestr(info, src.read(name))
     return out.getvalue()
+
+
+def _standard_core_properties(document: Any) -> None:
+    """LibreOffice (its "Office Open XML" filter) relates ``docProps/core.xml`` by another spelling of
+    the relationship type (``…/officedocument/2006/relationships/metadata/core-properties``); python-docx
+    looks for the standard one only and would add a second ``docProps/core.xml`` to the package:
+    relate the same part by the standard type."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.parts.coreprops import CorePropertiesPart
+
+    package = document.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype != RT.CORE_PROPERTIES and not rel.is_external and isinstance(rel.target_part, CorePropertiesPart):
+            del package.rels[rid]
+            package.relate_to(rel.target_part, RT.CORE_PROPERTIES)
 
 
 def _undefined_name(exc: UndefinedError) -> str:
@@ -619,29 +634,56 @@ def render_docx(kind: str, context: Mapping[str, object], store_root: Path | Non
         raise ValidationError(f"文书模板“{notice_kind.title}”（{shown}）{exc.problem}，未出具文书。") from None
 
 
+def check_template(kind: str, content: bytes, shown: str) -> None:
+    """Refuse, before it is installed, a template of ``kind`` whose tags do not all parse (a half
+    tag, a block left open, an unknown filter), with the message rendering would give."""
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import LxmlError  # type: ignore[import-untyped]
+
+    from disputectl.documents.template_check import TemplateProblem, check_document
+
+    try:
+        document = Document(io.BytesIO(content))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, LxmlError):
+        raise ValidationError(f"“{shown}”不是有效的 .docx 文件。") from None
+    try:
+        check_document(document, _environment())
+    except TemplateProblem as exc:
+        raise ValidationError(f"文书模板“{_kind(kind).title}”（{shown}）{exc.problem}，未启用该模板。") from None
+
+
 def _fill(notice_kind: NoticeKind, prepared: dict[str, object], path: Path) -> bytes:
-    """Render the template at ``path``; what is wrong with it is a ValidationError."""
+    """Render the template at ``path`` if every paragraph of it parses and reaches the output
+    (:mod:`template_check`); what is wrong with it is a _TemplateLimit naming the paragraph."""
     from docx.opc.exceptions import PackageNotFoundError
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+    from jinja2.sandbox import SecurityError
     from lxml.etree import LxmlError  # type: ignore[import-untyped]
 
+    from disputectl.documents.template_check import TemplateProblem, check_document, chinese
+
     template = DocxTemplate(path)
+    env = _environment()
     try:
-        template.render(prepared, jinja_env=_environment(), autoescape=True)
+        checked = check_document(template.get_docx(), env)
+        _standard_core_properties(template.docx)
+        template.render(prepared, jinja_env=env, autoescape=True)
+        checked.check_output(template.docx)
+    except TemplateProblem as exc:
+        raise _TemplateLimit(exc.problem) from None
     except UndefinedError as exc:
-        raise ValidationError(
-            f"通知书模板使用了未提供的内容：{_undefined_name(exc)}",
-            details=[f"模板：{path}", str(exc)],
-        ) from exc
+        name = _undefined_name(exc)
+        where = checked.where_used(name)
+        raise _TemplateLimit((f"{where.where}：" if where else "") + f"使用了未提供的内容“{name}”") from None
     except TemplateSyntaxError as exc:
         near = "".join(getattr(exc, "docx_context", [])).strip()
-        raise ValidationError(
-            "通知书模板标签有误",
-            details=[f"模板：{path}", str(exc.message)] + ([f"附近文字：{near}"] if near else []),
-        ) from exc
-    except TemplateError as exc:
-        raise ValidationError("通知书模板无法生成", details=[f"模板：{path}", str(exc)]) from exc
+        raise _TemplateLimit(f"标签写法有误（{chinese(exc)}）" + (f"，附近文字：“{near[:40]}”" if near else "")) from None
+    except SecurityError:
+        raise _TemplateLimit("使用了模板中不允许的操作") from None
+    except TemplateError:
+        raise _TemplateLimit("生成时出错，请检查模板中的标签") from None
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError) as exc:
         raise ValidationError("通知书模板不是有效的 .docx 文件", details=[str(path)]) from exc
     except LxmlError as exc:

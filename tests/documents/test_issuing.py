@@ -678,7 +678,8 @@ def test_store_template_with_an_undefined_variable_stops_registration(cli, store
     before = head(store)
     result = cli("register", *field_args(EMPLOYER), "--no-input", as_="sw-registrar")
     assert result.exit_code != 0
-    assert "通知书模板使用了未提供的内容：nosuch" in result.stderr
+    assert ("文书模板“受理回执”（templates/receipt.docx）第17段（“{{ nosuch }}”）：使用了未提供的内容“nosuch”，未出具文书。"
+            in result.stderr)
     assert "Traceback" not in result.output
     assert head(store) == before
     assert not [p for p in tree_files(store) if p.startswith("cases/")]

@@ -309,13 +309,17 @@ def test_undefined_variable_in_store_template_is_refused(tmp_path: Path) -> None
     override_template(tmp_path, "receipt", "{{ nosuch }}")
     with pytest.raises(ValidationError) as err:
         render_docx("receipt", sample_context("receipt"), tmp_path)
-    assert err.value.message == "通知书模板使用了未提供的内容：nosuch"
+    assert err.value.message == ("文书模板“受理回执”（templates/receipt.docx）第17段（“{{ nosuch }}”）："
+                                 "使用了未提供的内容“nosuch”，未出具文书。")
+    assert err.value.details == []
 
 
 def test_broken_tag_in_store_template_is_refused(tmp_path: Path) -> None:
     override_template(tmp_path, "receipt", "{% if case_id %}没有结束")
-    with pytest.raises(ValidationError, match="通知书模板标签有误"):
+    with pytest.raises(ValidationError) as err:
         render_docx("receipt", sample_context("receipt"), tmp_path)
+    assert err.value.message == ("文书模板“受理回执”（templates/receipt.docx）第17段（“{% if case_id %}没有结束”）："
+                                 "“{% if case_id %}”没有对应的“{% endif %}”，未出具文书。")
 
 
 def test_store_template_that_is_not_a_docx_is_refused(tmp_path: Path) -> None:
