@@ -345,7 +345,12 @@ def import_ledger(s: Session, path: Path, *, apply: bool = False) -> ImportRepor
             continue  # an empty line between blocks of a 台账
         if len(planned) >= MAX_ROWS:
             raise ValidationError(f"“{source}”超过 {MAX_ROWS} 行，请分成几个文件导入。")
-        planned.append(_plan_row(s, number, headers, cells, source))
+        plan = _plan_row(s, number, headers, cells, source)
+        if str(plan.imported.get("ref", "")).startswith(EXAMPLE_REF[:2]) and plan.result.status == "new":
+            # the template's example row left in: never a case
+            plan.result.status = "problem"
+            plan.result.problems = [f"第 {number} 行是模板的示例行（原编号“{plan.imported['ref'][:20]}”），未导入：请删除该行"]
+        planned.append(plan)
     if not planned:
         raise ValidationError(f"“{source}”表头下没有数据行，没有可导入的内容。")
     _mark_known(s, planned)
@@ -388,6 +393,7 @@ def _mark_known(s: Session, planned: list[_Planned]) -> None:
 
 # -- the template ---------------------------------------------------------------------------------
 
+EXAMPLE_REF = "示例（导入前请删除此行）"  # the template's example row: refused, should it be left in
 TEMPLATE_COLUMNS = ("ref", "payer_kind", "payer_name", "payer_id", "contact_person", "address", "phone", "visit_time",
                     "channel", "matter", "request", "category", "region", *STAGE_FIELDS)
 _TEXT_COLUMNS = ("ref", "payer_id", "phone")  # kept as text: Excel would turn an 18-digit number into 1.1E+17
@@ -404,7 +410,7 @@ def template_rows(s: Session) -> tuple[list[str], list[Any], list[tuple[str, str
     visit = s.today - timedelta(days=30)
     own = config.officers[s.officer_id].unit if s.officer_id in config.officers else None
     member = next((u for u in config.units.values() if u.kind not in ("office", "platform") and u.code != own), None)
-    example = {"ref": "台账-001", "payer_kind": "用人单位", "payer_name": "示例科技有限公司", "payer_id": "91110000600037341L",
+    example = {"ref": EXAMPLE_REF, "payer_kind": "用人单位", "payer_name": "示例科技有限公司", "payer_id": "91110000600037341L",
                "contact_person": "张三", "address": "示例市人民路1号", "phone": "13812345678",
                "visit_time": f"{visit.isoformat()} 09:30", "channel": "来访", "matter": "对缴费基数核定有异议",
                "request": "请求重新核定缴费基数", "category": "3", "region": next(iter(config.regions), ""),

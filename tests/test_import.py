@@ -243,7 +243,12 @@ def test_template_has_the_columns_an_example_and_a_guide(store: Path, tmp_path: 
     assert list(rows[0]) == HEADER and len(rows) == 2
     assert book["台账"]["D3"].number_format == "@"  # the identifier column kept as text
     assert [r[0] for r in book["说明"].iter_rows(values_only=True)][1:4] == ["原编号", "缴费人类型", "缴费人名称或姓名"]
-    dry = run_import(store, str(target))  # the template as written imports as it stands
+    # the example row left in is never a case (a clerk who forgets to delete it creates nothing)
+    applied = run_import(store, str(target), "--apply")
+    assert applied.exit_code == 1 and "第 2 行是模板的示例行" in applied.output and cases(store) == []
+    book["台账"]["A2"] = "台账-001"  # the example made a real row: it imports as it stands
+    book.save(target)
+    dry = run_import(store, str(target))
     assert dry.exit_code == 0, dry.output
     assert "第 2 行：将导入：示例科技有限公司，单位办理中（税务局" in dry.stdout
     assert invoke("import", "--template", str(target), "--store", str(store)).exit_code != 0  # not overwritten
