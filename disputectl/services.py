@@ -399,6 +399,11 @@ def perform(s: Session, case_id: str, action: str, data: Mapping[str, Any], *, o
                     return False  # no search key at hand: not compared
 
             data_ = amend_data(case, data.get("fields") or {}, data.get("reason"), s.config, s.now, same)
+        elif action == "issue_notice":  # named by its title (受理回执) or its code (receipt): recorded by its code
+            from disputectl.documents.notices import kind_code
+
+            kind, _, unit = str(data.get("kind") or "").partition(":")
+            data_ = {**data, "kind": kind_code(kind) + (f":{unit}" if unit else "")}
         else:
             data_ = dict(data)
         _, clean = authorize(action, officer, case, state, data_, s.config, s.calendar, day)
@@ -555,9 +560,11 @@ def reprint_notice(s: Session, case_id: str, kind: str) -> Reprint | None:
     again to print; None if none of that kind was issued. Nothing is recorded."""
     import hashlib
 
+    from disputectl.documents.notices import kind_code
     from disputectl.record.gitstore import atomic_write
 
     kind, _, unit = kind.partition(":")
+    kind = kind_code(kind)
     if kind == "opinion_request" and not unit:
         return None  # one letter per unit: which one is for issuing to say
     case = load_case(s, case_id)
@@ -620,11 +627,12 @@ def print_registration_form(s: Session, case_id: str, folder: Path, *, reveal: b
 def preview_notice(s: Session, case_id: str, kind: str) -> str:
     """The plain text a notice would have if issued now (nothing is written)."""
     from disputectl.documents.issuing import NoticeContext
-    from disputectl.documents.notices import KINDS, render_text
+    from disputectl.documents.notices import KINDS, kind_code, render_text
 
     case = load_case(s, case_id)
     state = current_state(s, case)
     kind, _, unit = kind.partition(":")
+    kind = kind_code(kind)
     if kind not in KINDS:
         raise ValidationError(f"没有“{kind[:20]}”这种文书，可用：" + "、".join(f"{k}（{v.title}）" for k, v in KINDS.items()))
     if kind == "registration_form":

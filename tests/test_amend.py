@@ -89,19 +89,20 @@ def test_notices_issued_before_keep_their_text_and_show_names_them(cli, store, r
     receipt = shown(cli, case)["notices"][0]
     original = (store / receipt["path"]).read_bytes()
     out = ok(cli("amend", case, "--payer-name", "示例科技股份有限公司", "--reason", "名称录错", as_="sw-registrar"))
-    assert receipt["number"] in out and "--corrected" in out
+    assert receipt["number"] in out and "--corrected" in out and "receipt（受理回执）" in out
     assert (store / receipt["path"]).read_bytes() == original
     view = shown(cli, case)
     assert view["issued_before_amendment"] == [receipt["number"]]
     assert "更正之前" in ok(cli("show", case)) and receipt["number"] in ok(cli("show", case))
     # a corrected receipt carries the corrected name, and is no longer listed as out of date
-    ok(cli("notice", case, "receipt", "--corrected", as_="sw-registrar"))
+    ok(cli("notice", case, "受理回执", "--corrected", as_="sw-registrar"))  # by its title, as on paper
     from docx import Document
 
     newest = shown(cli, case)["notices"][-1]
     text = "\n".join(p.text for p in Document(str(store / newest["path"])).paragraphs)
     assert "示例科技股份有限公司" in text
     assert shown(cli, case)["issued_before_amendment"] == []
+    assert "全部合规" in ok(cli("verify"))  # the notice named by its title is recorded by its code
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -149,8 +149,12 @@ def amend(
         warn(line)
     earlier = issued_before(outcome.case)
     if earlier:
+        from disputectl.documents.issuing import notice_title
+
+        kinds = "、".join(dict.fromkeys(f"{n['kind']}（{notice_title(n['kind'])}）" for n in earlier))
         warn("此前出具的文书保持原文（按更正前的登记信息）：" + "、".join(n.get("number") or n["path"] for n in earlier)
-             + f"；需要按更正后的内容重新出具的，用 disputectl notice {outcome.case['id']} 文书种类 --corrected。")
+             + f"；需要按更正后的内容重新出具的，用 disputectl notice {outcome.case['id']} 文书种类 --corrected"
+             + f"（本案：{kinds}）。")
 
 
 def _read_fields_file(path: Path) -> dict[str, Any]:

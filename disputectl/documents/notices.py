@@ -201,6 +201,16 @@ def format_date_cn(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def kind_code(name: str) -> str:
+    """A notice kind as an officer may name it: its code (receipt) or its title (受理回执);
+    ``name`` as given when it is neither (the caller names the kinds there are)."""
+    text = name.strip()
+    if text in KINDS:
+        return text
+    return next((code for code, kind in KINDS.items() if text and text in (kind.title, f"社会保险费征缴争议{kind.title}")),
+                text)
+
+
 def _kind(kind: str) -> NoticeKind:
     try:
         return KINDS[kind]
