@@ -177,7 +177,6 @@ def notice(
     if not corrected:
         from disputectl.services import reprint_notice
 
-        copy = reprint_notice(session(store, officer), case_id, target)
         s = session(store, officer)
         copy = reprint_notice(s, case_id, target)
         if copy is not None and copy.revealed:
