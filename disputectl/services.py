@@ -596,6 +596,16 @@ def reprint_notice(s: Session, case_id: str, kind: str) -> Reprint | None:
     return Reprint(notice.get("number"), path, path != notice["path"])
 
 
+def issued_notice_content(s: Session, notice: Mapping[str, Any]) -> bytes | None:
+    """The .docx of a notice just issued (as committed), or None if it is kept sealed."""
+    if notice["path"].endswith(SEALED_SUFFIX):
+        return None
+    content = s.git.read_file(s.git.head(), notice["path"])
+    if content is None:
+        raise StoreError(f"案件库中找不到 {notice['path']}：请运行 disputectl verify 查明。")
+    return bytes(content)
+
+
 _FORM_NOT_ISSUED = "受理登记表不编文号、不记入案件：请用 disputectl print 案件编号 打印（按当前登记内容生成）。"
 
 

@@ -17,6 +17,7 @@ import pytest
 import yaml
 from conftest import EMPLOYER, INDIVIDUAL, git, head
 
+from disputectl.documents.layout import plain_text
 from disputectl.record.store_files import case_path
 
 NEW_PHONE = "13987654321"
@@ -99,7 +100,7 @@ def test_notices_issued_before_keep_their_text_and_show_names_them(cli, store, r
     from docx import Document
 
     newest = shown(cli, case)["notices"][-1]
-    text = "\n".join(p.text for p in Document(str(store / newest["path"])).paragraphs)
+    text = plain_text("\n".join(p.text for p in Document(str(store / newest["path"])).paragraphs))
     assert "示例科技股份有限公司" in text
     assert shown(cli, case)["issued_before_amendment"] == []
     assert "全部合规" in ok(cli("verify"))  # the notice named by its title is recorded by its code

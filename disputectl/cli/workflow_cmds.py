@@ -34,7 +34,8 @@ _COMMAND_NAMES = {"convene": "meeting", "submit_opinion": "opinion", "request_op
 
 
 def perform_and_report(store: Path, officer: str | None, case_id: str, action: str, data: dict[str, Any],
-                       occurred: str | None = None, attach: list[Path] | None = None) -> None:
+                       occurred: str | None = None, attach: list[Path] | None = None) -> list[dict[str, Any]]:
+    """Perform ``action`` and report it; the notices it issued (as recorded on the action)."""
     from disputectl.rules.derive import waiting_for
     from disputectl.rules.workflow import STATUSES
     from disputectl.services import perform
@@ -59,6 +60,7 @@ def perform_and_report(store: Path, officer: str | None, case_id: str, action: s
     report_notices(outcome.case["id"], outcome.action.get("notices", []))
     for att in outcome.action.get("attachments", []):
         say(f"已附材料：{att['path']}（{att['size']} 字节，SHA-256 {att['sha256'][:12]}…）")
+    return list(outcome.action.get("notices", []))
 
 
 def report_notices(case_id: str, notices: list[dict[str, Any]]) -> None:
@@ -154,13 +156,20 @@ def notice(
     unit: Annotated[str | None, typer.Option(help="征求意见函的收函单位代码。")] = None,
     preview: Annotated[bool, typer.Option("--preview", help="只在终端显示文书文字，不出具、不记录。")] = False,
     corrected: Annotated[bool, typer.Option("--corrected", help="已出具过的，另出具一份更正的（新文号，记入案件）；不加时重新打印原件。")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="另用 LibreOffice 转成可直接打印的 PDF（需已安装 LibreOffice；PDF 不存入案件库）。")] = False,
+    pdf_folder: Annotated[Path, typer.Option("--out", "-o", help="--pdf 的 PDF 保存到哪个文件夹（默认当前文件夹）。",
+                                             show_default=False)] = Path("."),
 ) -> None:
-    """出具文书（编号、存入案件库并在案件上记录校验值）；已出具过的重新打印原件（同一文号），--corrected 另出具更正的；--preview 预览。"""
+    """出具文书（编号、存入案件库并在案件上记录校验值）；已出具过的重新打印原件（同一文号），--corrected 另出具更正的；--preview 预览；--pdf 另存 PDF。"""
     target = f"{kind}:{unit.upper()}" if unit else kind
+    if pdf:
+        _check_pdf_possible(preview, pdf_folder)  # before anything is issued or recorded
     if kind == "registration_form" and not preview:
         if corrected:
             raise ValidationError("受理登记表不编文号，无需更正：每次打印都按当前登记内容生成，请用 disputectl print 案件编号。")
-        _print_form_and_report(store, officer, case_id, Path("."), reveal=False)
+        form = _print_form_and_report(store, officer, case_id, Path("."), reveal=False)
+        if pdf:
+            _write_pdf(form.read_bytes(), form.name, pdf_folder)
         return
     if preview:
         from disputectl.services import preview_notice
@@ -170,16 +179,46 @@ def notice(
     if not corrected:
         from disputectl.services import reprint_notice
 
-        copy = reprint_notice(session(store, officer), case_id, target)
+        s = session(store, officer)
+        copy = reprint_notice(s, case_id, target)
         if copy is not None and copy.revealed:
             ok(f"已解密并重新打印（原件，未另编号；含完整个人信息，此次查看已记录）：{copy.number or ''} {copy.path}")
             say("该文件含完整的证件号码等个人信息，打印后请删除本机副本。")
-            return
-        if copy is not None:
+        elif copy is not None:
             ok(f"已重新打印（原件，未另编号、未记录）：{copy.number or ''} {copy.path}")
             say("需要更正内容的，请用 --corrected 另出具一份（新文号）。")
+        if copy is not None:
+            if pdf:
+                _write_pdf((s.root / copy.path).read_bytes(), Path(copy.path).name, pdf_folder)
             return
-    perform_and_report(store, officer, case_id, "issue_notice", {"kind": target})
+    issued = perform_and_report(store, officer, case_id, "issue_notice", {"kind": target})
+    if pdf:
+        from disputectl.services import issued_notice_content
+
+        s = session(store, officer)
+        for entry in issued:
+            content = issued_notice_content(s, entry)
+            if content is None:
+                warn(f"{entry['path']} 含完整个人信息、加密保存，未转 PDF：请用 disputectl notice {case_id} {kind} --pdf 重新打印时转换。")
+                continue
+            _write_pdf(content, Path(entry["path"]).name, pdf_folder)
+
+
+def _check_pdf_possible(preview: bool, folder: Path) -> None:
+    from disputectl.documents.pdf import soffice
+    from disputectl.oversight.ledger import check_writable
+
+    if preview:
+        raise ValidationError("--pdf 不能与 --preview 同用：预览只在终端显示文字。")
+    soffice()
+    check_writable(folder.expanduser() / "disputectl.pdf")
+
+
+def _write_pdf(content: bytes, docx_name: str, folder: Path) -> None:
+    from disputectl.documents.pdf import convert, pdf_name
+
+    written = convert(content, pdf_name(docx_name), folder)
+    ok(f"已转为 PDF（供打印，未存入案件库）：{written}")
 
 
 FormOutOpt = Annotated[Path, typer.Option("--out", "-o", help="保存到哪个文件夹（默认当前文件夹）。", show_default=False)]
@@ -197,7 +236,7 @@ def print_form(
 
 
 def _print_form_and_report(store: Path, officer: str | None, case_id: str, folder: Path, *,
-                                       reveal: bool) -> None:
+                                       reveal: bool) -> Path:
     from disputectl.services import print_registration_form
 
     printed = print_registration_form(session(store, officer), case_id, folder, reveal=reveal)
@@ -207,6 +246,7 @@ def _print_form_and_report(store: Path, officer: str | None, case_id: str, folde
     else:
         ok(f"已生成受理登记表（未编文号、未记录）：{printed.path}")
         say("证件号码和电话已部分隐去；缴费人核对签字后随案保存纸质件。")
+    return printed.path
 
 
 def _register_notice(app: typer.Typer) -> None:

@@ -235,6 +235,12 @@ _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 _AFTER_SNAP = tuple(
     "w:spacing w:ind w:contextualSpacing w:mirrorIndents w:suppressOverlap w:jc w:textDirection w:textAlignment w:textboxTightWrap w:outlineLvl w:divId w:cnfStyle w:rPr w:sectPr w:pPrChange".split()
 )
+_AFTER_OVERFLOW_PUNCT = (
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", *_AFTER_SNAP
+)
+_AFTER_MIRROR_MARGINS = tuple(
+    "w:alignBordersAndEdges w:bordersDoNotSurroundHeader w:bordersDoNotSurroundFooter w:gutterAtTop w:hideSpellingErrors w:hideGrammaticalErrors w:activeWritingStyle w:proofState w:formsDesign w:attachedTemplate w:linkStyles w:stylePaneFormatFilter w:stylePaneSortMethod w:documentType w:mailMerge w:revisionView w:trackRevisions w:doNotTrackMoves w:doNotTrackFormatting w:documentProtection w:autoFormatOverride w:styleLockTheme w:styleLockQFSet w:defaultTabStop w:autoHyphenation w:consecutiveHyphenLimit w:hyphenationZone w:doNotHyphenateCaps w:showEnvelope w:summaryLength w:clickAndTypeStyle w:defaultTableStyle w:evenAndOddHeaders".split()
+)
 _AFTER_SZCS = tuple(
     "w:highlight w:u w:effect w:bdr w:shd w:fitText w:vertAlign w:rtl w:cs w:em w:lang w:eastAsianLayout w:specVanish w:oMath".split()
 )
@@ -293,13 +299,18 @@ def _setup(doc: DocumentObject) -> None:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.header_distance, section.footer_distance = Mm(15), Mm(23)
+    # 页码的一字线上距版心下边缘 7 mm: the footer line ends 25.5 mm above the paper's edge, its
+    # dashes (half the x-height above the baseline of 4号) 7 mm under the 版心 (262 mm).
+    section.header_distance, section.footer_distance = Mm(15), Mm(25.5)
+    # A line grid only: a character grid ("linesAndChars") makes LibreOffice give each 3号
+    # character a cell wider than 156/28 mm, and a full line then holds 27 characters, not 28.
     grid = section._sectPr.find(qn("w:docGrid"))
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(round(LINE_PITCH_PT * 20)))
-    # charSpace: extra width per character in 1/4096 pt so that 28 characters fill 156 mm.
-    pitch = TEXT_WIDTH_MM / 25.4 * 72 / 28
-    grid.set(qn("w:charSpace"), str(round((pitch - CHAR_PT) * 4096)))
+    # 订口 (the binding edge, 28 mm) is on the left of odd pages and the right of even ones when
+    # printed on both sides, so the 版心 alternates with the page.
+    mirror = OxmlElement("w:mirrorMargins")
+    doc.settings.element.insert_element_before(mirror, *_AFTER_MIRROR_MARGINS)
 
     styles_root = doc.styles.element
     defaults = styles_root.find(qn("w:docDefaults"))
@@ -313,6 +324,10 @@ def _setup(doc: DocumentObject) -> None:
         spacing.attrib.pop(qn(attr), None)
     set_fonts(doc.styles["Normal"].element.get_or_add_rPr(), FONT_BODY, CHAR_PT)
     _no_snap_to_grid(doc.styles["Normal"].element.get_or_add_pPr())
+    # punctuation stays inside the 版心 (LibreOffice would hang a closing "，" or "。" 5 mm out)
+    no_hanging = OxmlElement("w:overflowPunct")
+    no_hanging.set(qn("w:val"), "0")
+    doc.styles["Normal"].element.get_or_add_pPr().insert_element_before(no_hanging, *_AFTER_OVERFLOW_PUNCT)
 
     for name, (font, size, align, indent, exact) in STYLES.items():
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -336,7 +351,15 @@ def _setup(doc: DocumentObject) -> None:
             fmt.line_spacing = Pt(exact)
         _no_snap_to_grid(style.element.get_or_add_pPr())
     doc.styles["GW Heading 1"].paragraph_format.keep_with_next = True
-    doc.styles["GW Signature"].paragraph_format.right_indent = Pt(INDENT_PT)
+    # 成文日期 4 characters in from the right; the 署名 above it is centred over the date when
+    # the notice is rendered (documents.layout), as its width is known only then.
+    doc.styles["GW Signature"].paragraph_format.right_indent = Pt(2 * INDENT_PT)
+    # no extra space between Chinese characters and digits there, so the date is as wide as counted
+    signature_ppr = doc.styles["GW Signature"].element.get_or_add_pPr()
+    for tag in ("w:autoSpaceDN", "w:autoSpaceDE"):
+        off = OxmlElement(tag)
+        off.set(qn("w:val"), "0")
+        signature_ppr.insert_element_before(off, *_AFTER_OVERFLOW_PUNCT[_AFTER_OVERFLOW_PUNCT.index(tag) + 1:])
 
     # Page numbers "— 1 —", 4号 宋体: odd pages right, even pages left, one character in.
     doc.settings.odd_and_even_pages_header_footer = True

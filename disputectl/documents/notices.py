@@ -700,6 +700,9 @@ def _fill(notice_kind: NoticeKind, prepared: dict[str, object], path: Path) -> b
         raise ValidationError(
             "通知书模板生成的文档结构有误", details=[f"模板：{path}", str(exc)]
         ) from exc
+    from disputectl.documents.layout import finish_layout
+
+    finish_layout(template.docx)
     when = _document_time(prepared)
     props = template.docx.core_properties
     props.title = notice_kind.title
@@ -717,6 +720,12 @@ def _fill(notice_kind: NoticeKind, prepared: dict[str, object], path: Path) -> b
 
 def docx_lines(data: bytes) -> list[str]:
     """Body paragraphs and table rows (cells joined by `` | ``), in order, non-empty."""
+    from disputectl.documents.layout import plain_text
+
+    return [plain_text(line) for line in _docx_lines(data)]
+
+
+def _docx_lines(data: bytes) -> list[str]:
     from docx import Document
     from docx.table import Table
     from docx.text.paragraph import Paragraph

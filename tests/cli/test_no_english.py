@@ -39,6 +39,7 @@ PRODUCT_NAMES = frozenset({
     "Excel", "UTF-8", "GBK", "SQLite", "bash", "zsh",
     "pre-receive",  # git's name for the server-side hook verify --install-hook writes
     "MB",  # 兆字节: the unit symbol used as such in Chinese text
+    "PDF",  # the print-ready format notice --pdf writes
 })
 # Environment variables a user sets.
 ENV_VARS = frozenset({"DISPUTECTL_STORE", "DISPUTECTL_OFFICER", "DISPUTECTL_NOW", "COLUMNS", "NO_COLOR",

@@ -23,6 +23,7 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from disputectl.documents.layout import plain_text
 from disputectl.documents.notices import docx_lines
 from disputectl.resources import resource_dir
 
@@ -117,7 +118,7 @@ def all_text(document: Any) -> str:
             for row in block.rows:
                 for cell in row.cells:
                     lines += [p.text for p in cell.paragraphs]
-    return "\n".join(lines)
+    return plain_text("\n".join(lines))  # without the joiners that keep identifiers whole
 
 
 def check_layout(document: Any) -> None:

@@ -174,8 +174,10 @@ def test_page_is_a4_with_gb9704_margins_and_title_size(kind: str) -> None:
     ):
         assert actual is not None and abs(actual.mm - expected) <= 0.5
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines"  # no character grid: it costs LibreOffice the 28th character
     assert grid.get(qn("w:linePitch")) == "579"
+    assert document.settings.element.find(qn("w:mirrorMargins")) is not None  # 订口 alternates when double-sided
+    assert abs(section.footer_distance.mm - 25.5) <= 0.05
     title = document.paragraphs[0]
     assert title.runs and all(run.font.size == Pt(22) for run in title.runs)
     body = document.styles["GW Body"].paragraph_format
