@@ -243,12 +243,12 @@ def test_a_notice_issued_with_pdf_is_committed_and_its_pdf_written_outside_the_s
     output = ok(cli("notice", case, "receipt", "--corrected", "--pdf", "--out", str(tmp_path / "打印"),
                     as_="sw-registrar"))
     assert head(store) != before
-    assert "社争受〔2026〕2号" in output
-    pdf = tmp_path / "打印" / "社争受〔2026〕2号 受理回执.pdf"
+    assert "税社争受〔2026〕2号" in output
+    pdf = tmp_path / "打印" / "税社争受〔2026〕2号 受理回执.pdf"
     assert f"已转为 PDF（供打印，未存入案件库）：{pdf}" in output
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout.replace(" ", "")
-    assert "社争受〔2026〕2号" in text and case in text
+    assert "税社争受〔2026〕2号" in text and case in text
     assert git(store, "status", "--porcelain") == ""
 
 
