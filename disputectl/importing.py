@@ -458,6 +458,9 @@ def write_template(s: Session, path: Path) -> Path:
         raise ValidationError(f"模板是 Excel 工作簿，文件名请以 .xlsx 结尾（“{path.name}”）。")
     if path.exists():
         raise ValidationError(f"“{path}”已存在，为避免覆盖，未写出模板；请换一个文件名。")
+    from disputectl.oversight.ledger import check_outside_store
+
+    check_outside_store(path, s.root, "台账模板", "请给出案件库以外的路径")
     header, example, notes = template_rows(s)
     book = Workbook()
     sheet = book.active

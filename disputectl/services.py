@@ -620,12 +620,13 @@ def print_registration_form(s: Session, case_id: str, folder: Path, *, reveal: b
     (it has no 文号 and states only the registration), except a look at the full personal data
     when ``reveal`` is asked for by an officer allowed to."""
     from disputectl.documents.registration_form import form_file_name, render_form
-    from disputectl.oversight.ledger import check_writable, write_bytes
+    from disputectl.oversight.ledger import check_outside_store, check_writable, write_bytes
 
     if s.officer_id:
         s.officer()  # an unknown officer is refused, not ignored
     case = load_case(s, case_id)
     target = folder.expanduser() / form_file_name(case["id"])
+    check_outside_store(target, s.root, "受理登记表", "请用 -o 指定案件库以外的文件夹，或在案件库外运行")
     check_writable(target)  # before a look is recorded for a file that could not be saved
     unseal = revealer(s, reveal, case_id=case["id"], purpose="打印受理登记表")
     if unseal is not None:

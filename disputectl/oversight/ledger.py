@@ -227,6 +227,17 @@ def _check_place(path: Path) -> None:
         raise ValidationError(f"文件夹“{path.parent}”不存在。")
 
 
+def check_outside_store(path: Path, store_root: Path, what: str, how: str) -> None:
+    """A file for people to print or fill in is not written into the store's own folder: it
+    would lie there untracked (and, revealed, with full personal data) in every later git status."""
+    try:
+        inside = path.expanduser().resolve().is_relative_to(store_root.resolve())
+    except OSError:
+        return
+    if inside:
+        raise ValidationError(f"{what}不写在案件库的文件夹（{store_root}）中：{how}。")
+
+
 def check_writable(path: Path) -> None:
     """Refuse at once a file that could not be written there, before work that is recorded (a
     look at full personal data) is done for it; the write itself still reports what goes wrong."""

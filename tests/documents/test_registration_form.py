@@ -210,3 +210,18 @@ def test_the_form_shows_the_registration_as_corrected(cli, store: Path, tmp_path
     assert table["联系电话"] == mask_phone("13987654321") + "（部分隐去）"
     ok(cli("print", case, "--reveal", "--out", str(tmp_path), as_="bgs-office"))
     assert rows((tmp_path / f"{case} {FORM}.docx").read_bytes())["联系电话"] == "13987654321"
+
+
+def test_nothing_to_print_or_fill_in_is_written_into_the_stores_folder(cli, store: Path, monkeypatch) -> None:
+    """Run from inside the store (the store is found from any folder in it), the default folder
+    would leave the form, revealed perhaps, untracked among the cases: refused, nothing written."""
+    case = registered(cli, EMPLOYER)
+    inside = store / "cases"
+    monkeypatch.chdir(inside)
+    before = head(store)
+    for args in (("print", case), ("print", case, "--reveal"), ("import", "--template", "模板.xlsx")):
+        result = cli(*args, as_="bgs-office")
+        assert result.exit_code == 2, result.output
+        assert "不写在案件库的文件夹" in result.output and ("-o" in result.output or "案件库以外的路径" in result.output)
+    assert head(store) == before  # no look at full personal data recorded either
+    assert git(store, "status", "--porcelain", "--untracked-files=all") == ""
