@@ -533,16 +533,20 @@ def _run_bounded(work: Callable[[], bytes], untrusted: bool) -> bytes:
 
 def _read_until(fd: int, timeout: float) -> bytes:
     """All a pipe holds until its writer closes it, or _TemplateLimit after ``timeout`` seconds."""
-    import select
+    import selectors
     import time
 
     deadline = time.monotonic() + timeout
     chunks: list[bytes] = []
-    while select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
-        chunk = os.read(fd, 1 << 16)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
+    # a selector, not select(): select() refuses a descriptor numbered 1024 or more, which a
+    # long-running process (a test worker, a service) may well hand out
+    with selectors.DefaultSelector() as waiting:
+        waiting.register(fd, selectors.EVENT_READ)
+        while waiting.select(max(0.0, deadline - time.monotonic())):
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
     raise _TemplateLimit(f"运行超时（超过 {timeout:g} 秒）")
 
 

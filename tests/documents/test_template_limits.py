@@ -138,3 +138,22 @@ def test_a_bounded_template_still_renders(cli, store) -> None:
     result = cli("register", *field_args(EMPLOYER), "--no-input", as_="sw-registrar")
     assert result.exit_code == 0, result.output
     assert head(store) != before
+
+
+def test_a_store_template_renders_when_the_process_holds_more_than_1024_descriptors(cli, store, register) -> None:
+    """The child's answer was awaited with select(), which refuses a descriptor numbered 1024 or
+    more: a long-running process (an xdist worker that had run many commands) got an internal
+    error instead of its notice."""
+    install_receipt(cli, store, "{{ payer_name }}")
+    held = []
+    try:
+        while not held or held[-1] < 1100:
+            held.append(os.open(os.devnull, os.O_RDONLY))
+    except OSError:
+        pytest.skip("cannot open that many descriptors here")
+    try:
+        case = register()
+        assert case
+    finally:
+        for fd in held:
+            os.close(fd)
