@@ -163,7 +163,18 @@ def session(store: Path, officer: str | None = None, *, check_rules: bool = True
 
     s = open_session(store, now=now(), officer_id=officer, fixed_clock=clock_fixed(), check_rules=check_rules)
     s.rebuilding = _rebuilding
+    _open_sessions.append(s)
     return s
+
+
+_open_sessions: list[Any] = []
+
+
+def close_sessions() -> None:
+    """End the git readers the command's sessions started: with the command, not the process
+    (a process that runs many commands, as the tests do, would keep a pipe pair per command)."""
+    while _open_sessions:
+        _open_sessions.pop().git.close()
 
 
 @contextmanager

@@ -29,6 +29,14 @@ class ChineseErrorsGroup(ChineseHelp, TyperGroup):
         except KeyboardInterrupt:  # typer would turn it into a bare exit 130, saying nothing
             raise typer.Abort() from None
 
+    def _main(self, *args: Any, **kwargs: Any) -> Any:
+        from disputectl.cli.common import close_sessions
+
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            close_sessions()
+
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs["standalone_mode"] = False
         argv = kwargs.get("args") if "args" in kwargs else (args[0] if args else None)
@@ -38,7 +46,7 @@ class ChineseErrorsGroup(ChineseHelp, TyperGroup):
             err.print("[red]命令用法有误：[/red]参数中有无法识别的字符（不是 UTF-8 编码的文字），请改用 UTF-8 输入。")
             sys.exit(2)
         try:
-            rv = super().main(*args, **kwargs)
+            rv = self._main(*args, **kwargs)
         except DisputeError as exc:
             from disputectl.rules.personal import mask_valid_personal_data
 

@@ -343,3 +343,17 @@ def test_a_real_id_number_under_a_district_code_newer_than_the_birth_year_is_acc
     wrong_digit = {**INDIVIDUAL, "payer_id": "110112198001011232"}
     result = cli("register", *field_args(wrong_digit), "--no-input", "--no-receipt", as_="rs-registrar")
     assert result.exit_code == 2 and "居民身份证号码“110112198001011232”无效" in result.output
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open descriptors through /proc")
+def test_a_command_leaves_no_git_process_or_pipe_behind(cli, store, register):
+    """Each writing command started a ``git cat-file --batch`` it never ended: a process running
+    many commands (a test worker, a service) kept a pipe pair per command until select() failed."""
+    import os
+
+    case = register()
+    opened = len(os.listdir("/proc/self/fd"))
+    for n in range(5):
+        assert cli("note", case, "--body", f"备注{n}", as_="bgs-office").exit_code == 0
+    assert cli("note", "SW-20990101-001", "--body", "x", as_="bgs-office").exit_code == 5
+    assert len(os.listdir("/proc/self/fd")) == opened
