@@ -143,12 +143,12 @@ def archive_contexts(s: Session, case: dict[str, Any], state: dict[str, Any],
 
 
 def _history_text(s: Session, case: dict[str, Any]) -> bytes:
-    from disputectl.rules.views import describe_data, timeline_entry
+    from disputectl.rules.views import timeline_entry
 
     lines = [f"案件 {case['id']} 办理经过（依据案件记录中的操作列表）", ""]
     for action in case["actions"]:
         t = timeline_entry(action, s.config)
-        lines.append(f"{t['at']}  {t['action_label']}  {t['actor_name']}（{t['unit_name']}）  {describe_data(t['data'], s.config)}")
+        lines.append(f"{t['at']}  {t['action_label']}  {t['actor_name']}（{t['unit_name']}）  {t['summary']}")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -173,7 +173,7 @@ def supplement_package(s: Session, case: dict[str, Any], head: str | None) -> di
     """补充归档: an entry recorded after archiving (an objection, its outcome) gets a supplement of
     its own beside the archive — its lines of the 卷内文件目录 and 备考表, and a checksum manifest
     of the whole case folder as it now is. What was archived before is never changed."""
-    from disputectl.rules.views import describe_data, timeline_entry
+    from disputectl.rules.views import timeline_entry
 
     actions = case["actions"]
     archived_at = max(i for i, a in enumerate(actions) if a["action"] == "archive")
@@ -189,7 +189,7 @@ def supplement_package(s: Session, case: dict[str, Any], head: str | None) -> di
     lines = [f"补充归档（第 {number} 次）", f"案件编号：{case['id']}　档号：{archive.get('code', '')}", "",
              "卷内文件目录（补充）", f"序号 {number}　责任者 {t['unit_name']}　题名 {t['action_label']}　日期 {day.replace('-', '')}",
              "", "备考表（补充）",
-             f"{t['at']}  {t['action_label']}  {t['actor_name']}（{t['unit_name']}）  {describe_data(t['data'], s.config)}",
+             f"{t['at']}  {t['action_label']}  {t['actor_name']}（{t['unit_name']}）  {t['summary']}",
              "", f"本次补充不改动此前归档的任何材料；此前材料的校验值见 {ARCHIVE_FOLDER}/{MANIFEST}。"]
     files: dict[str, bytes] = {f"{folder}/{SUPPLEMENT_NOTE}": ("\n".join(lines) + "\n").encode("utf-8")}
     everything = {**existing, **files}

@@ -75,6 +75,12 @@ def read_attachments(paths: list[Path], *, documents_only: bool = False) -> list
         if problem:
             problems.append(problem)
             continue
+        if not path.exists():
+            problems.append(f"找不到附件“{name}”（{str(path)[:80]}）")
+            continue
+        if path.is_dir():
+            problems.append(f"“{name}”是文件夹，请逐个给出要附上的文件")
+            continue
         if documents_only and not name.lower().endswith(ATTACHMENT_TYPES):
             problems.append(f"附件“{name[:60]}”的类型不能作为材料保存，可用：" + "、".join(t[1:] for t in ATTACHMENT_TYPES))
             continue

@@ -192,6 +192,10 @@ def describe_data(data: dict[str, Any], config: UnitLabels, action: str = "") ->
     if isinstance(data.get("imported"), dict):  # a case from a 台账: where from, then its decision's texts in order
         parts.append(describe_import(data["imported"], config))
         data = {k: data[k] for k in ("facts", "basis", "decision") if k in data}
+    spec = ACTIONS.get(action)
+    if spec is not None:  # in the order the action asks for them (facts, basis, decision), not as stored
+        order = [f.name for f in spec.fields]
+        data = dict(sorted(data.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)))
     for key, value in data.items():
         if action == "issue_notice" and key == "kind":
             continue  # the notice it issued is named beside, by its title and number

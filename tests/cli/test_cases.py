@@ -357,3 +357,24 @@ def test_a_command_leaves_no_git_process_or_pipe_behind(cli, store, register):
         assert cli("note", case, "--body", f"备注{n}", as_="bgs-office").exit_code == 0
     assert cli("note", "SW-20990101-001", "--body", "x", as_="bgs-office").exit_code == 5
     assert len(os.listdir("/proc/self/fd")) == opened
+
+
+def test_a_missing_file_or_a_folder_as_material_is_named_as_such(cli, store, register, tmp_path):
+    case = register()
+    before = head(store)
+    result = cli("note", case, "--body", "x", "--attach", str(tmp_path / "无此文件.pdf"), as_="bgs-office")
+    assert result.exit_code == 2 and "找不到附件“无此文件.pdf”" in result.output
+    (tmp_path / "扫描件").mkdir()
+    result = cli("note", case, "--body", "x", "--attach", str(tmp_path / "扫描件"), as_="bgs-office")
+    assert result.exit_code == 2 and "“扫描件”是文件夹" in result.output
+    assert head(store) == before
+
+
+def test_a_conclusion_reads_in_the_order_it_is_asked_for(cli, store, register):
+    case = register()
+    assert cli("route", case, "--self", as_="sw-registrar").exit_code == 0
+    assert cli("conclude", case, "--facts", "事实甲", "--basis", "依据乙", "--decision", "意见丙",
+               as_="sw-handler").exit_code == 0
+    view = json.loads(cli("show", case, "--json").output)
+    concluded = next(t for t in view["timeline"] if t["action"] == "conclude")
+    assert concluded["summary"] == "事实甲；依据乙；意见丙"
