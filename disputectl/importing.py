@@ -243,11 +243,9 @@ def _row_values(headers: list[str], cells: list[Any]) -> tuple[dict[str, Any], d
 
 def _by_name(value: str, names: dict[str, list[str]]) -> str:
     """A code typed as its code or one of its Chinese names (anything else as typed: reported)."""
-    typed = unicodedata.normalize("NFKC", value).strip()
-    for code, labels in names.items():
-        if typed.upper() == str(code).upper() or typed in labels:
-            return str(code)
-    return value
+    from disputectl.rules.filters import code_of
+
+    return code_of(value, names) or value
 
 
 def _plan_row(s: Session, number: int, headers: list[str], cells: list[Any], source: str) -> _Planned:

@@ -148,3 +148,23 @@ def register(cli: Callable[..., Any]) -> Callable[..., str]:
         return line.split("案件编号")[-1].strip()
 
     return run
+
+
+def store_contents(store: Path) -> dict[str, bytes | None]:
+    """Every file (with its content) and folder (None) of the store outside ``.git``."""
+    return {str(p.relative_to(store)): p.read_bytes() if p.is_file() else None for p in sorted(store.rglob("*"))
+            if ".git" not in p.relative_to(store).parts}
+
+
+def refused_untouched(cli: Callable[..., Any], store: Path, *args: str, as_: str = "sw-registrar") -> str:
+    """The command fails with one validation message (exit 2), and neither the branch nor any
+    file of the store moved; returns its stderr."""
+    from disputectl.errors import ValidationError
+
+    before, contents = head(store), store_contents(store)
+    result = cli(*args, as_=as_)
+    assert result.exit_code == ValidationError.exit_code, result.output
+    assert "Traceback" not in result.output
+    assert head(store) == before
+    assert store_contents(store) == contents
+    return str(result.stderr)

@@ -15,11 +15,20 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def _pick(value: str, what: str, choices: dict[str, list[str]], labels: dict[str, str]) -> str:
+def code_of(value: str, choices: dict[str, list[str]]) -> str | None:
+    """The code ``value`` names, by the code itself (any case) or one of its names; None if none."""
     typed = _norm(value)
     for code, names in choices.items():
-        if typed.upper() == code.upper() or typed in {_norm(n) for n in names}:
+        if typed and (typed.upper() == code.upper() or typed in {_norm(n) for n in names}):
             return code
+    return None
+
+
+def _pick(value: str, what: str, choices: dict[str, list[str]], labels: dict[str, str]) -> str:
+    code = code_of(value, choices)
+    if code is not None:
+        return code
+    typed = _norm(value)
     listed = "、".join(f"{code}（{labels[code]}）" for code in choices)
     raise ValidationError(f"{what}“{typed[:30]}”无效，可用：{listed}")
 

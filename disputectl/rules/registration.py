@@ -210,19 +210,21 @@ def check_fields(fields: Mapping[str, Any], config: Config, *, now: datetime, pa
 
 
 def category_code(raw: object, config: Config) -> int | None:
-    """A 争议类别 by its number or its name (as a 台账 or an officer may write it)."""
+    """A 争议类别 by its number (03 too) or its name (as a 台账 or an officer may write it)."""
+    from disputectl.rules.filters import code_of
+
     text = unicodedata.normalize("NFKC", str(raw if raw is not None else "")).strip()
     if text.isascii() and text.isdigit():  # not "1_0", "+3" or "٣"
         return int(text) if int(text) in config.categories else None
-    return next((c.code for c in config.categories.values() if text and c.name == text), None)
+    code = code_of(text, {str(c.code): [c.name] for c in config.categories.values()})
+    return int(code) if code is not None else None
 
 
 def region_code(raw: str, config: Config) -> str | None:
     """A 属地区域 by its code (any case) or its name."""
-    text = raw.strip()
-    if text.upper() in config.regions:
-        return text.upper()
-    return next((code for code, name in config.regions.items() if text and name == text), None)
+    from disputectl.rules.filters import code_of
+
+    return code_of(raw, {code: [name] for code, name in config.regions.items()})
 
 
 def build_registration(fields: Mapping[str, Any], config: Config, *, now: datetime, officer_id: str,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EMPLOYER, field_args, head
+from conftest import EMPLOYER, field_args, head, refused_untouched
 from docx import Document
 
 from disputectl.documents import notices as notices_module
@@ -65,20 +65,7 @@ def install_receipt(cli: Callable[..., Any], store: Path, extra: str) -> None:
     assert (store / "templates" / "receipt.docx").read_bytes() == source.read_bytes()
 
 
-def files(store: Path) -> list[str]:
-    """Every file and folder of the store outside ``.git``."""
-    return sorted(str(p.relative_to(store)) for p in store.rglob("*") if ".git" not in p.relative_to(store).parts)
-
-
-def refused(cli: Callable[..., Any], store: Path, *args: str, as_: str = "sw-registrar") -> str:
-    """The command fails with a validation error, and neither the branch nor the store's files moved."""
-    before, listed = head(store), files(store)
-    result = cli(*args, as_=as_)
-    assert result.exit_code == ValidationError.exit_code, result.output
-    assert "Traceback" not in result.output
-    assert head(store) == before
-    assert files(store) == listed
-    return str(result.stderr)
+refused = refused_untouched
 
 
 @pytest.mark.timeout(60)

@@ -22,10 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import commit_by_hand, head
+from conftest import commit_by_hand, refused_untouched
 from docx import Document
 
-from disputectl.errors import ValidationError
 from disputectl.resources import resource_dir
 
 RESULT = "文书模板“处理结果告知书”（templates/result.docx）"
@@ -64,12 +63,6 @@ def result_template(old: str, new: str) -> bytes:
     raise AssertionError(f"{old} is not in the default result template")
 
 
-def files(store: Path) -> dict[str, bytes]:
-    """Every file of the store outside ``.git``, with its content."""
-    return {str(p.relative_to(store)): p.read_bytes() for p in sorted(store.rglob("*"))
-            if p.is_file() and ".git" not in p.relative_to(store).parts}
-
-
 def concluded(cli: Callable[..., Any], register: Callable[..., str]) -> str:
     case = register()
     ok(cli("route", case, "--self", as_="sw-registrar"))
@@ -78,15 +71,7 @@ def concluded(cli: Callable[..., Any], register: Callable[..., str]) -> str:
     return case
 
 
-def refused(cli: Callable[..., Any], store: Path, *args: str, as_: str) -> str:
-    """The command fails with one validation message, and neither the branch nor a file moved."""
-    before, listed = head(store), files(store)
-    result = cli(*args, as_=as_)
-    assert result.exit_code == ValidationError.exit_code, result.output
-    assert "Traceback" not in result.output
-    assert head(store) == before
-    assert files(store) == listed
-    return str(result.stderr)
+refused = refused_untouched
 
 
 def without_english(text: str) -> None:
