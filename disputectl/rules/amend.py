@@ -88,9 +88,13 @@ def nested(paths: Mapping[str, Any]) -> dict[str, Any]:
 def current_registration(case: dict[str, Any], upto: str | None = None) -> dict[str, Any]:
     """The registration in effect: as recorded, with each correction applied in order. A
     corrected personal value comes with its sealed entry (for the keyed hash a search uses);
-    its box is opened where it lies, in the action (``trust.case_sealing.opened``)."""
+    its box is opened where it lies, in the action (``trust.case_sealing.opened``). Read only: a
+    case never corrected (nearly all; an index rebuild reads each several times) gives its own."""
+    corrections = amendments(case, upto)
+    if not corrections:
+        return case["registration"]  # type: ignore[no-any-return]
     reg = copy.deepcopy(case["registration"])
-    for action in amendments(case, upto):
+    for action in corrections:
         sealed = action.get("sealed") or {}
         for path, value in flat(action["data"].get("fields") or {}).items():
             *parents, last = path.split(".")
@@ -221,8 +225,8 @@ def summary(data: Mapping[str, Any]) -> str:
 def issued_before(case: dict[str, Any]) -> list[dict[str, Any]]:
     """The notices issued before the last correction: they keep the registration as it then
     stood (``show`` lists them, so nobody mistakes them for the corrected text)."""
-    last = next((i for i in range(len(case["actions"]) - 1, -1, -1)
-                 if case["actions"][i] in amendments(case)), None)
+    corrections = {id(action) for action in amendments(case)}
+    last = next((i for i in range(len(case["actions"]) - 1, -1, -1) if id(case["actions"][i]) in corrections), None)
     if last is None:
         return []
     replaced = {n.get("replaces") for a in case["actions"] for n in a.get("notices", [])}
